@@ -1,0 +1,241 @@
+"""`fanwen import`: raw collections → one Markdown page per document, plus a JSON report.
+
+Nothing is lost: every character of a source is either on a page or listed in the report's
+`removed` entries with a reason, and the report's `accounting` checks the sum.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import zlib
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .classify import derive_title, detect_level, detect_theme, detect_type, headings_of
+from .collection import Collection, Removal, read_collection, unit_source_label
+from .data import load_themes
+from .page import render_page
+from .split import Unit, is_title_line
+
+EXAMPLES = "examples"
+DUPLICATE_THRESHOLD = 0.85
+
+
+@dataclass
+class Document:
+    collection: Collection
+    unit: Unit
+    title: str
+    title_from_text: bool
+    body: list[str]
+    type: str
+    level: str
+    theme: str
+    slug: str = ""
+    duplicate_of: "Document | None" = None
+    shingles: set = field(default_factory=set, repr=False)
+
+    @property
+    def chars(self) -> int:
+        return sum(len(line) for line in self.body)
+
+    @property
+    def source(self) -> str:
+        return unit_source_label(self.collection, self.unit)
+
+
+def _title_lines(unit: Unit) -> tuple[str | None, int]:
+    """The document's own title (and subtitle `——…`), and how many lines it takes."""
+    lines = [line.text for line in unit.lines]
+    if len(lines) > 1 and is_title_line(lines[0]):
+        if len(lines) > 2 and lines[1].startswith("——") and len(lines[1]) <= 40:
+            return lines[0] + lines[1], 2
+        return lines[0], 1
+    return None, 0
+
+
+def make_document(collection: Collection, unit: Unit) -> Document:
+    title, used = _title_lines(unit)
+    body = [line.text for line in unit.lines[used:]]
+    text = "\n".join(body)
+    heads = headings_of(body)
+    hint = title or ""
+    doc_type = detect_type(hint, heads, text)
+    level = detect_level(hint, text)
+    theme = detect_theme(hint, text)
+    if not title:
+        title = derive_title(level, doc_type, theme, body)
+    return Document(collection, unit, title, used > 0, body, doc_type, level, theme)
+
+
+def _shingles(text: str, size: int = 5) -> set[int]:
+    text = re.sub(r"\W", "", text)
+    return {zlib.crc32(text[i:i + size].encode()) for i in range(max(1, len(text) - size + 1))}
+
+
+def mark_duplicates(documents: list[Document]) -> list[tuple[Document, Document, float]]:
+    """Near-duplicates (character 5-gram Jaccard ≥ threshold): keep the first, mark the rest.
+
+    Candidates share one of their smallest shingle hashes (a bottom-k sketch), so the
+    comparison stays near-linear for large libraries.
+    """
+    found = []
+    buckets: dict[int, list[Document]] = {}
+    for doc in documents:
+        doc.shingles = _shingles("\n".join(doc.body))
+        sketch = sorted(doc.shingles)[:8]
+        candidates = {id(o): o for h in sketch for o in buckets.get(h, [])}
+        for other in candidates.values():
+            union = len(doc.shingles | other.shingles)
+            similarity = len(doc.shingles & other.shingles) / union if union else 0
+            if similarity >= DUPLICATE_THRESHOLD:
+                doc.duplicate_of = other
+                found.append((doc, other, similarity))
+                break
+        if doc.duplicate_of is None:
+            for h in sketch:
+                buckets.setdefault(h, []).append(doc)
+    return found
+
+
+def assign_slugs(documents: list[Document]) -> None:
+    """ASCII file names: `<collection>-<article>[-<part>]`, stable across re-imports."""
+    for doc in documents:
+        stem = re.sub(r"[^a-z0-9]+", "-", doc.collection.id.lower()).strip("-")
+        if not stem or not doc.collection.id.isascii():
+            stem = "c" + hashlib.sha1(doc.collection.id.encode()).hexdigest()[:8]
+        part = f"-{doc.unit.part}" if doc.unit.part else ""
+        doc.slug = f"{stem}-{doc.unit.index:02d}{part}"
+
+
+def page_meta(doc: Document, theme_names: dict[str, str]) -> dict:
+    return {
+        "title": doc.title,
+        "type": doc.type,
+        "level": doc.level,
+        "theme": doc.theme,
+        "tags": [doc.type, doc.level, theme_names[doc.theme]],
+        "source": doc.source,
+        "chars": doc.chars,
+    }
+
+
+def collection_report(collection: Collection, documents: list[Document]) -> dict:
+    mine = [d for d in documents if d.collection is collection]
+    written = [d for d in mine if d.duplicate_of is None]
+    removed = list(collection.removed)
+    for doc in mine:
+        if doc.duplicate_of is not None:
+            reason = f"重复文档（与 {doc.duplicate_of.source} 相同）"
+            removed.extend(Removal(line.no, line.text, reason) for line in doc.unit.lines)
+    removed.sort(key=lambda r: (r.line, not r.whole_line))
+    in_pages = sum(len(line.text) for d in written for line in d.unit.lines)
+    removed_chars = sum(len(r.text) for r in removed)
+    return {
+        "file": collection.path.name,
+        "collection_title": collection.title,
+        "documents": [{"page": f"{EXAMPLES}/{d.theme}/{d.slug}.md", "title": d.title, "source": d.source,
+                       "start_line": d.unit.lines[0].no, "end_line": d.unit.lines[-1].no,
+                       "type": d.type, "level": d.level, "theme": d.theme, "chars": d.chars,
+                       "title_from_text": d.title_from_text, "split_reason": d.unit.reasons[:1]}
+                      for d in written],
+        "duplicates": [{"source": d.source, "duplicate_of": d.duplicate_of.source,
+                        "start_line": d.unit.lines[0].no, "end_line": d.unit.lines[-1].no}
+                       for d in mine if d.duplicate_of is not None],
+        "removed": [r.as_dict() for r in removed],
+        "accounting": {
+            "chars_in": collection.chars_in,
+            "chars_in_pages": in_pages,
+            "chars_removed": removed_chars,
+            "balanced": collection.chars_in == in_pages + removed_chars,
+            "chars_converted_to_simplified": collection.converted_chars,
+        },
+    }
+
+
+def run_import(sources: list[Path], docs_dir: Path, progress=None) -> dict:
+    """Import the sources and replace docs_dir/examples atomically. Returns the report.
+
+    Everything is built in a temporary folder first, so a failing source leaves the previous
+    pages untouched.
+    """
+    themes = load_themes()
+    theme_names = {t["slug"]: t["name"] for t in themes}
+    collections: list[Collection] = []
+    documents: list[Document] = []
+    for path in sorted(sources, key=lambda p: p.name):
+        collection = read_collection(path)
+        collections.append(collection)
+        for unit in collection.units:
+            documents.append(make_document(collection, unit))
+        if progress:
+            progress(path)
+    duplicates = mark_duplicates(documents)
+    assign_slugs(documents)
+    _check_unique_slugs(documents)
+
+    target = docs_dir / EXAMPLES
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".examples-", dir=docs_dir))
+    try:
+        for doc in documents:
+            if doc.duplicate_of is not None:
+                continue
+            page = staging / doc.theme / f"{doc.slug}.md"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(render_page(page_meta(doc, theme_names), doc.body), encoding="utf-8")
+        for theme in themes:
+            index = staging / theme["slug"] / "index.md"
+            index.parent.mkdir(parents=True, exist_ok=True)
+            index.write_text(theme_index_page(theme), encoding="utf-8")
+        backup = docs_dir / ".examples-old"
+        if backup.exists():
+            shutil.rmtree(backup)
+        if target.exists():
+            target.rename(backup)
+        staging.rename(target)
+        if backup.exists():
+            shutil.rmtree(backup)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+
+    reports = [collection_report(c, documents) for c in collections]
+    return {
+        "sources": reports,
+        "totals": {
+            "files": len(reports),
+            "documents": sum(len(r["documents"]) for r in reports),
+            "duplicates": len(duplicates),
+            "chars_in": sum(r["accounting"]["chars_in"] for r in reports),
+            "chars_in_pages": sum(r["accounting"]["chars_in_pages"] for r in reports),
+            "chars_removed": sum(r["accounting"]["chars_removed"] for r in reports),
+        },
+    }
+
+
+def theme_index_page(theme: dict) -> str:
+    """A theme's landing page: its description and the cards of its documents (a macro)."""
+    return (f"---\ntitle: {theme['name']}\nrender_macros: true\n---\n\n"
+            f"{theme['description']}\n\n{{{{ examples(theme=\"{theme['slug']}\") }}}}\n")
+
+
+def _check_unique_slugs(documents: list[Document]) -> None:
+    from .errors import FanwenError
+
+    seen: dict[str, Document] = {}
+    for doc in documents:
+        if doc.slug in seen:
+            other = seen[doc.slug]
+            raise FanwenError(f"{doc.collection.path}", f"文档文件名 `{doc.slug}` 与 {other.source} 冲突",
+                              "两个源文件的文件名（去掉扩展名后）只差大小写或符号；请给其中一个改名。")
+        seen[doc.slug] = doc
+
+
+def write_report(report: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,91 @@
+"""The imported library as data: the front matter of every page under docs/examples/.
+
+The site plugin (navigation, related documents) and the macros (cards, counts) both read
+it from here, so there is one definition of what a document is.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import FanwenError
+
+EXAMPLES = "examples"
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str  # docs-relative, POSIX: examples/<theme>/<slug>.md
+    title: str
+    type: str
+    level: str
+    theme: str
+    chars: int
+    source: str
+    first_line: str
+
+
+def read_front_matter(path: Path) -> tuple[dict, str]:
+    """(front matter, body) of a Markdown page; broken YAML names the file and line."""
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---\n", 4)
+    if end == -1:
+        raise FanwenError(str(path), "front matter 没有结束行 `---`", "在元数据之后加一行 `---`。")
+    try:
+        meta = yaml.safe_load(text[4:end]) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        raise FanwenError(f"{path}:{line}", f"front matter 不是合法的 YAML：{getattr(exc, 'problem', exc)}",
+                          "检查该行的冒号、引号和缩进，或重新运行 `fanwen import` 生成该页。") from None
+    if not isinstance(meta, dict):
+        raise FanwenError(f"{path}:2", "front matter 应为 `键: 值` 的映射", "参照其他范文页的开头修改。")
+    return meta, text[end + 5:]
+
+
+def _first_line(body: str) -> str:
+    for block in body.split("\n\n"):
+        block = block.strip()
+        if block and not block.startswith("#"):
+            return block.replace("\\", "").replace("**", "")
+    return ""
+
+
+_cache: dict[str, tuple[tuple, tuple[Entry, ...]]] = {}
+
+
+def scan(docs_dir: str | Path) -> tuple[Entry, ...]:
+    """Every document page, sorted by theme then path. Re-read only when files changed."""
+    root = Path(docs_dir) / EXAMPLES
+    if not root.is_dir():
+        return ()
+    paths = sorted(p for p in root.glob("*/*.md") if p.name != "index.md")
+    stamp = tuple((str(p), os.stat(p).st_mtime_ns) for p in paths)
+    cached = _cache.get(str(root))
+    if cached and cached[0] == stamp:
+        return cached[1]
+    from .data import load_themes
+
+    slugs = {t["slug"] for t in load_themes()}
+    entries = []
+    for path in paths:
+        meta, body = read_front_matter(path)
+        missing = [k for k in ("title", "type", "level", "theme") if k not in meta]
+        if missing:
+            raise FanwenError(str(path), f"front matter 缺少 {', '.join(missing)}", "重新运行 `fanwen import` 生成该页。")
+        if meta["theme"] not in slugs or path.parent.name != meta["theme"]:
+            raise FanwenError(f"{path}: theme", f"主题 `{meta['theme']}` 不在 data/themes.yml 中或与所在目录不符",
+                              f"改成 data/themes.yml 里的 slug 之一（{', '.join(sorted(slugs))}），并放在同名目录下。")
+        entries.append(Entry(path=path.relative_to(Path(docs_dir)).as_posix(), title=str(meta["title"]),
+                             type=str(meta["type"]), level=str(meta["level"]), theme=meta["theme"],
+                             chars=int(meta.get("chars", 0)), source=str(meta.get("source", "")),
+                             first_line=_first_line(body)))
+    result = tuple(entries)
+    _cache[str(root)] = (stamp, result)
+    return result

@@ -1,0 +1,54 @@
+"""A cleaned document → a Markdown page: front matter, headings, escaped text."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from .text import CIRCLED, SECOND, THIRD, TOP, is_standalone_heading, split_run_in
+
+# Characters that Markdown or the enabled extensions would read as markup. Imported text is
+# not ours: every one of them is escaped so that it shows exactly as written.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^=+!:&$-])")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape Markdown syntax (pymdownx.escapeall makes any escape valid)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _escape_leading_number(text: str) -> str:
+    # `1.` at the start of a paragraph would become an ordered list that renumbers itself.
+    return re.sub(r"^(\d+)\.", r"\1\\.", text)
+
+
+def normalise_second_level(text: str) -> str:
+    """`(一)` and `㈠` → `（一）`: one form for the second heading level."""
+    match = SECOND.match(text)
+    if not match:
+        return text
+    number = match.group(1) or "一二三四五六七八九十"[CIRCLED.index(match.group(2))]
+    return f"（{number}）{text[match.end():]}"
+
+
+def render_line(text: str) -> str:
+    """One source line → one Markdown block (heading, run-in heading or paragraph)."""
+    if TOP.match(text) and is_standalone_heading(text):
+        return "## " + escape_markdown(text)
+    if SECOND.match(text):
+        text = normalise_second_level(text)
+        if is_standalone_heading(text):
+            return "### " + escape_markdown(text)
+    if TOP.match(text) or SECOND.match(text) or THIRD.match(text):
+        head, body = split_run_in(text)
+        if body and len(head) <= 40:
+            return f"**{_escape_leading_number(escape_markdown(head))}**{escape_markdown(body)}"
+    return _escape_leading_number(escape_markdown(text))
+
+
+def render_page(meta: dict, lines: list[str]) -> str:
+    """Front matter + body. Deterministic: same input, same bytes."""
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000).strip()
+    body = "\n\n".join(render_line(line) for line in lines)
+    return f"---\n{front}\n---\n\n{body}\n"
