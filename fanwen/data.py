@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import os
 from pathlib import Path
 
 import yaml
 
 from .errors import FanwenError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_ROOT / "data"
+_data_dir: Path | None = None
+_cache: dict[tuple[str, int], object] = {}
+
+
+def data_dir() -> Path:
+    """The project's data/ folder: set by the site plugin from mkdocs.yml's folder, else
+    $FANWEN_DATA, else ./data (the CLI runs from the project root)."""
+    return _data_dir or Path(os.environ.get("FANWEN_DATA", "data")).resolve()
+
+
+def set_data_dir(path: Path) -> None:
+    global _data_dir
+    _data_dir = Path(path).resolve()
+
+
+def _cached(path: Path, parse):
+    """Parse a data file once per version of it (mkdocs serve re-reads edited files)."""
+    try:
+        key = (str(path), path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        raise FanwenError(str(path), "文件不存在", "在项目根目录运行命令，或从仓库恢复该文件。") from None
+    if key not in _cache:
+        _cache[key] = parse(path)
+    return _cache[key]
 
 
 def load_yaml(path: Path):
@@ -41,9 +63,12 @@ def require(mapping, key: str, kind, path: Path, where: str):
     return value
 
 
-@lru_cache(maxsize=None)
-def load_themes(path: Path = DATA_DIR / "themes.yml") -> tuple[dict, ...]:
+def load_themes() -> tuple[dict, ...]:
     """The theme list, validated: slug (ASCII, unique), name, description, keywords."""
+    return _cached(data_dir() / "themes.yml", _parse_themes)
+
+
+def _parse_themes(path: Path) -> tuple[dict, ...]:
     raw = load_yaml(path)
     if not isinstance(raw, list) or not raw:
         raise FanwenError(str(path), "主题列表应为非空的 YAML 列表（每项以 `- slug:` 开头）",
@@ -70,10 +95,12 @@ def load_themes(path: Path = DATA_DIR / "themes.yml") -> tuple[dict, ...]:
     return tuple(themes)
 
 
-@lru_cache(maxsize=None)
 def load_rules(name: str) -> dict:
     """A rules file from data/ (classify.yml, boilerplate.yml) as a dict."""
-    path = DATA_DIR / name
+    return _cached(data_dir() / name, _parse_rules)
+
+
+def _parse_rules(path: Path) -> dict:
     raw = load_yaml(path)
     if not isinstance(raw, dict):
         raise FanwenError(str(path), "应为 YAML 映射（键: 值）", "参照仓库中的原始文件恢复其结构。")

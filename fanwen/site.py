@@ -8,7 +8,9 @@ import posixpath
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from .data import load_themes
+from pathlib import Path
+
+from .data import load_themes, set_data_dir
 from .errors import FanwenError
 from .library import Entry, scan
 from .page import escape_markdown
@@ -50,6 +52,7 @@ def related_section(entry: Entry, library: tuple[Entry, ...]) -> str:
 
 class FanwenPlugin(BasePlugin):
     def on_config(self, config):
+        set_data_dir(Path(config.config_file_path).parent / "data")
         try:
             themes = load_themes()
         except FanwenError as error:

@@ -1,0 +1,42 @@
+# 范文库 — the two commands a newcomer needs:  make serve  ·  make test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build test test-fast system-deps import clean
+
+# Create the virtualenv and install the pinned dependencies (again only when they change).
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	rm -f $(VENV)/.installed-* && touch $@
+
+## serve: install, build and serve the site on http://127.0.0.1:8000 with live reload
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
+## build: the static site in site/
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict --clean
+
+## import: re-import every collection in sources/ into docs/examples/
+import: $(STAMP)
+	$(BIN)/fanwen import sources/*.txt --docs docs --report build/import-report.json
+
+# Debian's chromium (never a downloaded browser) and CJK fonts for the browser tests.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "需要 chromium 和 fonts-noto-cjk：sudo apt-get install -y chromium fonts-noto-cjk" >&2; exit 1; fi; \
+	fi
+
+## test: install everything and run the whole suite (unit, corpus, build and browser tests)
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf site build dist

@@ -1,0 +1,58 @@
+"""The MkDocs build: strict, no executed imported text, clear errors for bad data."""
+
+from conftest import copy_project, run
+
+
+def test_theme_page_lists_cards(built_site):
+    html = (built_site / "examples" / "jingji" / "index.html").read_text(encoding="utf-8")
+    assert "农村经济与财务资产管理" in html and html.count('class="fw-tag"') >= 8
+    assert "{{" not in html and "examples(" not in html
+
+
+def test_document_page_has_metadata_toc_and_related(built_site):
+    html = (built_site / "examples" / "jingji" / "000-153e3eec68b796a2-03" / "index.html").read_text(encoding="utf-8")
+    assert 'class="fw-meta"' in html and "来源：000_153e3eec68b796a2.txt 第 3 篇" in html
+    assert '<h2 id="一检查对象和范围">一、检查对象和范围' in html  # readable Chinese anchor
+    assert "同主题范文" in html and 'class="md-nav md-nav--secondary"' in html
+
+
+def test_imported_text_is_never_run_as_jinja(tmp_path):
+    project = copy_project(tmp_path)
+    source = project / "sources" / "zz_test.txt"
+    source.write_text("测试合集篇1\n一、模板语法\n正文里有 {{ 7*7 }} 和 {% if x %} 这样的字符,还有<script>alert(1)</script>。\n"
+                      "测试合集篇2\n一、第二篇\n第二篇正文。\n", encoding="utf-8")
+    result = run(["fanwen", "import", *map(str, sorted((project / "sources").glob("*.txt")))], cwd=project)
+    assert result.returncode == 0, result.stderr
+    result = run(["mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=project)
+    assert result.returncode == 0, result.stderr
+    page = next((tmp_path / "site" / "examples").glob("*/zz-test-01/index.html")).read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in page and "{% if x %}" in page and "正文里有 49" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
+
+
+def test_undefined_macro_variable_fails_the_build(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "docs" / "broken.md").write_text("---\nrender_macros: true\n---\n\n# 坏页\n\n{{ unit_nam }}\n",
+                                                encoding="utf-8")
+    result = run(["mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=project)
+    assert result.returncode != 0
+    assert "unit_nam" in result.stderr and "broken.md" in result.stderr
+
+
+def test_malformed_theme_list_fails_with_file_and_line(tmp_path):
+    project = copy_project(tmp_path)
+    themes = project / "data" / "themes.yml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace("  name: 人大工作与基层民主", "  name: [人大工作"),
+                      encoding="utf-8")
+    result = run(["mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=project)
+    assert result.returncode != 0
+    assert "themes.yml:" in result.stderr and "YAML" in result.stderr
+
+
+def test_unknown_theme_in_front_matter_fails(tmp_path):
+    project = copy_project(tmp_path)
+    page = next((project / "docs" / "examples" / "jingji").glob("0*.md"))
+    page.write_text(page.read_text(encoding="utf-8").replace("theme: jingji", "theme: caiwu"), encoding="utf-8")
+    result = run(["mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=project)
+    assert result.returncode != 0
+    assert page.name in result.stderr and "caiwu" in result.stderr and "data/themes.yml" in result.stderr

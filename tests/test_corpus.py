@@ -1,0 +1,127 @@
+"""The whole corpus: every seed imports, nothing is lost, the pages are clean."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from fanwen.library import read_front_matter
+from fanwen.quality import measure, reference_units
+from fanwen.page import render_line
+from fanwen.text import has_traditional, is_pinyin_syllable, remove_pinyin, to_simplified
+
+from conftest import ROOT, SOURCES, run
+
+REFERENCE = reference_units(ROOT / "tests" / "fixtures" / "articles.json")
+BOILERPLATE = re.compile(r"小编|仅供参考|供你借鉴|相关文章|热门标签|本文地址|^时间\s*[:：]\s*\d{4}|^导语\s*[:：]|^前言\s*[:：]")
+
+
+def pages(docs: Path) -> list[Path]:
+    return sorted(p for p in (docs / "examples").glob("*/*.md") if p.name != "index.md")
+
+
+def test_every_seed_imports_and_accounting_balances(fresh_import):
+    _, report = fresh_import
+    assert [s["file"] for s in report["sources"]] == [p.name for p in SOURCES]
+    for source in report["sources"]:
+        acc = source["accounting"]
+        assert acc["balanced"], source["file"]
+        assert acc["chars_in"] == acc["chars_in_pages"] + acc["chars_removed"]
+        assert acc["chars_in"] == sum(len(line) for line in (ROOT / "sources" / source["file"])
+                                      .read_text(encoding="utf-8").split("\n"))
+        assert all(r["reason"] for r in source["removed"])
+
+
+def test_every_kept_line_is_on_its_page(fresh_import):
+    """Each source line is either listed as removed or, cleaned, on the page of its document."""
+    docs, report = fresh_import
+    for source in report["sources"]:
+        raw = (ROOT / "sources" / source["file"]).read_text(encoding="utf-8").split("\n")
+        removed = {r["line"] for r in source["removed"] if not r.get("inline")}
+        assert removed, source["file"]  # boilerplate and markers were found
+        covered = set(removed)
+        for doc in source["documents"]:
+            meta, body = read_front_matter(docs / doc["page"])
+            page = body.replace("**", "")
+            for no in range(doc["start_line"], doc["end_line"] + 1):
+                if no in removed or not raw[no - 1].strip():
+                    continue
+                line = to_simplified(remove_pinyin(raw[no - 1])[0].strip())
+                on_page = render_line(line).lstrip("#").strip().replace("**", "") in page or line in meta["title"]
+                assert on_page, (source["file"], no, line)
+                covered.add(no)
+        dup_lines = {n for d in source["duplicates"] for n in range(d["start_line"], d["end_line"] + 1)}
+        blank = {i + 1 for i, line in enumerate(raw) if not line.strip()}
+        assert covered | dup_lines | blank == set(range(1, len(raw) + 1)), source["file"]
+
+
+@pytest.mark.parametrize("check", ["pinyin", "traditional", "boilerplate"])
+def test_pages_are_clean(fresh_import, check):
+    docs, _ = fresh_import
+    for path in pages(docs):
+        meta, body = read_front_matter(path)
+        text = meta["title"] + "\n" + body
+        if check == "pinyin":
+            annotations = [m for m in re.findall(r"[\u4e00-\u9fff][(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+)[)）]", text)
+                           if is_pinyin_syllable(m)]
+            assert not annotations, (path.name, annotations[:5])
+        elif check == "traditional":
+            assert not has_traditional(text), path.name
+        else:
+            bad = [line for line in body.split("\n\n") if BOILERPLATE.search(line.replace("\\", ""))]
+            assert not bad, (path.name, bad)
+
+
+def test_document_counts_match_the_hand_reading(fresh_import):
+    """000 and 002 have article markers: exact counts (002 minus its verbatim duplicate).
+    001 (composite units) and 003 (no markers at all) are split by structure: boundary
+    precision and recall against tests/fixtures/articles.json, split points ±1 line."""
+    _, report = fresh_import
+    written = {s["file"][:3]: len(s["documents"]) for s in report["sources"]}
+    assert written["000"] == len(REFERENCE["000_153e3eec68b796a2.txt"]) == 8
+    assert written["002"] == 17
+    rows = {r["file"]: r for r in measure(report, REFERENCE, tolerance=1)}
+    for name in ("000", "001", "002", "003"):
+        assert rows[name]["precision"] >= 0.95, rows[name]
+        assert rows[name]["recall"] >= 0.85, rows[name]
+
+
+def test_verbatim_duplicates_are_reported_and_kept_once(fresh_import):
+    _, report = fresh_import
+    dups = {(s["file"][:3], d["start_line"]): d["duplicate_of"] for s in report["sources"] for d in s["duplicates"]}
+    assert dups[("002", 224)].endswith("第 3 篇")
+    assert ("003", 122) in dups
+    titles = [d["title"] for s in report["sources"] for d in s["documents"]]
+    assert sum("自然资源" in t for t in titles) <= 1
+
+
+def test_theme_follows_content_not_file(fresh_import):
+    # The election collection (000) holds a village finance inspection plan (article 3).
+    _, report = fresh_import
+    docs = {d["source"]: d for s in report["sources"] for d in s["documents"]}
+    assert docs["000_153e3eec68b796a2.txt 第 3 篇"]["theme"] == "jingji"
+    assert docs["000_153e3eec68b796a2.txt 第 1 篇"]["theme"] == "dangjian"
+
+
+def test_front_matter_and_ascii_file_names(fresh_import):
+    docs, _ = fresh_import
+    for path in pages(docs):
+        assert path.name.isascii() and path.parent.name.isascii()
+        meta, _ = read_front_matter(path)
+        assert set(meta) == {"title", "type", "theme", "level", "tags", "source", "chars"}
+        assert meta["type"] in {"方案", "报告", "汇报", "总结", "讲话", "其他"}
+        assert meta["theme"] == path.parent.name
+        assert not re.fullmatch(r"(文章|篇)\s*\d+", meta["title"])
+
+
+def test_reimport_is_byte_identical_and_committed_pages_are_current(fresh_import, tmp_path):
+    docs, _ = fresh_import
+    again = tmp_path / "docs"
+    result = run(["fanwen", "import", *map(str, SOURCES), "--docs", str(again), "--report", str(tmp_path / "r.json")])
+    assert result.returncode == 0, result.stderr
+
+    def tree(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "examples").rglob("*.md"))}
+
+    assert tree(docs) == tree(again)
+    assert tree(ROOT / "docs") == tree(docs), "docs/examples is stale: run `make import` and commit"
