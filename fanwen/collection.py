@@ -10,6 +10,8 @@ from .data import load_rules
 from .split import Line, Unit, find_markers, is_title_line, split_unit
 from .text import decode_source, remove_pinyin, to_simplified
 from .errors import FanwenError
+from .manifest import Entry, load_manifest
+from .repair import repair_line
 
 
 @dataclass
@@ -35,6 +37,9 @@ class Collection:
     removed: list[Removal] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     converted_chars: int = 0  # characters that t2s changed
+    repairs: dict[str, int] = field(default_factory=dict)  # kind → number of repairs
+    changes: list[dict] = field(default_factory=list)  # per line: kind and count
+    chars_added: int = 0  # characters repairs put in (flagged gaps, heading numbers)
 
     @property
     def id(self) -> str:
@@ -49,23 +54,54 @@ def _first_match(rules: list[tuple[re.Pattern, str]], text: str) -> str | None:
     return next((reason for pattern, reason in rules if pattern.search(text)), None)
 
 
+def record_edits(collection: Collection, no: int, edits) -> None:
+    for edit in edits:
+        collection.repairs[edit.kind] = collection.repairs.get(edit.kind, 0) + edit.count
+        collection.changes.append({"line": no, "kind": edit.kind, "count": edit.count})
+        collection.chars_added += edit.added
+        if edit.removed:
+            collection.removed.append(Removal(no, "".join(edit.removed), edit.kind, whole_line=False))
+
+
+@dataclass
+class CleanedLine:
+    text: str  # what goes on to boilerplate removal and splitting ("" for a blank line)
+    pinyin: list[str]  # annotations removed
+    whitespace: str  # leading/trailing whitespace removed
+    converted: int  # characters OpenCC changed
+    edits: list  # repairs (fanwen.repair.Edit)
+
+
+def clean_line(raw: str, inline_ads: list[re.Pattern]) -> CleanedLine:
+    """One raw line: drop pinyin annotations, trim, fold to simplified, repair."""
+    without_pinyin, pinyin = remove_pinyin(raw)
+    stripped = without_pinyin.strip()
+    lead = len(without_pinyin) - len(without_pinyin.lstrip())
+    whitespace = without_pinyin[:lead] + without_pinyin[lead + len(stripped):] if stripped else without_pinyin
+    simplified = to_simplified(stripped)
+    repaired, edits = repair_line(simplified, inline_ads) if stripped else ("", [])
+    return CleanedLine(repaired, pinyin, whitespace, sum(a != b for a, b in zip(stripped, simplified)), edits)
+
+
+def inline_ad_patterns() -> list[re.Pattern]:
+    return [re.compile(e["pattern"]) for e in load_rules("boilerplate.yml").get("inline", [])]
+
+
 def clean_lines(collection: Collection, text: str) -> None:
-    """Per line: drop pinyin annotations, fold to simplified, trim; record every removal."""
+    """Clean every line; record each removal and repair with its line number."""
+    inline_ads = inline_ad_patterns()
     for no, raw in enumerate(text.split("\n"), start=1):
         collection.chars_in += len(raw)
-        without_pinyin, pinyin = remove_pinyin(raw)
-        if pinyin:
-            collection.removed.append(Removal(no, "".join(pinyin), "拼音注音", whole_line=False))
-        stripped = without_pinyin.strip()
-        if len(stripped) != len(without_pinyin):
-            spaces = len(without_pinyin) - len(stripped)
-            collection.removed.append(Removal(no, " " * spaces if stripped else without_pinyin,
-                                              "行首尾空白" if stripped else "空白行", whole_line=not stripped))
-        if not stripped:
-            continue
-        simplified = to_simplified(stripped)
-        collection.converted_chars += sum(a != b for a, b in zip(stripped, simplified))
-        collection.lines.append(Line(no, simplified))
+        cleaned = clean_line(raw, inline_ads)
+        if cleaned.pinyin:
+            collection.removed.append(Removal(no, "".join(cleaned.pinyin), "拼音注音", whole_line=False))
+        if cleaned.whitespace:
+            collection.removed.append(Removal(no, cleaned.whitespace, "行首尾空白" if cleaned.text else "空白行",
+                                              whole_line=not cleaned.text))
+        collection.converted_chars += cleaned.converted
+        record_edits(collection, no, cleaned.edits)
+        if cleaned.text:
+            collection.lines.append(Line(no, cleaned.text))
 
 
 def _is_collection_title(line: Line, has_markers: bool) -> bool:
@@ -110,8 +146,42 @@ def remove_boilerplate(collection: Collection) -> None:
     collection.lines = keep
 
 
-def split_into_units(collection: Collection) -> None:
-    """Markers first; then each unit (or the whole file) is split further by structure."""
+_LINK_FRAGMENT = re.compile(r"^[\u4e00-\u9fff]{4,6}。$")
+
+
+def join_link_fragments(collection: Collection) -> None:
+    """Rejoin keyword-link line breaks: a site turned a keyword (`工作计划`) into a link and
+    the scraper put it on a line of its own, ending the sentence before it with `。`
+    (001: `…制定20xx年环境保护。` / `工作计划。`)."""
+    keep: list[Line] = []
+    for line in collection.lines:
+        prev = keep[-1] if keep else None
+        if prev and _LINK_FRAGMENT.match(line.text) and prev.text.endswith("。") and len(prev.text) > 20:
+            prev.text = prev.text[:-1] + line.text
+            collection.removed.append(Removal(prev.no, "。", "关键词链接断行", whole_line=False))
+            collection.repairs["关键词链接断行"] = collection.repairs.get("关键词链接断行", 0) + 1
+            collection.changes.append({"line": line.no, "kind": "关键词链接断行", "count": 1, "joined_to": prev.no})
+        else:
+            keep.append(line)
+    collection.lines = keep
+
+
+def units_from_manifest(collection: Collection, entries: list[Entry]) -> None:
+    """The keeper's split points replace the rules'; uncovered and dropped lines are reported."""
+    for index, entry in enumerate(entries, start=1):
+        lines = [line for line in collection.lines if entry.start <= line.no <= entry.end]
+        if entry.drop:
+            collection.removed.extend(Removal(line.no, line.text, "整理清单标记删除") for line in lines)
+        elif lines:
+            collection.units.append(Unit(lines=lines, index=index, reasons=["整理清单"], overrides=entry.overrides()))
+    covered = {line.no for e in entries for line in collection.lines if e.start <= line.no <= e.end}
+    collection.removed.extend(Removal(line.no, line.text, "整理清单未收录")
+                              for line in collection.lines if line.no not in covered)
+
+
+def split_into_units(collection: Collection, manifest: list[Entry] | None = None) -> None:
+    """Markers first; then each unit (or the whole file) is split further by structure.
+    A manifest, when given, decides the split points instead."""
     markers = find_markers(collection.lines)
     units: list[Unit] = []
     current: Unit | None = None
@@ -125,6 +195,10 @@ def split_into_units(collection: Collection) -> None:
                 current = Unit(lines=[], reasons=["合集开头"])
                 units.append(current)
             current.lines.append(line)
+    if manifest is not None:
+        collection.lines = [line for i, line in enumerate(collection.lines) if i not in markers]
+        units_from_manifest(collection, manifest)
+        units = []
     article = 0
     for unit in units:
         if not unit.lines:
@@ -140,8 +214,8 @@ def split_into_units(collection: Collection) -> None:
                           "确认文件是范文合集；若正文被误判为套话，在 data/boilerplate.yml 中收紧对应规则。")
 
 
-def read_collection(path: Path) -> Collection:
-    """Read, clean and split one raw collection file."""
+def read_collection(path: Path, use_manifest: bool = True) -> Collection:
+    """Read, clean and split one raw collection file (following its manifest, if any)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -149,9 +223,12 @@ def read_collection(path: Path) -> Collection:
     except IsADirectoryError:
         raise FanwenError(str(path), "这是一个目录，不是文本文件", "传入目录下的 .txt 文件，如 sources/*.txt。") from None
     collection = Collection(path=path)
-    clean_lines(collection, decode_source(path, data))
+    text = decode_source(path, data)
+    manifest = load_manifest(path, len(text.splitlines())) if use_manifest else None
+    clean_lines(collection, text)
     remove_boilerplate(collection)
-    split_into_units(collection)
+    join_link_fragments(collection)
+    split_into_units(collection, manifest)
     return collection
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from .classify import derive_title, detect_level, detect_theme, detect_type, headings_of
 from .collection import Collection, Removal, read_collection, unit_source_label
 from .data import load_themes
+from .manifest import manifest_path, render_manifest
 from .page import render_page
 from .split import Unit, is_title_line
 
@@ -60,15 +61,16 @@ def _title_lines(unit: Unit) -> tuple[str | None, int]:
 
 def make_document(collection: Collection, unit: Unit) -> Document:
     title, used = _title_lines(unit)
+    if unit.overrides.get("title") and title and unit.overrides["title"] != title:
+        used = 0  # the keeper renamed it: the source's own title line stays in the text
     body = [line.text for line in unit.lines[used:]]
     text = "\n".join(body)
     heads = headings_of(body)
-    hint = title or ""
-    doc_type = detect_type(hint, heads, text)
-    level = detect_level(hint, text)
-    theme = detect_theme(hint, text)
-    if not title:
-        title = derive_title(level, doc_type, theme, body)
+    hint = unit.overrides.get("title") or title or ""
+    doc_type = unit.overrides.get("type") or detect_type(hint, heads, text)
+    level = unit.overrides.get("level") or detect_level(hint, text)
+    theme = unit.overrides.get("theme") or detect_theme(hint, text)
+    title = unit.overrides.get("title") or title or derive_title(level, doc_type, theme, body)
     return Document(collection, unit, title, used > 0, body, doc_type, level, theme)
 
 
@@ -135,6 +137,7 @@ def collection_report(collection: Collection, documents: list[Document]) -> dict
     removed.sort(key=lambda r: (r.line, not r.whole_line))
     in_pages = sum(len(line.text) for d in written for line in d.unit.lines)
     removed_chars = sum(len(r.text) for r in removed)
+
     return {
         "file": collection.path.name,
         "collection_title": collection.title,
@@ -151,13 +154,17 @@ def collection_report(collection: Collection, documents: list[Document]) -> dict
             "chars_in": collection.chars_in,
             "chars_in_pages": in_pages,
             "chars_removed": removed_chars,
-            "balanced": collection.chars_in == in_pages + removed_chars,
+            # Repairs put characters in too (a flagged gap `××`, `㈠` → `（一）`).
+            "chars_added_by_repairs": collection.chars_added,
+            "balanced": collection.chars_in + collection.chars_added == in_pages + removed_chars,
             "chars_converted_to_simplified": collection.converted_chars,
         },
+        "repairs": dict(sorted(collection.repairs.items())),
+        "changes": collection.changes,
     }
 
 
-def run_import(sources: list[Path], docs_dir: Path, progress=None) -> dict:
+def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests: bool = True) -> dict:
     """Import the sources and replace docs_dir/examples atomically. Returns the report.
 
     Everything is built in a temporary folder first, so a failing source leaves the previous
@@ -168,7 +175,7 @@ def run_import(sources: list[Path], docs_dir: Path, progress=None) -> dict:
     collections: list[Collection] = []
     documents: list[Document] = []
     for path in sorted(sources, key=lambda p: p.name):
-        collection = read_collection(path)
+        collection = read_collection(path, use_manifest=use_manifests)
         collections.append(collection)
         for unit in collection.units:
             documents.append(make_document(collection, unit))
@@ -239,3 +246,13 @@ def _check_unique_slugs(documents: list[Document]) -> None:
 def write_report(report: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def write_manifest_draft(source: Path, report: dict) -> Path:
+    """Write the importer's decisions for one source as a manifest draft; never overwrite."""
+    entry = next(r for r in report["sources"] if r["file"] == source.name)
+    target = manifest_path(source)
+    if target.exists():
+        target = source.with_suffix(".draft.yml")
+    target.write_text(render_manifest(source.name, entry["documents"], entry["duplicates"]), encoding="utf-8")
+    return target

@@ -6,6 +6,7 @@ import re
 
 import yaml
 
+from .repair import PLACEHOLDER, UNREADABLE
 from .text import CIRCLED, SECOND, THIRD, TOP, is_standalone_heading, split_run_in
 
 # Characters that Markdown or the enabled extensions would read as markup. Imported text is
@@ -32,8 +33,18 @@ def normalise_second_level(text: str) -> str:
     return f"（{number}）{text[match.end():]}"
 
 
+def highlight_blanks(markdown: str) -> str:
+    """Placeholders to fill in and unreadable spans stand out on the page."""
+    markdown = markdown.replace(PLACEHOLDER, f'<span class="fw-blank" title="待填写">{PLACEHOLDER}</span>')
+    return markdown.replace(UNREADABLE, f'<span class="fw-garbled" title="原文乱码，无法恢复">{UNREADABLE}</span>')
+
+
 def render_line(text: str) -> str:
-    """One source line → one Markdown block (heading, run-in heading or paragraph)."""
+    """One source line → one Markdown block, with placeholders highlighted."""
+    return highlight_blanks(_render_block(text))
+
+
+def _render_block(text: str) -> str:
     if TOP.match(text) and is_standalone_heading(text):
         return "## " + escape_markdown(text)
     if SECOND.match(text):

@@ -42,6 +42,7 @@ class Unit:
     part: int = 0  # >0 when a marked unit was split further by structure
     repeat_of: int | None = None  # line number where the block this unit repeats started
     reasons: list[str] = field(default_factory=list)  # why the unit starts where it does
+    overrides: dict = field(default_factory=dict)  # title/type/level/theme from a manifest
 
 
 def marker_number(line: str) -> tuple[str, int] | None:

@@ -50,9 +50,9 @@ def test_boilerplate_lookalikes_inside_articles_stay():
         "篇1\n一、检查时间\n检查时间:2023年11月份。\n前言:本方案的前言部分说明目的。\n"
         "欢迎大家阅读本方案并提出意见,仅供参考的数据见附表。\n篇2\n正文第二篇。\n")
     kept = [line.text for unit in collection.units for line in unit.lines]
-    assert "检查时间:2023年11月份。" in kept
-    assert "前言:本方案的前言部分说明目的。" in kept
-    assert "欢迎大家阅读本方案并提出意见,仅供参考的数据见附表。" in kept
+    assert "检查时间：2023年11月份。" in kept
+    assert "前言：本方案的前言部分说明目的。" in kept
+    assert "欢迎大家阅读本方案并提出意见，仅供参考的数据见附表。" in kept
 
 
 def test_trailing_related_articles_removed():
@@ -68,7 +68,7 @@ def test_trailing_related_articles_removed():
 def test_site_leftover_fragment_removed():
     # 001 line 364: the tail of a link, left at the start of an article.
     collection = collect("报告篇一\n正文。\n报告篇二\n”,欢迎大家阅读。\n根据委密办〔20xx〕4号文件要求。\n")
-    assert ("”,欢迎大家阅读。", "站点残留") in [(r.text, r.reason) for r in collection.removed]
+    assert ("”，欢迎大家阅读。", "站点残留") in [(r.text, r.reason) for r in collection.removed]
 
 
 def test_numbering_restart_splits_documents_without_markers():
