@@ -24,7 +24,7 @@ def set_data_dir(path: Path) -> None:
     _data_dir = Path(path).resolve()
 
 
-def _cached(path: Path, parse):
+def cached_data_file(path: Path, parse):
     """Parse a data file once per version of it (mkdocs serve re-reads edited files)."""
     try:
         key = (str(path), path.stat().st_mtime_ns)
@@ -65,7 +65,7 @@ def require(mapping, key: str, kind, path: Path, where: str):
 
 def load_themes() -> tuple[dict, ...]:
     """The theme list, validated: slug (ASCII, unique), name, description, keywords."""
-    return _cached(data_dir() / "themes.yml", _parse_themes)
+    return cached_data_file(data_dir() / "themes.yml", _parse_themes)
 
 
 def _parse_themes(path: Path) -> tuple[dict, ...]:
@@ -97,7 +97,7 @@ def _parse_themes(path: Path) -> tuple[dict, ...]:
 
 def load_rules(name: str) -> dict:
     """A rules file from data/ (classify.yml, boilerplate.yml) as a dict."""
-    return _cached(data_dir() / name, _parse_rules)
+    return cached_data_file(data_dir() / name, _parse_rules)
 
 
 def _parse_rules(path: Path) -> dict:

@@ -1,0 +1,173 @@
+"""A filled template → a Word file laid out after GB/T 9704-2012 (党政机关公文格式).
+
+A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (text block 156 × 225 mm);
+22 lines × 28 characters; body 3号 (16 pt) 仿宋_GB2312 at a fixed 28.95 pt line pitch;
+title 2号 (22 pt) 方正小标宋简体 centred; `一、` headings 黑体, `（一）` headings 楷体_GB2312;
+page numbers 4号 (14 pt) 宋体 as `— 1 —`, odd pages right, even pages left.
+The fonts are named with a common fallback (`w:altName`) for PCs without the GB fonts.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT, PAGE_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
+# Fallbacks that ship with Windows (and are mapped by LibreOffice on Linux).
+FALLBACKS = {TITLE_FONT: "华文中宋", BODY_FONT: "仿宋", H2_FONT: "楷体", H1_FONT: "SimHei", PAGE_FONT: "SimSun"}
+TITLE_SIZE, BODY_SIZE, PAGE_SIZE = Pt(22), Pt(16), Pt(14)
+LINE_PITCH = Pt(28.95)  # 225 mm / 22 lines
+CHARS_PER_LINE = 28
+TEXT_WIDTH = Mm(156)
+# 156 mm = 442.2 pt holds 27.6 characters of 16 pt; 0.25 pt less per character gives 28.
+CHAR_SPACING = -5  # twentieths of a point
+
+
+def _set_font(run_or_style, name: str, size, bold: bool = False) -> None:
+    font = run_or_style.font
+    font.name = name
+    font.size = size
+    font.bold = bold
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _fixed_spacing(paragraph_format, first_line_indent=True) -> None:
+    paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph_format.line_spacing = LINE_PITCH
+    paragraph_format.space_before = Pt(0)
+    paragraph_format.space_after = Pt(0)
+    if first_line_indent:
+        paragraph_format.first_line_indent = BODY_SIZE * 2  # two characters
+
+
+def _doc_grid(section) -> None:
+    """22 lines per page: Word's line grid (pitch in twentieths of a point). The 28
+    characters per line come from the body style's character spacing (see CHAR_SPACING):
+    a character grid is rendered inconsistently across Word and LibreOffice."""
+    sect_pr = section._sectPr
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(round(LINE_PITCH.pt * 20)))
+
+
+def _condense(style_or_run, twentieths: int) -> None:
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(twentieths))
+    style_or_run.element.get_or_add_rPr().append(spacing)
+
+
+def _page_number(paragraph, align) -> None:
+    """`— 1 —` with a PAGE field, 4号 宋体, one character in from the edge."""
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_before = Pt(0)
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        paragraph.paragraph_format.right_indent = PAGE_SIZE
+    else:
+        paragraph.paragraph_format.left_indent = PAGE_SIZE
+    _set_font(paragraph.add_run("— "), PAGE_FONT, PAGE_SIZE)
+    run = paragraph.add_run()
+    _set_font(run, PAGE_FONT, PAGE_SIZE)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text.strip() == "PAGE":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            run._r.append(t)
+    _set_font(paragraph.add_run(" —"), PAGE_FONT, PAGE_SIZE)
+
+
+def _font_fallbacks(document) -> None:
+    """Name a fallback for each GB font in the font table (`w:altName`)."""
+    table = None
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/fontTable"):
+            table = rel.target_part
+    if table is None:
+        return
+    from lxml import etree
+
+    root = etree.fromstring(table.blob)
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    for name, alt in FALLBACKS.items():
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        alt_el = etree.SubElement(font, qn("w:altName"))
+        alt_el.set(qn("w:val"), alt)
+        charset = etree.SubElement(font, qn("w:charset"))
+        charset.set(qn("w:val"), "86")  # GB2312
+    table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    del ns
+
+
+def build_docx(blocks: list[tuple[str, str]]) -> bytes:
+    """(kind, text) blocks from `templating.blocks` → .docx bytes."""
+    document = Document()
+    section = document.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(23)  # the number sits about 7 mm below the text block
+    _doc_grid(section)
+
+    normal = document.styles["Normal"]
+    _set_font(normal, BODY_FONT, BODY_SIZE)
+    _condense(normal, CHAR_SPACING)
+    _fixed_spacing(normal.paragraph_format, first_line_indent=False)
+
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+
+    for kind, text in blocks:
+        paragraph = document.add_paragraph()
+        run = paragraph.add_run(text)
+        if kind == "title":
+            _set_font(run, TITLE_FONT, TITLE_SIZE)
+            _fixed_spacing(paragraph.paragraph_format, first_line_indent=False)
+            paragraph.paragraph_format.line_spacing = Pt(35)  # a 22 pt title needs more than the grid
+            paragraph.paragraph_format.space_after = LINE_PITCH
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif kind == "sign":
+            _set_font(run, BODY_FONT, BODY_SIZE)
+            _fixed_spacing(paragraph.paragraph_format, first_line_indent=False)
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            paragraph.paragraph_format.right_indent = BODY_SIZE * 4
+        else:
+            name = {"h1": H1_FONT, "h2": H2_FONT}.get(kind, BODY_FONT)
+            _set_font(run, name, BODY_SIZE)
+            _fixed_spacing(paragraph.paragraph_format)
+            if kind in ("h1", "h2"):
+                paragraph.paragraph_format.keep_with_next = True
+    _font_fallbacks(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def write_docx(blocks: list[tuple[str, str]], path: Path) -> None:
+    path.write_bytes(build_docx(blocks))

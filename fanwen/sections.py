@@ -1,0 +1,106 @@
+"""How the model documents are built: their top-level sections, grouped into the usual parts
+(data/sections.yml). Feeds the structure atlas and the "how others wrote it" examples."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .data import data_dir, cached_data_file, load_yaml
+from .errors import FanwenError
+from .library import Entry, read_front_matter, scan
+
+_TOP = re.compile(r"^## (?:[一二三四五六七八九十]{1,3}、)?(?P<text>.*)$")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Section:
+    entry: Entry
+    position: int  # 0-based among the document's top-level sections
+    count: int  # how many top-level sections the document has
+    heading: str  # as written, without its number
+    part: str | None  # the usual part it belongs to (data/sections.yml), if any
+    paragraphs: tuple[str, ...]  # its Markdown blocks up to the next top-level heading
+
+
+def load_parts() -> list[dict]:
+    def parse(path: Path) -> list[dict]:
+        raw = load_yaml(path)
+        if not isinstance(raw, list) or not all(isinstance(p, dict) and "name" in p and isinstance(p.get("aliases"), list)
+                                                for p in raw):
+            raise FanwenError(str(path), "应为列表，每项有 name 和 aliases（列表）", "参照文件开头的说明修改。")
+        return raw
+    return cached_data_file(data_dir() / "sections.yml", parse)
+
+
+def part_of(heading: str) -> str | None:
+    for part in load_parts():
+        if any(alias in heading for alias in part["aliases"]):
+            return part["name"]
+    return None
+
+
+def plain(markdown: str) -> str:
+    """Markdown of an imported paragraph → its text (escapes, bold and spans removed)."""
+    text = _TAGS.sub("", markdown)
+    text = re.sub(r"\\(.)", r"\1", text.replace("**", "")) if "\\" in text else text.replace("**", "")
+    return text.lstrip("#").strip()
+
+
+def sections_of(docs_dir: str | Path, entry: Entry) -> list[Section]:
+    _, body = read_front_matter(Path(docs_dir) / entry.path)
+    blocks = [b.strip() for b in body.split("\n\n") if b.strip()]
+    found: list[tuple[str, list[str]]] = []
+    for block in blocks:
+        match = _TOP.match(block)
+        if match:
+            found.append((plain(match.group("text")).rstrip("。：:"), []))
+        elif found:
+            found[-1][1].append(block)
+    return [Section(entry, i, len(found), heading, part_of(heading), tuple(paras))
+            for i, (heading, paras) in enumerate(found)]
+
+
+def outline(docs_dir: str | Path, doc_type: str) -> list[dict]:
+    """The usual parts of documents of one type, in their usual order, with how many use each.
+
+    Order: by the mean relative position (0 = first section, 1 = last) of the part in the
+    documents that have it. Headings that belong to no usual part are counted together.
+    """
+    documents = [e for e in scan(docs_dir) if e.type == doc_type]
+    usage: dict[str, list[float]] = defaultdict(list)
+    variants: dict[str, dict[str, int]] = defaultdict(dict)
+    for entry in documents:
+        seen = set()
+        for section in sections_of(docs_dir, entry):
+            part = section.part or "专题标题（按工作内容自拟）"
+            if part in seen:
+                continue
+            seen.add(part)
+            usage[part].append(section.position / max(1, section.count - 1))
+            variants[part][section.heading] = variants[part].get(section.heading, 0) + 1
+    rows = [{"part": part, "documents": len(positions), "total": len(documents),
+             "position": sum(positions) / len(positions),
+             "examples": [h for h, _ in sorted(variants[part].items(), key=lambda kv: (-kv[1], kv[0]))[:3]]}
+            for part, positions in usage.items()]
+    rows.sort(key=lambda row: (row["position"], -row["documents"]))
+    return rows
+
+
+def section_examples(docs_dir: str | Path, heading: str, doc_type: str | None = None, n: int = 3) -> list[Section]:
+    """Up to n sections, from n different documents, that are the part `heading` names (or
+    whose heading contains it); the longest first among those of the requested type."""
+    wanted = part_of(heading) or heading
+    found = []
+    for entry in scan(docs_dir):
+        if doc_type and entry.type != doc_type:
+            continue
+        for section in sections_of(docs_dir, entry):
+            if (section.part == wanted or heading in section.heading) and section.paragraphs:
+                found.append(section)
+                break
+    found.sort(key=lambda s: (-min(len("".join(s.paragraphs)), 600), s.entry.path))
+    return found[:n]
