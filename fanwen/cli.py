@@ -57,3 +57,48 @@ def import_command(sources: tuple[Path, ...], docs_dir: Path, report_path: Path,
     if unbalanced:
         click.echo(f"字数核对不平：{', '.join(unbalanced)}（请报告此问题）", err=True)
         sys.exit(2)
+
+
+@main.command("draft")
+@click.argument("template", required=False)
+@click.option("--data", "data_file", type=click.Path(path_type=Path), default=Path("data/unit.yml"), show_default=True,
+              help="本单位数据（格式同 data/unit.yml）。")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), help="输出文件：.docx、.md 或 .txt。")
+@click.option("--list", "list_only", is_flag=True, help="列出可用的模板。")
+def draft_command(template: str | None, data_file: Path, out_file: Path | None, list_only: bool) -> None:
+    """用本单位数据填写模板 TEMPLATE（如 work-plan），生成草稿。"""
+    from .templating import list_templates
+
+    try:
+        if list_only:
+            for t in list_templates():
+                click.echo(f"{t.slug:<22}{t.name}（{t.type}）")
+            return
+        if not template or not out_file:
+            raise click.UsageError("需要模板名和 --out，例如：fanwen draft work-plan --data my-unit.yml --out 草稿.docx")
+        write_draft(template, data_file, out_file)
+    except FanwenError as error:
+        click.echo(f"生成失败：{error}", err=True)
+        sys.exit(1)
+    click.echo(f"已生成：{out_file}")
+
+
+def write_draft(template: str, data_file: Path, out_file: Path) -> None:
+    """Render and write atomically: on any error no output file is left behind."""
+    import tempfile
+
+    from .docx import build_docx
+    from .templating import blocks, clean_markdown, default_context, plain_text, render
+
+    suffix = out_file.suffix.lower()
+    if suffix not in (".docx", ".md", ".txt"):
+        raise FanwenError(str(out_file), f"不支持的输出格式 `{suffix or '（无扩展名）'}`", "输出文件名以 .docx、.md 或 .txt 结尾。")
+    if not data_file.is_file():
+        raise FanwenError(str(data_file), "数据文件不存在", "复制 data/unit.yml 改成本单位的数据，再用 --data 指向它。")
+    filled = render(template, default_context(unit_file=data_file))
+    content = {".docx": lambda: build_docx(blocks(filled)), ".md": lambda: clean_markdown(filled).encode("utf-8"),
+               ".txt": lambda: plain_text(filled).encode("utf-8")}[suffix]()
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=out_file.parent, prefix=".draft-", delete=False) as tmp:
+        tmp.write(content)
+    Path(tmp.name).replace(out_file)

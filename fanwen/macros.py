@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter
+from pathlib import Path
 
 from .classify import TYPES, LEVELS
 from .data import load_themes
@@ -58,3 +59,83 @@ def stats(docs_dir: str, page_path: str) -> str:
     types = " · ".join(f"{name} {per_type[name]} 篇" for name in TYPES if per_type[name])
     return (f"范文库现有 **{len(library)}** 篇范文。\n\n## 按主题\n\n<div class=\"grid cards\" markdown>\n\n{themes}\n</div>\n\n"
             f"## 按文种\n\n{types}（[按类型与层级查看]({_link('tags.md', page_path)})）\n")
+
+
+# ----------------------------------------------------------------------------- templates
+
+
+def template_html(root: Path, name: str, **overrides) -> str:
+    """The template filled with the sample data (and any overrides), filled-in values marked,
+    as an HTML block (kept out of the page's table of contents)."""
+    import markdown
+
+    from .templating import default_context, marked_markdown, render
+
+    context = {**default_context(root), **overrides}
+    html = markdown.markdown(marked_markdown(render(name, context, root)), extensions=["attr_list"])
+    html = html.replace("<h1>", '<p class="fw-doc-title">').replace("</h1>", "</p>")
+    for level in (2, 3):
+        html = html.replace(f"<h{level}>", f'<p class="fw-doc-h{level - 1}">').replace(f"</h{level}>", "</p>")
+    return '<div class="fw-paper">' + html.replace("\n", "") + "</div>"
+
+
+def url_from(page_url: str, target: str) -> str:
+    """A relative URL from a page (directory URLs or not) to a file of the built site."""
+    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
+    return posixpath.relpath(target, base or ".")
+
+
+def template_actions(root: Path, page_url: str, name: str) -> str:
+    """复制全文 / 下载 Markdown / 下载 Word for one template (the plugin writes the downloads)."""
+    import html
+
+    from .site import DOWNLOADS
+    from .templating import default_context, plain_text, render
+
+    text = plain_text(render(name, default_context(root), root))
+    data = html.escape(text, quote=True).replace("\n", "&#10;")
+    md, docx = (url_from(page_url, f"{DOWNLOADS}/{name}{ext}") for ext in (".md", ".docx"))
+    return (f'<p class="fw-actions"><button class="md-button md-button--primary fw-copy" type="button" '
+            f'data-copy="{data}">复制全文</button> <a class="md-button" href="{md}" download>下载 Markdown</a> '
+            f'<a class="md-button" href="{docx}" download>下载 Word</a></p>')
+
+
+def section_examples(docs_dir: str, page_path: str, heading: str, type: str | None = None, n: int = 3) -> str:
+    """How others wrote this section: the real text from n model documents, linked."""
+    from .sections import section_examples as find
+
+    found = find(docs_dir, heading, type, n)
+    if not found:
+        return f"*范文库中暂无“{heading}”部分的范例。*"
+    parts = []
+    for section in found:
+        blocks = []
+        length = 0
+        for block in section.paragraphs:
+            if length > 500:
+                blocks.append("……")
+                break
+            blocks.append(block.replace("### ", "**", 1) + "**" if block.startswith("### ") else block)
+            length += len(block)
+        quoted = "\n>\n".join("> " + b.replace("\n", " ") for b in blocks)
+        link = _link(section.entry.path, page_path)
+        parts.append(f"**[{escape_markdown(section.entry.title)}]({link})** · {section.entry.type} · "
+                     f"{section.entry.level} · 原标题“{escape_markdown(section.heading)}”\n\n{quoted}\n")
+    return "\n".join(parts)
+
+
+def outline(docs_dir: str, type: str) -> str:
+    """The structure atlas of one document type as a table."""
+    from .sections import outline as build
+
+    if type not in TYPES:
+        raise ValueError(f"outline(type={type!r})：没有这个类型；可用的类型：{', '.join(TYPES)}")
+    rows = build(docs_dir, type)
+    if not rows:
+        return f"*范文库中暂无{type}类范文。*"
+    total = rows[0]["total"]
+    lines = [f"共 {total} 篇{type}。按在文中的平均位置排列：", "", "| 顺序 | 部分 | 使用篇数 | 常见写法 |", "|---|---|---|---|"]
+    for i, row in enumerate(rows, start=1):
+        examples = "；".join(escape_markdown(e) for e in row["examples"])
+        lines.append(f"| {i} | {row['part']} | {row['documents']} / {total} | {examples} |")
+    return "\n".join(lines) + "\n"
