@@ -27,11 +27,14 @@ build: $(STAMP)
 import: $(STAMP)
 	$(BIN)/fanwen import sources/*.txt --docs docs --report build/import-report.json
 
-# Debian's chromium (never a downloaded browser) and CJK fonts for the browser tests.
+# Debian packages the tests drive: chromium (never a downloaded browser), CJK fonts,
+# LibreOffice and poppler (to turn the Word drafts into PDF and PNG).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else echo "需要 chromium 和 fonts-noto-cjk：sudo apt-get install -y chromium fonts-noto-cjk" >&2; exit 1; fi; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null \
+	     || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else echo "需要系统软件包：sudo apt-get install -y $(SYSTEM_PACKAGES)" >&2; exit 1; fi; \
 	fi
 
 ## test: install everything and run the whole suite (unit, corpus, build and browser tests)

@@ -100,7 +100,8 @@ def template_actions(root: Path, page_url: str, name: str) -> str:
             f'<a class="md-button" href="{docx}" download>下载 Word</a></p>')
 
 
-def section_examples(docs_dir: str, page_path: str, heading: str, type: str | None = None, n: int = 3) -> str:
+def section_examples(docs_dir: str, page_path: str, heading: str, type: str | list[str] | None = None,
+                     n: int = 3) -> str:
     """How others wrote this section: the real text from n model documents, linked."""
     from .sections import section_examples as find
 

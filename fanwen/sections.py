@@ -90,13 +90,15 @@ def outline(docs_dir: str | Path, doc_type: str) -> list[dict]:
     return rows
 
 
-def section_examples(docs_dir: str | Path, heading: str, doc_type: str | None = None, n: int = 3) -> list[Section]:
+def section_examples(docs_dir: str | Path, heading: str, doc_type: str | list[str] | None = None,
+                     n: int = 3) -> list[Section]:
     """Up to n sections, from n different documents, that are the part `heading` names (or
-    whose heading contains it); the longest first among those of the requested type."""
+    whose heading contains it), from documents of the given type(s); fullest first."""
     wanted = part_of(heading) or heading
+    types = [doc_type] if isinstance(doc_type, str) else doc_type
     found = []
     for entry in scan(docs_dir):
-        if doc_type and entry.type != doc_type:
+        if types and entry.type not in types:
             continue
         for section in sections_of(docs_dir, entry):
             if (section.part == wanted or heading in section.heading) and section.paragraphs:

@@ -41,7 +41,7 @@ def template_page(template) -> str:
     for number, section in enumerate(template.sections, start=1):
         lines += [f"### {number}. {section['part']}", "", '!!! tip "写作要点"', "", f"    {section['note']}", "",
                   f"**别人怎么写的：**", "",
-                  f'{{{{ section_examples("{section["part"]}", type="{template.type}") }}}}', ""]
+                  f'{{{{ section_examples("{section["part"]}", type={template.derived_from!r}) }}}}', ""]
     return "\n".join(lines)
 
 

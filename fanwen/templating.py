@@ -34,6 +34,7 @@ class Template:
     purpose: str
     when: str
     sections: list[dict] = field(default_factory=list)
+    derived_from: list[str] = field(default_factory=list)  # document types its sections come from
 
 
 def cn_date(value: dt.date) -> str:
@@ -87,7 +88,7 @@ def list_templates(root: Path | None = None) -> list[Template]:
             raise FanwenError(f"{path}: {missing[0]}", f"模板 front matter 缺少 `{missing[0]}`",
                               "参照 templates/work-plan.md 补全。")
         found.append(Template(path.stem, path, meta["name"], meta["type"], meta["purpose"], meta["when"],
-                              meta["sections"]))
+                              meta["sections"], meta.get("derived_from") or [meta["type"]]))
     return found
 
 
