@@ -36,7 +36,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 PIECE = 1000          # code points of page text per snippet file
-META_CHUNK = 64       # documents per title/location file
+META_CHUNK = 32       # documents per title/location file
 INLINE_MAX = 768      # posting bytes kept inside a shard; larger lists get their own file
 SHARD_TARGET = 8192   # bytes aimed at per shard file
 INDEX_DIR = "search/fanwen"
@@ -245,7 +245,10 @@ class Index:
         for doc, (_, _, text) in enumerate(self.docs):
             for k in range(0, len(text), PIECE):
                 files[f"t/{doc}-{k // PIECE}"] = text[k:k + PIECE]
-        files["fold"] = fold_pairs()
+        # Only pairs whose simplified character occurs on some page: any other query character
+        # matches nothing folded or not, and the table is loaded before the first result.
+        pairs = fold_pairs()
+        files["fold"] = "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in self.postings)
 
         for key in sorted(files):
             body = _script(key, files[key])

@@ -10,7 +10,7 @@
  *   search/fanwen/fold.js       traditional → simplified character pairs
  *   search/fanwen/s/<n>.js      shards: n-gram → base64 posting list (or 1: see x/<hex>.js)
  *   search/fanwen/x/<hex>.js    one large posting list
- *   search/fanwen/m/<n>.js      [location, title, pieces] of 64 documents
+ *   search/fanwen/m/<n>.js      [location, title, pieces] of 32 documents
  *   search/fanwen/t/<d>-<k>.js  k-th 1000-character piece of document d's text
  *
  * A page matches when its text contains the query string (each space-separated word of it);
@@ -23,7 +23,7 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3, DONE = "fanwen-done"
 const TITLE = 2, HEADING = 1
 const FIRST = 10      // results sent with snippets in the first answer
-const SNIPPETS = 30   // results given snippets in the complete answer
+const SNIPPETS = 20   // results given snippets in the complete answer (the rest: titles)
 const BEFORE = 24, AFTER = 96
 
 /* In Material's iframe-worker shim (file://) this script runs in an iframe and importScripts
