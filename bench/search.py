@@ -288,8 +288,12 @@ def table(pages: int, rows: dict) -> str:
     row("出现第一条结果前下载的字节（页面 + 搜索）", lambda r: mb(r["bytes_first"]))
     row("其中搜索索引和 worker", lambda r: mb(r["search_bytes_first"]))
     row("第一次搜索：松键到出结果", lambda r: f"{r['cold_ms']:.0f} ms" if r["cold_ms"] < 10_000 else f"{r['cold_ms'] / 1000:.0f} s")
-    row("之后每次搜索的延迟 p50", lambda r: f"{r['p50']:.0f} ms")
-    row("之后每次搜索的延迟 p95", lambda r: f"{r['p95']:.0f} ms")
+    def ms(value):
+        text = f"{value:.0f} ms" if value < 1000 else f"{value / 1000:.1f} s"
+        return f"≥ {text}（有查询超时）" if value >= QUERY_TIMEOUT * 1000 else text
+
+    row("之后每次搜索的延迟 p50", lambda r: ms(r["p50"]))
+    row("之后每次搜索的延迟 p95", lambda r: ms(r["p95"]))
     row(f"超过 {QUERY_TIMEOUT} s 的查询", lambda r: f"{r.get('timeouts', 0)} 个")
     row(f"{len(QUERIES)} 个查询共下载", lambda r: mb(r["bytes_session"]))
     return "\n".join(lines)
