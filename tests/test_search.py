@@ -205,10 +205,12 @@ def test_result_opens_the_page_with_the_match_highlighted(browser, site_url):
     page.goto(site_url)
     SearchBox(page, urlparse(site_url).path).search("選舉委員會")
     page.locator("li.md-search-result__item a").first.click()
-    page.wait_for_load_state()
-    assert "/examples/" in page.url
-    marks = page.locator(".md-content mark[data-md-highlight]").all_inner_texts()
-    assert marks and all(m == "选举委员会" for m in marks), marks
+    page.wait_for_url("**/examples/**")
+    # Material marks the query on the opened page after it has loaded: wait, and read in one go.
+    marks = page.wait_for_function("""() => {
+        const marks = [...document.querySelectorAll(".md-content mark[data-md-highlight]")].map(m => m.textContent);
+        return marks.length ? marks : null }""", timeout=10_000).json_value()
+    assert all(m == "选举委员会" for m in marks), marks
     context.close()
 
 
@@ -234,6 +236,7 @@ def test_search_works_under_a_sub_path(browser, tmp_path, corpus):
         pages, _ = relevant(corpus, "换届选举")
         assert pages <= set(answer["locations"])
         page.locator("li.md-search-result__item a").first.click()
+        page.wait_for_url(lambda url: "?h=" in url)  # the result's page, with the words to highlight
         page.wait_for_load_state()
         assert urlparse(page.url).path.startswith("/fanwen/examples/")
         assert not failed, failed
