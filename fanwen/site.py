@@ -1,12 +1,16 @@
-"""The `fanwen` MkDocs plugin: theme navigation, and the metadata line and related links on
-every document page. Kept small; what a document is comes from `library.scan`."""
+"""The `fanwen` MkDocs plugin: theme navigation, the metadata line and related links on every
+document page, and the site search index (fanwen/search.py). Kept small; what a document is
+comes from `library.scan`."""
 
 from __future__ import annotations
 
 import posixpath
+import re
 
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
 from pathlib import Path
@@ -16,6 +20,7 @@ from .errors import FanwenError
 from .library import Entry, scan
 from .templating import list_templates
 from .page import escape_markdown
+from . import search
 
 RELATED = 6
 
@@ -81,8 +86,34 @@ def template_downloads(root: Path, template) -> dict[str, bytes]:
             f"{DOWNLOADS}/{template.slug}.docx": build_docx(blocks(filled))}
 
 
-class FanwenPlugin(BasePlugin):
+RELATED_HEADING = re.compile(r'<h2 id="同主题范文"')
+META_PARAGRAPH = re.compile(r'^\s*<p class="fw-meta">.*?</p>\s*', re.S)
+
+
+def mark_article(html: str) -> tuple[str, str]:
+    """(page HTML with the article text wrapped in `<div class="fw-article" data-fw-search>`,
+    the wrapped part): the document's own text, without the metadata line and the related
+    links, which are ours and would make every page match every theme name."""
+    meta = META_PARAGRAPH.match(html)
+    start = meta.end() if meta else 0
+    related = RELATED_HEADING.search(html, start)
+    end = related.start() if related else len(html)
+    body = html[start:end]
+    return html[:start] + f'<div class="fw-article" data-fw-search>\n{body}</div>\n' + html[end:], body
+
+
+class FanwenConfig(Config):
+    # Replace Material's lunr search with the n-gram index (false: stock search, as in bench/).
+    search = config_options.Type(bool, default=True)
+
+
+class FanwenPlugin(BasePlugin[FanwenConfig]):
     def on_config(self, config):
+        if self.config.search and "material/search" not in config.plugins:
+            raise PluginError("插件 fanwen 的搜索需要 Material 的 search 插件（它提供页眉的搜索框）："
+                              "在 mkdocs.yml 的 plugins 里 fanwen 之前加上 `- search`，"
+                              "或设 `- fanwen: {search: false}` 关闭范文库搜索。")
+        self.worker_url = f"{search.WORKER}?v={search.worker_version()}"
         self.root = Path(config.config_file_path).parent
         set_data_dir(self.root / "data")
         try:
@@ -103,19 +134,38 @@ class FanwenPlugin(BasePlugin):
         except FanwenError as error:
             raise PluginError(str(error)) from None
         self.by_path = {e.path: e for e in self.library}
+        self.index = search.Index()
         return files
 
-    def on_post_build(self, config):
-        # Written after the build, not as MkDocs files: a generated .md would become a page.
-        for template in self.templates:
-            for uri, content in template_downloads(self.root, template).items():
-                target = Path(config.site_dir) / uri
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
-
     def on_page_markdown(self, markdown, page, config, files):
+        if self.config.search:
+            # Material's search plugin stays (it draws the header search box and writes the
+            # small search_index.json the on-page highlighter reads) but indexes nothing.
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         entry = self.by_path.get(page.file.src_uri)
         if entry is None:
             return markdown
         return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n" + markdown
                 + related_section(entry, self.library))
+
+    def on_page_content(self, html, page, config, files):
+        entry = self.by_path.get(page.file.src_uri)
+        if entry is None:
+            return html
+        html, article = mark_article(html)
+        if self.config.search:
+            self.index.add(page.url, page.title, search.html_blocks(article))
+        return html
+
+    @event_priority(-50)  # after Material's search plugin has written search_index.json
+    def on_post_build(self, config):
+        # Template downloads are written after the build, not as MkDocs files: a generated
+        # .md would become a page.
+        for template in self.templates:
+            for uri, content in template_downloads(self.root, template).items():
+                target = Path(config.site_dir) / uri
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+        if self.config.search:
+            self.index.write(config.site_dir)
+            search.install_worker(config.site_dir)

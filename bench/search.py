@@ -1,0 +1,355 @@
+"""Search at scale: 范文库's n-gram search vs Material's stock search (lunr + jieba), side by side.
+
+    .venv/bin/python bench/search.py                 # 10,000 synthetic pages, both engines
+    .venv/bin/python bench/search.py --pages 500     # a quick run
+    .venv/bin/python bench/search.py --pages 0       # the real site as it is
+
+Makes a synthetic library from the real pages (each real page copied with a varied title and
+two paragraphs from another page of its theme added), builds it once per engine with the
+project's own mkdocs.yml (stock: `fanwen: {search: false}`), serves each build on 127.0.0.1
+and types every query of tests/fixtures/queries.txt into the header search box in Debian's
+chromium. It measures:
+
+* index build time: time spent in the engine's build steps (stock: Material's search plugin,
+  jieba included; fanwen: text extraction, n-gram indexing and writing the files);
+* index size on disk: bytes (and files) the engine adds to the site;
+* bytes before the first result: every byte the server sent from opening the home page to the
+  first result of the first query (page, theme, scripts and index), and the search part of it;
+* latency: from the key-up in the search box to the first change of the result list, p50/p95
+  over the queries after the first (the first, cold query is reported on its own).
+
+Bytes are counted by the server as sent (no compression), so a server that gzips sends less.
+Prints a Markdown table; docs/search-benchmark.md records a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CHROMIUM = "/usr/bin/chromium"
+QUERY_TIMEOUT = 15  # seconds a query after the first may take before it counts as timed out
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+PLACES = ["城关镇", "新华街道", "河西区", "东风村", "红旗社区", "青山乡", "柳林县", "南湖街道", "石桥村", "白沙镇",
+          "长宁县", "杏花村", "江北区", "凤凰社区", "高坪乡", "临河镇"]
+QUERIES = [line.strip() for line in (ROOT / "tests" / "fixtures" / "queries.txt").read_text(encoding="utf-8").splitlines()
+           if line.strip() and not line.startswith("#")]
+
+# Times the first change of the search result list (or its count line) after a key-up, and
+# records the 范文库 worker's "done" notes; installed before Material starts.
+HOOK = """
+window.__bench = { keyup: 0, changed: 0, done: [] };
+document.addEventListener("keyup", () => { window.__bench.keyup = performance.now(); window.__bench.changed = 0 }, true);
+const NativeWorker = window.Worker;
+window.Worker = class extends NativeWorker {
+  constructor(url, options) {
+    super(url, options);
+    this.addEventListener("message", ev => {
+      if (ev.data && ev.data.type === "fanwen-done") window.__bench.done.push(ev.data.query);
+    });
+  }
+};
+"""
+# Watch the result area (the count line and the list) for the first change after a key-up.
+NARROW = """() => {
+  const area = document.querySelector("[data-md-component=search-result]");
+  new MutationObserver(() => {
+    if (window.__bench.keyup && !window.__bench.changed) window.__bench.changed = performance.now();
+  }).observe(area, { childList: true, subtree: true, characterData: true });
+}"""
+
+
+# --------------------------------------------------------------------------- synthetic site
+
+
+def read_page(path: Path) -> tuple[dict, str]:
+    text = path.read_text(encoding="utf-8")
+    end = text.find("\n---\n", 4)
+    return yaml.safe_load(text[4:end]), text[end + 5:]
+
+
+def make_docs(pages: int, out: Path) -> int:
+    """docs/ with `pages` synthetic documents made from the real ones (0: the real docs)."""
+    src = ROOT / "docs"
+    real = sorted(p for p in src.glob("examples/*/*.md") if p.name != "index.md")
+    ignore = shutil.ignore_patterns(*(p.name for p in real)) if pages else None
+    shutil.copytree(src, out, ignore=ignore)
+    if not pages:
+        return len(real)
+    rng = random.Random(4)
+    loaded = [(p, *read_page(p)) for p in real]
+    by_theme: dict[str, list] = {}
+    for item in loaded:
+        by_theme.setdefault(item[1]["theme"], []).append(item)
+    for i in range(pages):
+        path, meta, body = loaded[i % len(loaded)]
+        other = rng.choice(by_theme[meta["theme"]])
+        extra = [b for b in other[2].split("\n\n") if b.strip() and not b.startswith("#")]
+        added = rng.sample(extra, min(2, len(extra)))
+        meta = {**meta, "title": f"{PLACES[i // len(loaded) % len(PLACES)]}{meta['title']}（{i // len(loaded) + 1}）",
+                "source": f"{meta.get('source', '')} · 合成第 {i} 篇"}
+        text = body.rstrip() + "\n\n" + "\n\n".join(added) + "\n"
+        meta["chars"] = len(re.sub(r"\s", "", text))
+        target = out / "examples" / meta["theme"] / f"{path.stem}-s{i:05d}.md"
+        target.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + text,
+                          encoding="utf-8")
+    return pages
+
+
+def make_project(engine: str, docs: Path, out: Path) -> Path:
+    project = out / f"project-{engine}"
+    project.mkdir()
+    for name in ("data", "overrides", "templates", "macros"):
+        shutil.copytree(ROOT / name, project / name)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    if engine == "stock":
+        config, n = re.subn(r"(?m)^  - fanwen\s*$", "  - fanwen:\n      search: false", config)
+        assert n == 1, "mkdocs.yml: `  - fanwen` not found"
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (project / "docs").symlink_to(docs)
+    return project
+
+
+# --------------------------------------------------------------------------- build (own process)
+
+
+def timed_build(project: Path, site: Path) -> dict:
+    """Build in this process with the engines' build steps timed (run via `_build`)."""
+    os.chdir(project)
+    spent = {"index": 0.0}
+
+    def timer(owner, name):
+        original = getattr(owner, name)
+
+        @functools.wraps(original)
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent["index"] += time.perf_counter() - start
+        setattr(owner, name, wrapper)
+
+    from material.plugins.search.plugin import SearchPlugin
+    from fanwen import search
+
+    for name in ("on_page_context", "on_post_build"):
+        timer(SearchPlugin, name)
+    timer(search.Index, "add")
+    timer(search.Index, "write")
+    timer(search, "html_blocks")
+    timer(search, "install_worker")
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    start = time.perf_counter()
+    build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
+    return {"build": time.perf_counter() - start, "index": spent["index"]}
+
+
+def build(project: Path, site: Path) -> dict:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, __file__, "_build", str(project), str(site)],
+                            capture_output=True, text=True, env=env)
+    if result.returncode:
+        sys.exit(f"build of {project} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def index_size(site: Path, engine: str) -> tuple[int, int]:
+    if engine == "stock":
+        files = [site / "search" / "search_index.json"]
+    else:
+        files = [p for p in (site / "search").rglob("*") if p.is_file()]
+        files += [p for p in (site / "assets" / "fanwen").rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+# --------------------------------------------------------------------------- browser
+
+
+class Counting(http.server.SimpleHTTPRequestHandler):
+    log: list = []
+
+    def copyfile(self, source, outputfile):
+        sent = 0
+        while chunk := source.read(1 << 16):
+            outputfile.write(chunk)
+            sent += len(chunk)
+        self.log.append((time.perf_counter(), self.path, sent))
+
+    def log_message(self, *args):
+        pass
+
+
+def measure(site: Path, engine: str, cold_timeout: float) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    Counting.log = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Counting, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    out: dict = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            context.add_init_script(HOOK)
+            page = context.new_page()
+            page.goto(base)
+            page.wait_for_load_state("load")
+            page.evaluate(NARROW)
+            box = page.locator("input.md-search__input")
+            box.click()
+            latencies = []
+            first = None
+            for n, query in enumerate(QUERIES):
+                page.evaluate("() => { window.__bench.done = [] }")
+                mark = len(Counting.log)
+                box.fill(query)
+                box.press("End")
+                timeout = cold_timeout if n == 0 else QUERY_TIMEOUT
+                try:
+                    page.wait_for_function("() => window.__bench.changed > 0", timeout=timeout * 1000, polling=5)
+                    t = page.evaluate("() => window.__bench.changed - window.__bench.keyup")
+                except Exception:
+                    if n == 0:
+                        out["cold_failed"] = f"{cold_timeout:.0f} s 内没有结果"
+                        break
+                    # Counted at the time limit (so p95 is a lower bound); the engine is still
+                    # busy with it, later queries wait behind it as they would for a writer.
+                    out["timeouts"] = out.get("timeouts", 0) + 1
+                    t = timeout * 1000
+                if n == 0:
+                    first = t
+                    out["bytes_first"] = sum(b for _, _, b in Counting.log)
+                    out["search_bytes_first"] = sum(b for _, p, b in Counting.log if "search" in p)
+                    out["requests_first"] = len(Counting.log)
+                else:
+                    latencies.append(t)
+                if engine == "fanwen":
+                    page.wait_for_function("q => window.__bench.done.includes(q)", arg=query, timeout=30_000)
+                page.wait_for_timeout(50)
+                out.setdefault("per_query_bytes", []).append(sum(b for _, _, b in Counting.log[mark:]))
+            out["cold_ms"] = first
+            if latencies:
+                latencies.sort()
+                out["p50"] = statistics.median(latencies)
+                out["p95"] = latencies[round(0.95 * (len(latencies) - 1))]
+                out["max"] = latencies[-1]
+            out["bytes_session"] = sum(b for _, _, b in Counting.log)
+            browser.close()
+    finally:
+        server.shutdown()
+    return out
+
+
+# --------------------------------------------------------------------------- report
+
+
+def mb(n: float) -> str:
+    return f"{n / 1e6:.2f} MB" if n >= 1e5 else f"{n / 1e3:.1f} KB"
+
+
+def table(pages: int, rows: dict) -> str:
+    lines = [f"| {pages:,} 篇范文 | 范文库 n-gram 搜索 | Material 自带搜索（lunr + jieba） |", "| --- | --- | --- |"]
+
+    def row(label, fn):
+        cells = []
+        for engine in ("fanwen", "stock"):
+            r = rows.get(engine)
+            try:
+                cells.append(fn(r) if r else "未测")
+            except (KeyError, TypeError):
+                cells.append(r.get("cold_failed", "—") if r else "—")
+        lines.append(f"| {label} | {cells[0]} | {cells[1]} |")
+
+    row("整站构建时间（`mkdocs build`）", lambda r: f"{r['build']:.0f} s")
+    row("其中建索引的时间", lambda r: f"{r['index']:.0f} s")
+    row("索引占用磁盘", lambda r: f"{mb(r['size'])}，{r['files']:,} 个文件")
+    row("出现第一条结果前下载的字节（页面 + 搜索）", lambda r: mb(r["bytes_first"]))
+    row("其中搜索索引和 worker", lambda r: mb(r["search_bytes_first"]))
+    row("第一次搜索：松键到出结果", lambda r: f"{r['cold_ms']:.0f} ms" if r["cold_ms"] < 10_000 else f"{r['cold_ms'] / 1000:.0f} s")
+    def ms(value):
+        text = f"{value:.0f} ms" if value < 1000 else f"{value / 1000:.1f} s"
+        return f"≥ {text}（有查询超时）" if value >= QUERY_TIMEOUT * 1000 else text
+
+    row("之后每次搜索的延迟 p50", lambda r: ms(r["p50"]))
+    row("之后每次搜索的延迟 p95", lambda r: ms(r["p95"]))
+    row(f"超过 {QUERY_TIMEOUT} s 的查询", lambda r: f"{r.get('timeouts', 0)} 个")
+    row(f"{len(QUERIES)} 个查询共下载", lambda r: mb(r["bytes_session"]))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "_build":
+        print(json.dumps(timed_build(Path(sys.argv[2]), Path(sys.argv[3]))))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=10_000, help="synthetic pages (0: the real site)")
+    parser.add_argument("--engines", default="fanwen,stock")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench-search")
+    parser.add_argument("--cold-timeout", type=float, default=600, help="seconds to wait for the first result")
+    parser.add_argument("--table", action="store_true", help="only print the table of the results saved in --out")
+    parser.add_argument("--skip-build", action="store_true",
+                        help="measure the sites already built in --out (keeps --out)")
+    args = parser.parse_args()
+    if args.table:
+        rows = {e: json.loads((args.out / f"result-{e}.json").read_text(encoding="utf-8"))
+                for e in ("fanwen", "stock") if (args.out / f"result-{e}.json").exists()}
+        print(table(args.pages, rows))
+        return
+
+    if args.skip_build:
+        pages = len([p for p in (args.out / "docs").glob("examples/*/*.md") if p.name != "index.md"])
+    else:
+        if args.out.exists():
+            shutil.rmtree(args.out)
+        args.out.mkdir(parents=True)
+        pages = make_docs(args.pages, args.out / "docs")
+    print(f"{pages} document pages in {args.out / 'docs'}", flush=True)
+    rows = {}
+    for engine in args.engines.split(","):
+        project = args.out / f"project-{engine}"
+        if not args.skip_build:
+            project = make_project(engine, args.out / "docs", args.out)
+        site = args.out / f"site-{engine}"
+        saved = args.out / f"build-{engine}.json"
+        if args.skip_build and saved.exists() and site.exists():
+            row = json.loads(saved.read_text(encoding="utf-8"))
+        else:
+            print(f"[{engine}] building …", flush=True)
+            row = build(project, site)
+            row["size"], row["files"] = index_size(site, engine)
+            saved.write_text(json.dumps(row), encoding="utf-8")
+        print(f"[{engine}] built in {row['build']:.0f} s (index {row['index']:.1f} s), index {mb(row['size'])}",
+              flush=True)
+        row.update(measure(site, engine, args.cold_timeout))
+        print(f"[{engine}] {json.dumps({k: v for k, v in row.items() if k != 'per_query_bytes'})}", flush=True)
+        rows[engine] = row
+        (args.out / f"result-{engine}.json").write_text(json.dumps(row, indent=1), encoding="utf-8")
+        shutil.rmtree(site)  # a 10,000-page site is large; the numbers are kept
+    print()
+    print(table(pages, rows))
+
+
+if __name__ == "__main__":
+    main()

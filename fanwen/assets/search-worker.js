@@ -1,0 +1,412 @@
+/*
+ * 范文库 search worker.
+ *
+ * Material for MkDocs lets a site replace its search engine by pointing `__config.search` at
+ * another worker that speaks the same messages (SETUP → READY, QUERY → RESULT). This worker
+ * keeps Material's search box and result list and answers from the chunked character n-gram
+ * index written by fanwen/search.py:
+ *
+ *   search/fanwen/manifest.js   sizes and the index version
+ *   search/fanwen/fold.js       traditional → simplified character pairs
+ *   search/fanwen/s/<n>.js      shards: n-gram → base64 posting list (or 1: see x/<hex>.js)
+ *   search/fanwen/x/<hex>.js    one large posting list
+ *   search/fanwen/m/<n>.js      [location, title, pieces] of 32 documents
+ *   search/fanwen/t/<d>-<k>.js  k-th 1000-character piece of document d's text
+ *
+ * A page matches when its text contains the query string (each space-separated word of it);
+ * such pages come first, title matches before heading matches before body matches. Pages
+ * that contain only the parts of a word (all its two-character pieces) follow, marked with
+ * Material's "missing" line.
+ */
+"use strict"
+
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3, DONE = "fanwen-done"
+const TITLE = 2, HEADING = 1
+const FIRST = 10      // results sent with snippets in the first answer
+const SNIPPETS = 20   // results given snippets in the complete answer (the rest: titles)
+const BEFORE = 24, AFTER = 96
+
+/* In Material's iframe-worker shim (file://) this script runs in an iframe and importScripts
+ * returns a promise; its own URL is then the src of the first script element. */
+const IN_IFRAME = typeof parent !== "undefined" && typeof window !== "undefined" && "IFrameWorker" in parent
+const SCRIPT = IN_IFRAME ? document.querySelector("script[src]").src : self.location.href
+const ROOT = new URL("../../", SCRIPT)
+const INDEX = new URL("search/fanwen/", ROOT)
+const USE_FETCH = ROOT.protocol !== "file:" && typeof fetch === "function"
+
+let manifest = null
+let foldMap = new Map()
+const files = new Map()      // key → payload
+const postings = new Map()   // gram → decoded posting map
+let generation = 0
+
+/* ------------------------------------------------------------------------- loading */
+
+self.fanwenData = (key, payload) => { files.set(key, payload) }
+
+function url(key) {
+  return new URL(`${key}.js${manifest ? `?v=${manifest.v}` : ""}`, INDEX).href
+}
+
+async function fetchOne(key) {
+  const response = await fetch(url(key), manifest ? {} : { cache: "no-cache" })
+  if (!response.ok)
+    throw new Error(`${key}: HTTP ${response.status}`)
+  const text = await response.text()
+  // The file is `fanwenData("<key>",<json>)\n`: parse the JSON part, run no code.
+  const start = text.indexOf(",") + 1
+  files.set(key, JSON.parse(text.slice(start, text.lastIndexOf(")"))))
+}
+
+/* Load files not loaded yet, in parallel where the browser allows. */
+async function load(keys) {
+  const missing = [...new Set(keys)].filter(key => !files.has(key))
+  if (missing.length) {
+    if (USE_FETCH)
+      await Promise.all(missing.map(fetchOne))
+    else
+      await importScripts(...missing.map(url))
+  }
+  return keys.map(key => files.get(key))
+}
+
+/* ------------------------------------------------------------------------- text */
+
+/* Fold one code point the way fanwen/search.py folds page text: lower case (only when that
+ * keeps it one code point) and traditional → simplified. Lengths never change, so positions
+ * in folded text are positions in the page text. */
+function foldChar(ch) {
+  const lower = ch.toLowerCase()
+  const c = lower.length === ch.length ? lower : ch
+  return foldMap.get(c) || c
+}
+
+function fold(text) {
+  return Array.from(text, foldChar).join("")
+}
+
+function escapeHTML(text) {
+  return text.replace(/[&<>"']/g, ch => `&#${ch.charCodeAt(0)};`)
+}
+
+/* Offsets (in code points) where `needle` occurs in `chars`, both arrays of code points. */
+function occurrences(chars, needle) {
+  const out = []
+  outer: for (let i = 0; i + needle.length <= chars.length; i++) {
+    for (let j = 0; j < needle.length; j++)
+      if (chars[i + j] !== needle[j]) continue outer
+    out.push(i)
+  }
+  return out
+}
+
+/* HTML of code points `chars` with every occurrence of any of `needles` marked. */
+function highlight(chars, needles) {
+  const folded = chars.map(foldChar)
+  const flags = new Uint8Array(chars.length)
+  for (const needle of needles) {
+    const n = Array.from(needle)
+    if (n.length)
+      for (const at of occurrences(folded, n)) flags.fill(1, at, at + n.length)
+  }
+  let html = "", open = false
+  for (let i = 0; i < chars.length; i++) {
+    if (flags[i] && !open) { html += "<mark>"; open = true }
+    if (!flags[i] && open) { html += "</mark>"; open = false }
+    html += escapeHTML(chars[i])
+  }
+  return open ? `${html}</mark>` : html
+}
+
+/* ------------------------------------------------------------------------- postings */
+
+function bytes(b64) {
+  const raw = atob(b64), out = new Uint8Array(raw.length)
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i)
+  return out
+}
+
+function reader(data) {
+  let at = 0
+  return {
+    more: () => at < data.length,
+    next() {
+      let n = 0, shift = 0, b
+      do { b = data[at++]; n += (b & 0x7f) * 2 ** shift; shift += 7 } while (b & 0x80)
+      return n
+    }
+  }
+}
+
+function hash(key) {
+  let h = 0x811c9dc5
+  for (const ch of key) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0
+  return h
+}
+
+function hex(key) {
+  return Array.from(new TextEncoder().encode(key), b => b.toString(16).padStart(2, "0")).join("")
+}
+
+/* Decoded posting lists of the given grams: Map(doc → {tf, mask}) for 1-2 characters,
+ * Map(doc → [pos << 2 | kind, ...]) for trigrams. Unknown grams give an empty map. */
+async function getPostings(grams) {
+  grams = [...new Set(grams)].filter(gram => !postings.has(gram))
+  const shards = await load(grams.map(gram => `s/${hash(gram) % manifest.shards}`))
+  const external = grams.filter((gram, i) => shards[i][gram] === 1)
+  await load(external.map(gram => `x/${hex(gram)}`))
+  for (const [i, gram] of grams.entries()) {
+    const value = shards[i][gram]
+    const map = new Map()
+    if (value !== undefined) {
+      const r = reader(bytes(value === 1 ? files.get(`x/${hex(gram)}`) : value))
+      let doc = -1
+      if (Array.from(gram).length < 3)
+        while (r.more()) {
+          doc += r.next() + 1
+          const v = r.next()
+          map.set(doc, { tf: Math.floor(v / 8), mask: v & 7 })
+        }
+      else
+        while (r.more()) {
+          doc += r.next() + 1
+          const list = new Array(r.next())
+          for (let k = 0, pos = 0; k < list.length; k++) {
+            const v = r.next()
+            pos += v >> 2
+            list[k] = pos * 4 + (v & 3)
+          }
+          map.set(doc, list)
+        }
+    }
+    postings.set(gram, map)
+  }
+}
+
+function kindOfMask(mask) {
+  return mask & 4 ? TITLE : mask & 2 ? HEADING : 0
+}
+
+/* Trigram offsets covering a word of `n` ≥ 3 characters. */
+function cover(n) {
+  const offsets = []
+  for (let k = 0; k + 3 <= n; k += 3) offsets.push(k)
+  if (offsets[offsets.length - 1] !== n - 3) offsets.push(n - 3)
+  return offsets
+}
+
+/* Pages containing `word` exactly: Map(doc → {tf, kind, first}) where `first` is the first
+ * position outside the title, when known. */
+async function exact(word) {
+  const chars = Array.from(word)
+  const hits = new Map()
+  if (chars.length < 3) {
+    await getPostings([word])
+    for (const [doc, { tf, mask }] of postings.get(word))
+      hits.set(doc, { tf, kind: kindOfMask(mask), first: -1 })
+    return hits
+  }
+  const offsets = cover(chars.length)
+  const grams = offsets.map(k => chars.slice(k, k + 3).join(""))
+  await getPostings(grams)
+  const maps = grams.map(gram => postings.get(gram))
+  const [smallest] = [...maps].sort((a, b) => a.size - b.size)
+  const sets = new Map()
+  for (const doc of smallest.keys()) {
+    if (!maps.every(map => map.has(doc))) continue
+    const rest = maps.slice(1).map((map, i) => {
+      const key = `${grams[i + 1]}:${doc}`
+      let set = sets.get(key)
+      if (!set) sets.set(key, set = new Set(map.get(doc).map(code => code >> 2)))
+      return set
+    })
+    let tf = 0, kind = 0, first = -1
+    for (const code of maps[0].get(doc)) {
+      const pos = code >> 2
+      if (rest.every((set, i) => set.has(pos + offsets[i + 1]))) {
+        tf++
+        kind = Math.max(kind, code & 3)
+        if (first < 0 && (code & 3) !== TITLE) first = pos
+      }
+    }
+    if (tf) hits.set(doc, { tf, kind, first })
+  }
+  return hits
+}
+
+/* Pages containing every two-character piece of `word` (a superset of exact matches). */
+async function partial(word) {
+  const chars = Array.from(word)
+  const grams = chars.length < 2 ? chars : chars.slice(1).map((ch, i) => chars[i] + ch)
+  await getPostings(grams)
+  const maps = grams.map(gram => postings.get(gram))
+  const [smallest] = [...maps].sort((a, b) => a.size - b.size)
+  const docs = new Map()
+  for (const [doc] of smallest)
+    if (maps.every(map => map.has(doc)))
+      docs.set(doc, Math.max(...maps.map(map => kindOfMask(map.get(doc).mask))))
+  return docs
+}
+
+function parts(word) {
+  const chars = Array.from(word)
+  return chars.length < 2 ? chars : chars.slice(1).map((ch, i) => chars[i] + ch)
+}
+
+/* ------------------------------------------------------------------------- snippets */
+
+async function meta(docs) {
+  const chunks = await load(docs.map(doc => `m/${Math.floor(doc / manifest.meta)}`))
+  return docs.map((doc, i) => chunks[i][doc % manifest.meta])
+}
+
+/* Code points [from, to) of a document's text, loading the pieces that hold them. */
+async function textRange(doc, pieces, from, to) {
+  const first = Math.max(0, Math.floor(from / manifest.piece))
+  const last = Math.min(pieces - 1, Math.floor((to - 1) / manifest.piece))
+  const keys = []
+  for (let k = first; k <= last; k++) keys.push(`t/${doc}-${k}`)
+  const text = Array.from((await load(keys)).join(""))
+  const base = first * manifest.piece
+  return text.slice(Math.max(0, from - base), Math.max(0, to - base))
+}
+
+/* Position of the first occurrence of any needle outside the title, reading piece by piece. */
+async function scan(doc, pieces, titleLength, needles) {
+  let chars = []
+  for (let k = 0; k < pieces; k++) {
+    const [piece] = await load([`t/${doc}-${k}`])
+    chars = chars.concat(Array.from(piece, foldChar))
+    let best = -1
+    for (const needle of needles) {
+      const at = occurrences(chars, Array.from(needle)).find(pos => pos > titleLength)
+      if (at !== undefined && (best < 0 || at < best)) best = at
+    }
+    if (best >= 0) return best
+  }
+  return -1
+}
+
+/* Title and snippet HTML for one result. */
+async function render(doc, info, needles, withSnippet) {
+  const [[location, title, pieces]] = await meta([doc])
+  const titleChars = Array.from(title)
+  const item = { location, title: highlight(titleChars, needles), text: "" }
+  if (!withSnippet) return item
+  let pos = info.first
+  if (pos < 0) pos = await scan(doc, pieces, titleChars.length, needles)
+  if (pos < 0) pos = titleChars.length + 1   // match only in the title: show the opening
+  const from = Math.max(titleChars.length + 1, pos - BEFORE)
+  const span = await textRange(doc, pieces, from, pos + AFTER)
+  // Keep to the block (paragraph or heading) that holds the match.
+  const rel = pos - from
+  const start = rel > 0 ? span.lastIndexOf("\n", rel - 1) + 1 : 0
+  let end = span.indexOf("\n", rel)
+  if (end < 0) end = span.length
+  const chars = span.slice(start, end)
+  const clippedStart = start === 0 && from > titleChars.length + 1 &&
+    (await textRange(doc, pieces, from - 1, from))[0] !== "\n"
+  const clippedEnd = end === span.length && span.length === pos + AFTER - from
+  item.text = `<p>${clippedStart ? "…" : ""}${highlight(chars, needles)}${clippedEnd ? "…" : ""}</p>`
+  return item
+}
+
+/* ------------------------------------------------------------------------- search */
+
+function rank(hits) {
+  return [...hits].sort(([a, x], [b, y]) => (y.kind - x.kind) || (y.tf - x.tf) || (a - b))
+}
+
+async function search(query, gen, post) {
+  const words = [...new Set(fold(query).split(/\s+/).filter(Boolean))]
+  if (!words.length) return post({ items: [] })
+
+  // Pages containing every word exactly.
+  const perWord = []
+  for (const word of words) perWord.push(await exact(word))
+  if (gen !== generation) return
+  const [smallest] = [...perWord].sort((a, b) => a.size - b.size)
+  const hits = new Map()
+  for (const [doc] of smallest) {
+    if (!perWord.every(map => map.has(doc))) continue
+    const infos = perWord.map(map => map.get(doc))
+    hits.set(doc, {
+      tf: infos.reduce((sum, info) => sum + info.tf, 0),
+      kind: Math.max(...infos.map(info => info.kind)),
+      first: words.length === 1 ? infos[0].first : -1
+    })
+  }
+  const ranked = rank(hits)
+  const terms = Object.fromEntries(words.map(word => [word, true]))
+  const total = ranked.length
+
+  const item = async ([doc, info], i, needles, termFlags, snippet) => ({
+    ...(await render(doc, info, needles, snippet)),
+    score: total + 1000 - i,
+    terms: termFlags
+  })
+
+  // First answer: the best exact matches, as soon as they are known.
+  const top = await Promise.all(ranked.slice(0, FIRST).map((hit, i) => item(hit, i, words, terms, true)))
+  if (gen !== generation) return
+  if (top.length) post({ items: top.map(x => [x]) })
+
+  // Complete answer: every exact match, then pages with only the parts of the words.
+  const loose = []
+  for (const word of words) {
+    const exactDocs = perWord[words.indexOf(word)]
+    loose.push(Array.from(word).length >= 3 ? await partial(word) : exactDocs)
+  }
+  if (gen !== generation) return
+  const partsOnly = []
+  const [base] = [...loose].sort((a, b) => a.size - b.size)
+  for (const [doc] of base) {
+    if (hits.has(doc) || !loose.every(map => map.has(doc))) continue
+    const present = words.filter((word, i) => perWord[i].has(doc))
+    const kind = Math.max(...loose.map(map => { const v = map.get(doc); return typeof v === "number" ? v : v.kind }))
+    partsOnly.push([doc, { tf: present.length, kind, first: -1, present }])
+  }
+  partsOnly.sort(([a, x], [b, y]) => (y.tf - x.tf) || (y.kind - x.kind) || (a - b))
+  if (!ranked.length && !partsOnly.length) return post({ items: [] })
+  if (ranked.length <= FIRST && !partsOnly.length) return  // the first answer was complete
+
+  const needlesParts = [...words, ...words.flatMap(parts)]
+  const all = [
+    ...top,
+    ...await Promise.all(ranked.slice(FIRST).map((hit, i) =>
+      item(hit, FIRST + i, words, terms, FIRST + i < SNIPPETS))),
+    ...await Promise.all(partsOnly.map(([doc, info], i) =>
+      item([doc, info], total + i, needlesParts,
+        Object.fromEntries(words.map(word => [word, info.present.includes(word)])),
+        total + i < SNIPPETS)))
+  ]
+  if (gen !== generation) return
+  post({ items: all.map(x => [x]) })
+}
+
+async function setup() {
+  await load(["manifest"])
+  manifest = files.get("manifest")
+  const [pairs] = await load(["fold"])
+  foldMap = new Map()
+  for (let i = 0; i < pairs.length; i += 2) foldMap.set(pairs[i], pairs[i + 1])
+}
+
+addEventListener("message", async ev => {
+  const message = ev.data
+  if (message.type === SETUP) {
+    await setup()
+    postMessage({ type: READY })
+  } else if (message.type === QUERY) {
+    const gen = ++generation
+    try {
+      await search(message.data, gen, data => postMessage({ type: RESULT, data }))
+    } catch (err) {
+      console.warn("范文库搜索出错：", err)
+      if (gen === generation) postMessage({ type: RESULT, data: { items: [] } })
+    }
+    // Not one of Material's messages (it ignores it): tells tests and bench/search.py that the
+    // answer to this query is complete.
+    if (gen === generation) postMessage({ type: DONE, query: message.data })
+  }
+})

@@ -1,0 +1,289 @@
+"""Site search: a chunked character n-gram index written at build time, read by a small
+search worker (fanwen/assets/search-worker.js) that speaks Material's worker protocol.
+
+Why n-grams and not words: writers search for a phrase from their own task (选举, 网格化管理)
+and expect *every* page containing that string. Word segmentation (jieba, Pagefind) keeps
+换届选举 as one word and then never matches 选举 inside it. A character n-gram index finds a
+substring by construction:
+
+* 1- and 2-character strings: a document list per unigram/bigram (document, count, whether
+  it occurs in the title or a heading) answers the query exactly.
+* 3 characters and longer: a positional list per trigram. A string of length L is covered
+  by trigrams at fixed offsets; a page contains the string exactly when those trigrams occur
+  at aligned positions, so pages with the exact string are told apart from pages with only
+  its parts, without downloading any page text.
+
+Why chunked: the browser must not download the whole site's text (the stock index is tens of
+megabytes). Postings live in shard files chosen by a hash of the n-gram; a large posting list
+gets a file of its own, so a query loads a handful of small files. Page text for snippets is
+split into fixed-size pieces, loaded only for the results shown.
+
+Every file is a script calling `fanwenData(key, payload)`: served over HTTP the worker fetches
+and parses it as JSON; opened from file:// (Material's offline plugin runs the worker in an
+iframe where only <script> loading works) it is loaded with importScripts. The same files serve
+both.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import shutil
+from collections import Counter
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+PIECE = 1000          # code points of page text per snippet file
+META_CHUNK = 32       # documents per title/location file
+INLINE_MAX = 768      # posting bytes kept inside a shard; larger lists get their own file
+SHARD_TARGET = 8192   # bytes aimed at per shard file
+INDEX_DIR = "search/fanwen"
+WORKER = "assets/fanwen/search-worker.js"
+ASSETS = Path(__file__).parent / "assets"
+
+TITLE, HEADING, BODY = 2, 1, 0
+_BLOCKS = {"p", "li", "ul", "ol", "td", "th", "tr", "table", "thead", "tbody", "blockquote", "pre",
+           "dd", "dt", "dl", "div", "section", "figure", "figcaption", "details", "summary", "br", "hr"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SPACE = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------- folding
+
+
+@lru_cache(maxsize=1)
+def fold_pairs() -> str:
+    """Traditional→simplified as one string of character pairs, only characters that change.
+
+    Single code points on both sides (BMP only), so folding never changes a text's length and
+    match positions in folded text are positions in the original text, which is what the
+    snippet highlighter needs."""
+    import opencc
+
+    converter = opencc.OpenCC("t2s")
+    source = "".join(chr(i) for r in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)) for i in range(*r))
+    out = converter.convert("\n".join(source)).split("\n")
+    return "".join(a + b for a, b in zip(source, out) if a != b and len(b) == 1 and ord(b) < 0x10000)
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    pairs = fold_pairs()
+    return {ord(pairs[i]): pairs[i + 1] for i in range(0, len(pairs), 2)}
+
+
+def fold(text: str) -> str:
+    """What the index and the worker compare: simplified script, lower-case Latin."""
+    lower = text.lower()
+    if len(lower) != len(text):  # e.g. İ → i̇: keep such characters so positions stay put
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return lower.translate(_fold_table())
+
+
+# --------------------------------------------------------------------------- page text
+
+
+class _Blocks(HTMLParser):
+    """Block texts of an HTML fragment: [(kind, text)], headings marked, permalinks dropped."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[int, str]] = []
+        self.parts: list[str] = []
+        self.kind = BODY
+        self.skip = 0  # depth inside <a class="headerlink"> (the ¶ permalink)
+
+    def flush(self):
+        text = _SPACE.sub(" ", "".join(self.parts)).strip()
+        if text:
+            self.blocks.append((self.kind, text))
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        if self.skip:
+            self.skip += tag != "br"
+            return
+        if tag == "a" and "headerlink" in (dict(attrs).get("class") or "").split():
+            self.skip = 1
+        elif tag in _HEADINGS:
+            self.flush()
+            self.kind = HEADING
+        elif tag in _BLOCKS:
+            self.flush()
+
+    def handle_endtag(self, tag):
+        if self.skip:
+            self.skip -= 1
+            return
+        if tag in _HEADINGS:
+            self.flush()
+            self.kind = BODY
+        elif tag in _BLOCKS:
+            self.flush()
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_blocks(html: str) -> list[tuple[int, str]]:
+    parser = _Blocks()
+    parser.feed(html)
+    parser.close()
+    parser.flush()
+    return parser.blocks
+
+
+# --------------------------------------------------------------------------- index
+
+
+def _encode(n: int) -> bytes:
+    out = bytearray()
+    while n > 0x7F:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+_CACHED = 1 << 15
+_VARINT = [_encode(n) for n in range(_CACHED)]  # most numbers written are small: look them up
+
+
+def _varbytes(n: int) -> bytes:
+    return _VARINT[n] if n < _CACHED else _encode(n)
+
+
+def fnv(key: str) -> int:
+    """FNV-1a over code points; the worker computes the same to find a gram's shard."""
+    h = 0x811C9DC5
+    for ch in key:
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+class Index:
+    """Collects pages during the build and writes the chunked index after it."""
+
+    def __init__(self):
+        self.docs: list[tuple[str, str, str]] = []  # (location, title, text)
+        self.postings: dict[str, bytearray] = {}
+        self.last: dict[str, int] = {}
+
+    def add(self, location: str, title: str, blocks: list[tuple[int, str]]) -> None:
+        """One page: its URL (relative to the site root), title and article blocks.
+
+        The page's text stream is the title and the blocks joined by newlines; n-grams never
+        span a newline or a space, positions are code-point offsets into this stream.
+        Counting is done with C-level Counter/zip over the whole stream (a 10,000-page site
+        is 35 million characters), the per-block work is only for the short title/headings."""
+        doc = len(self.docs)
+        blocks = [(TITLE, _SPACE.sub(" ", title).strip())] + blocks
+        text = "\n".join(t for _, t in blocks)
+        self.docs.append((location, blocks[0][1], text))
+        folded = fold(text)
+        kinds = bytearray(len(folded))  # BODY everywhere, then the title and the headings
+        marked: dict[int, Counter] = {TITLE: Counter(), HEADING: Counter()}
+        offset = 0
+        for kind, block in blocks:
+            if kind != BODY:
+                kinds[offset:offset + len(block)] = bytes([kind]) * len(block)
+                part = folded[offset:offset + len(block)]
+                marked[kind].update(part)
+                marked[kind].update(map(str.__add__, part, part[1:]))
+            offset += len(block) + 1
+        counts = Counter(folded)
+        counts.update(map(str.__add__, folded, folded[1:]))
+        postings, last = self.postings, self.last
+        titles, headings = marked[TITLE].get, marked[HEADING].get
+        for gram, count in counts.items():
+            if " " in gram or "\n" in gram:
+                continue
+            in_title, in_heading = titles(gram, 0), headings(gram, 0)
+            mask = (count > in_title + in_heading) | (in_heading > 0) << 1 | (in_title > 0) << 2
+            out = postings.get(gram)
+            if out is None:
+                out = postings[gram] = bytearray()
+            out += _varbytes(doc - last.get(gram, -1) - 1)
+            out += _varbytes(count << 3 | mask)
+            last[gram] = doc
+        positions: dict[str, list[int]] = {}
+        for i, gram in enumerate(map("".join, zip(folded, folded[1:], folded[2:]))):
+            plist = positions.get(gram)
+            if plist is None:
+                positions[gram] = [i]
+            else:
+                plist.append(i)
+        for gram, plist in positions.items():
+            if " " in gram or "\n" in gram:
+                continue
+            out = postings.get(gram)
+            if out is None:
+                out = postings[gram] = bytearray()
+            out += _varbytes(doc - last.get(gram, -1) - 1)
+            out += _varbytes(len(plist))
+            if len(plist) == 1:  # most trigrams occur once in a page
+                out += _varbytes(plist[0] << 2 | kinds[plist[0]])
+            else:
+                out += b"".join([_varbytes((p - prev) << 2 | kinds[p]) for p, prev in zip(plist, [0] + plist)])
+            last[gram] = doc
+
+    def write(self, site_dir: str | Path) -> dict:
+        """Write the index under site/search/fanwen/; returns the manifest."""
+        root = Path(site_dir) / INDEX_DIR
+        if root.exists():
+            shutil.rmtree(root)
+        for sub in ("s", "x", "m", "t"):
+            (root / sub).mkdir(parents=True)
+        digest = hashlib.sha1()
+        files: dict[str, object] = {}
+
+        inline = sum(len(b) for b in self.postings.values() if len(b) <= INLINE_MAX)
+        shards = max(1, -(-inline * 4 // 3 // SHARD_TARGET))
+        shard_data: list[dict[str, object]] = [{} for _ in range(shards)]
+        for gram, data in self.postings.items():
+            b64 = base64.b64encode(data).decode("ascii")
+            if len(data) <= INLINE_MAX:
+                shard_data[fnv(gram) % shards][gram] = b64
+            else:
+                shard_data[fnv(gram) % shards][gram] = 1
+                files[f"x/{gram.encode('utf-8').hex()}"] = b64
+        for i, data in enumerate(shard_data):
+            files[f"s/{i}"] = data
+        for start in range(0, len(self.docs), META_CHUNK):
+            files[f"m/{start // META_CHUNK}"] = [
+                [loc, title, -(-len(text) // PIECE)] for loc, title, text in self.docs[start:start + META_CHUNK]]
+        for doc, (_, _, text) in enumerate(self.docs):
+            for k in range(0, len(text), PIECE):
+                files[f"t/{doc}-{k // PIECE}"] = text[k:k + PIECE]
+        # Only pairs whose simplified character occurs on some page: any other query character
+        # matches nothing folded or not, and the table is loaded before the first result.
+        pairs = fold_pairs()
+        files["fold"] = "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in self.postings)
+
+        for key in sorted(files):
+            body = _script(key, files[key])
+            digest.update(body.encode("utf-8"))
+            (root / f"{key}.js").write_text(body, encoding="utf-8")
+        manifest = {"v": digest.hexdigest()[:12], "docs": len(self.docs), "shards": shards,
+                    "piece": PIECE, "meta": META_CHUNK}
+        (root / "manifest.js").write_text(_script("manifest", manifest), encoding="utf-8")
+        return manifest
+
+
+def _script(key: str, payload) -> str:
+    return f"fanwenData({json.dumps(key)},{json.dumps(payload, ensure_ascii=False, separators=(',', ':'))})\n"
+
+
+def install_worker(site_dir: str | Path) -> None:
+    """Copy the search worker into the built site (the template points Material at it)."""
+    target = Path(site_dir) / WORKER
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ASSETS / "search-worker.js", target)
+
+
+def worker_version() -> str:
+    return hashlib.sha1((ASSETS / "search-worker.js").read_bytes()).hexdigest()[:10]

@@ -1,0 +1,245 @@
+"""Search through the real header search box in Debian's chromium.
+
+Which pages *should* match is computed here, independently of fanwen/search.py: the text of
+every built document page as the browser renders it (`.md-content article` without the
+metadata line, the tags, the permalinks and the 同主题范文 section: ours, not the document's), folded to simplified script with
+OpenCC's t2s. A page is relevant to a query when that text contains the folded query.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import statistics
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import opencc
+import pytest
+
+from conftest import ROOT, run
+
+pytestmark = pytest.mark.browser
+QUERIES = [line.strip() for line in (ROOT / "tests" / "fixtures" / "queries.txt").read_text(encoding="utf-8").splitlines()
+           if line.strip() and not line.startswith("#")]
+T2S = opencc.OpenCC("t2s")
+
+# Recorded in the page before Material starts its worker: every answer of the search worker
+# (Material's RESULT messages, and the worker's own "done" note that ends an answer) and the
+# time of the last key released in the search box.
+HOOK = """
+window.__fw = { results: [], done: [], keyup: 0 };
+document.addEventListener("keyup", () => { window.__fw.keyup = performance.now() }, true);
+const NativeWorker = window.Worker;
+window.Worker = class extends NativeWorker {
+  constructor(url, options) {
+    super(url, options);
+    this.addEventListener("message", ev => {
+      const m = ev.data;
+      if (m && m.type === 3) window.__fw.results.push({ t: performance.now(), n: m.data.items.length });
+      if (m && m.type === "fanwen-done") window.__fw.done.push(m.query);
+    });
+  }
+};
+"""
+
+ARTICLE_TEXT = """() => {
+  const article = document.querySelector(".md-content article");
+  article.querySelectorAll(".fw-meta, .md-tags, .headerlink").forEach(el => el.remove());
+  for (let el = document.getElementById("同主题范文"); el; ) { const next = el.nextElementSibling; el.remove(); el = next }
+  return {
+    text: article.innerText,
+    headings: [...article.querySelectorAll("h1, h2, h3, h4, h5, h6")].map(h => h.innerText),
+  };
+}"""
+
+
+def fold(text: str) -> str:
+    return T2S.convert(text)
+
+
+@pytest.fixture(scope="module")
+def corpus(browser, built_site, site_url):
+    """{location: (folded article text, [folded title and headings])} of every document page."""
+    context = browser.new_context(java_script_enabled=False)
+    context.route("**/*", lambda route: route.continue_() if route.request.resource_type == "document" else route.abort())
+    page = context.new_page()
+    pages = {}
+    for html in sorted(built_site.glob("examples/*/*/index.html")):
+        location = html.parent.relative_to(built_site).as_posix() + "/"
+        page.goto(site_url + location)
+        if page.locator(".fw-meta").count() == 0:
+            continue
+        found = page.evaluate(ARTICLE_TEXT)
+        pages[location] = (fold(found["text"]), [fold(h) for h in found["headings"]])
+    context.close()
+    assert len(pages) > 50
+    return pages
+
+
+def relevant(corpus, query: str) -> tuple[set[str], set[str]]:
+    """(pages containing the query, those of them containing it in the title or a heading)."""
+    q = fold(query)
+    pages = {loc for loc, (text, _) in corpus.items() if q in text}
+    titled = {loc for loc in pages if any(q in h for h in corpus[loc][1])}
+    return pages, titled
+
+
+class SearchBox:
+    """The header search box of one open page."""
+
+    def __init__(self, page, prefix: str):
+        self.page, self.prefix = page, prefix
+        self.box = page.locator("input.md-search__input")
+        self.box.click()
+
+    def search(self, query: str) -> dict:
+        page = self.page
+        page.evaluate("() => { window.__fw.done = []; window.__fw.results = [] }")
+        self.box.fill(query)
+        self.box.press("End")  # Material reads the box on keyup (as after typing or an IME)
+        page.wait_for_function("q => window.__fw.done.includes(q)", arg=query, timeout=10_000)
+        results = page.evaluate("() => window.__fw.results")
+        expected = results[-1]["n"]
+        latency = results[0]["t"] - page.evaluate("() => window.__fw.keyup")
+        items = page.locator("li.md-search-result__item")
+        # Material renders ten results, then four more each time the list is scrolled to its end
+        # (it reacts to reaching the end, so scroll away and back).
+        wrap = page.locator(".md-search__scrollwrap")
+        for _ in range(200):
+            if items.count() >= expected:
+                break
+            wrap.evaluate("s => { s.scrollTop = 0 }")
+            page.wait_for_timeout(10)
+            wrap.evaluate("s => { s.scrollTop = s.scrollHeight }")
+            page.wait_for_timeout(10)
+        assert items.count() == expected, f"{query}: {items.count()} rendered of {expected}"
+        rendered = page.evaluate("""() => [...document.querySelectorAll("li.md-search-result__item")].map(li => ({
+            href: li.querySelector("a").href,
+            marks: [...li.querySelectorAll("mark")].map(m => m.textContent),
+            snippet: !!li.querySelector("article p"),
+        }))""")
+        locations = []
+        for item in rendered:
+            path = unquote(urlparse(item["href"]).path)
+            assert path.startswith(self.prefix), item["href"]
+            locations.append(path[len(self.prefix):])
+        meta = page.locator(".md-search-result__meta").inner_text()
+        return {"locations": locations, "items": rendered, "latency": latency, "meta": meta}
+
+
+@pytest.fixture(scope="module")
+def search_box(browser, site_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.add_init_script(HOOK)
+    page = context.new_page()
+    page.goto(site_url)
+    yield SearchBox(page, urlparse(site_url).path)
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def answers(search_box):
+    return {query: search_box.search(query) for query in QUERIES}
+
+
+def test_every_page_containing_the_query_is_found(corpus, answers):
+    missing, matched = {}, 0
+    for query, answer in answers.items():
+        pages, _ = relevant(corpus, query)
+        matched += bool(pages)
+        lost = pages - set(answer["locations"])
+        if lost:
+            missing[query] = sorted(lost)
+    assert not missing, f"recall below 1.0: {missing}"
+    assert matched >= 0.8 * len(answers)  # the oracle itself works (保障措施 is on no page)
+
+
+def test_exact_matches_rank_first_title_and_headings_before_body(corpus, answers):
+    wrong = {}
+    for query, answer in answers.items():
+        pages, titled = relevant(corpus, query)
+        order = answer["locations"]
+        exact = [loc for loc in order if loc in pages]
+        if order[:len(exact)] != exact:
+            wrong[query] = f"a page without「{query}」ranks above one with it: {order}"
+        flags = [loc in titled for loc in exact]
+        if flags != sorted(flags, reverse=True):
+            wrong[query] = f"a body-only match ranks above a title/heading match: {list(zip(exact, flags))}"
+    assert not wrong, wrong
+
+
+def test_traditional_query_finds_what_the_simplified_one_finds(search_box, answers):
+    traditional = [q for q in QUERIES if fold(q) != q]
+    assert traditional, "the query file should hold traditional-script queries"
+    for query in traditional:
+        simplified = search_box.search(fold(query))
+        assert answers[query]["locations"] == simplified["locations"], query
+        assert answers[query]["locations"]
+
+
+def test_matches_are_highlighted(corpus, answers):
+    for query, answer in answers.items():
+        pages, _ = relevant(corpus, query)
+        for loc, item in zip(answer["locations"], answer["items"]):
+            if loc in pages and item["snippet"]:
+                assert any(fold(query) in fold(mark) for mark in item["marks"]), (query, loc, item["marks"])
+        count = len(answer["locations"])
+        assert answer["meta"] == ("没有找到符合条件的结果" if count == 0 else "找到 1 个符合条件的结果" if count == 1
+                                  else f"{count} 个符合条件的结果"), answer["meta"]
+
+
+def test_results_update_while_typing_within_100_ms(answers):
+    latencies = sorted(answer["latency"] for answer in answers.values())
+    p50 = statistics.median(latencies)
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    print(f"search latency over {len(latencies)} queries: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+    assert p50 < 100, latencies
+
+
+def test_result_opens_the_page_with_the_match_highlighted(browser, site_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.add_init_script(HOOK)
+    page = context.new_page()
+    page.goto(site_url)
+    SearchBox(page, urlparse(site_url).path).search("選舉委員會")
+    page.locator("li.md-search-result__item a").first.click()
+    page.wait_for_url("**/examples/**")
+    # Material marks the query on the opened page after it has loaded: wait, and read in one go.
+    marks = page.wait_for_function("""() => {
+        const marks = [...document.querySelectorAll(".md-content mark[data-md-highlight]")].map(m => m.textContent);
+        return marks.length ? marks : null }""", timeout=10_000).json_value()
+    assert all(m == "选举委员会" for m in marks), marks
+    context.close()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def test_search_works_under_a_sub_path(browser, tmp_path, corpus):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/fanwen/"
+    try:
+        result = run(["mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "fanwen")], env={"SITE_URL": base})
+        assert result.returncode == 0, result.stderr
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        context.add_init_script(HOOK)
+        page = context.new_page()
+        failed = []
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+        page.goto(base + "examples/zhili/")
+        answer = SearchBox(page, "/fanwen/").search("换届选举")
+        pages, _ = relevant(corpus, "换届选举")
+        assert pages <= set(answer["locations"])
+        page.locator("li.md-search-result__item a").first.click()
+        page.wait_for_url(lambda url: "?h=" in url)  # the result's page, with the words to highlight
+        page.wait_for_load_state()
+        assert urlparse(page.url).path.startswith("/fanwen/examples/")
+        assert not failed, failed
+        context.close()
+    finally:
+        server.shutdown()

@@ -1,0 +1,92 @@
+"""The search index as written at build time (the browser side is tests/test_search.py)."""
+
+import base64
+import json
+
+from fanwen import search
+from fanwen.site import mark_article
+
+
+def load(root, key):
+    text = (root / f"{key}.js").read_text(encoding="utf-8")
+    assert text.startswith(f"fanwenData({json.dumps(key)},")
+    return json.loads(text[text.index(",") + 1:text.rindex(")")])
+
+
+def postings(root, manifest, gram):
+    shard = load(root, f"s/{search.fnv(gram) % manifest['shards']}")
+    value = shard.get(gram)
+    if value is None:
+        return None
+    if value == 1:
+        value = load(root, f"x/{gram.encode().hex()}")
+    data, at, out = base64.b64decode(value), 0, []
+
+    def next_int():
+        nonlocal at
+        n = shift = 0
+        while True:
+            b = data[at]
+            at += 1
+            n |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                return n
+
+    doc = -1
+    while at < len(data):
+        doc += next_int() + 1
+        if len(gram) < 3:
+            v = next_int()
+            out.append((doc, v >> 3, v & 7))
+        else:
+            pos, codes = 0, []
+            for _ in range(next_int()):
+                v = next_int()
+                pos += v >> 2
+                codes.append((pos, v & 3))
+            out.append((doc, codes))
+    return out
+
+
+def test_fold_is_simplified_and_keeps_length():
+    assert search.fold("換屆選舉 社會治理") == "换届选举 社会治理"
+    assert search.fold("ABC") == "abc"
+    for text in ("İstanbul", "產業發展", "乾坤"):
+        assert len(search.fold(text)) == len(text)
+
+
+def test_blocks_mark_headings_and_drop_permalinks():
+    html = ('<h2 id="a">一、工作目标<a class="headerlink" href="#a">¶</a></h2>\n'
+            '<p>推进  <strong>网格化</strong>管理\n工作。</p><ul><li>甲</li><li>乙</li></ul>')
+    assert search.html_blocks(html) == [(search.HEADING, "一、工作目标"), (search.BODY, "推进 网格化管理 工作。"),
+                                         (search.BODY, "甲"), (search.BODY, "乙")]
+
+
+def test_article_region_leaves_out_metadata_and_related_links():
+    html = ('<p class="fw-meta">方案 · 村 · <a href="index.md">主题</a></p>\n<p>正文选举。</p>\n'
+            '<h2 id="同主题范文">同主题范文</h2>\n<ul><li><a href="x/">别篇</a></li></ul>')
+    page, article = mark_article(html)
+    assert article.strip() == "<p>正文选举。</p>"
+    assert '<div class="fw-article" data-fw-search>' in page and "同主题范文" in page and "fw-meta" in page
+    assert page.index("data-fw-search") < page.index("正文") < page.index("</div>") < page.index("同主题范文")
+
+
+def test_index_finds_substrings_with_positions_and_fields(tmp_path):
+    index = search.Index()
+    index.add("a/", "村换届选举工作方案", [(search.HEADING, "一、选举委员会"), (search.BODY, "做好換屆選舉工作，选举日。")])
+    index.add("b/", "社区治理", [(search.BODY, "选举 委员会")])
+    manifest = index.write(tmp_path)
+    root = tmp_path / search.INDEX_DIR
+    assert manifest["docs"] == 2 and (root / "manifest.js").exists()
+    assert load(root, "m/0") == [["a/", "村换届选举工作方案", 1], ["b/", "社区治理", 1]]
+    assert load(root, "t/0-0") == "村换届选举工作方案\n一、选举委员会\n做好換屆選舉工作，选举日。"
+    # 选举: 4 times in page a (title, heading, body twice, one of them traditional), once in b.
+    assert postings(root, manifest, "选举") == [(0, 4, 0b111), (1, 1, 0b001)]
+    # Trigrams carry positions (code points into title + "\n" + blocks) and the field.
+    assert postings(root, manifest, "选举委") == [(0, [(12, search.HEADING)])]
+    assert postings(root, manifest, "换届选") == [(0, [(1, search.TITLE), (20, search.BODY)])]
+    assert postings(root, manifest, "举 委") is None  # n-grams never span a space
+    # Only fold pairs whose simplified side occurs somewhere are shipped.
+    pairs = load(root, "fold")
+    assert "選选" in pairs and "舉举" in pairs and "發发" not in pairs
