@@ -11,6 +11,8 @@ from .split import Line, Unit, find_markers, is_title_line, split_unit
 from .text import decode_source, remove_pinyin, to_simplified
 from .errors import FanwenError
 from .manifest import Entry, load_manifest
+from .mojibake import UNREADABLE, char_frequencies
+from .mojibake import repair_line as repair_mojibake_line
 from .repair import repair_line
 
 
@@ -87,11 +89,35 @@ def inline_ad_patterns() -> list[re.Pattern]:
     return [re.compile(e["pattern"]) for e in load_rules("boilerplate.yml").get("inline", [])]
 
 
+def repair_mojibake(collection: Collection, no: int, raw: str, frequencies) -> str:
+    """Replace garbled runs; each one is reported as removed, its recovery counted as added."""
+    repair = repair_mojibake_line(raw, frequencies)
+    if repair.text == raw:
+        return raw
+    for garbled, recovered in repair.recovered:
+        reason = "乱码已恢复" if UNREADABLE not in recovered else "乱码部分无法恢复（页面上已标出）"
+        collection.removed.append(Removal(no, garbled, reason, whole_line=False))
+        collection.chars_added += len(recovered)
+        kind = "乱码恢复" if UNREADABLE not in recovered else "乱码标出"
+        collection.repairs[kind] = collection.repairs.get(kind, 0) + 1
+        collection.changes.append({"line": no, "kind": kind, "count": 1, "before": garbled, "after": recovered})
+    # Whatever changed outside the listed runs still balances: measure, don't assume.
+    delta = len(repair.text) - len(raw) - sum(len(r) - len(g) for g, r in repair.recovered)
+    if delta:
+        collection.chars_added += delta
+    return repair.text
+
+
 def clean_lines(collection: Collection, text: str) -> None:
     """Clean every line; record each removal and repair with its line number."""
     inline_ads = inline_ad_patterns()
-    for no, raw in enumerate(text.split("\n"), start=1):
+    raw_lines = text.split("\n")
+    # GBK-shift mojibake is repaired on the raw line (before pinyin and script folding),
+    # judged against the collection's own character frequencies.
+    frequencies = char_frequencies(raw_lines)
+    for no, raw in enumerate(raw_lines, start=1):
         collection.chars_in += len(raw)
+        raw = repair_mojibake(collection, no, raw, frequencies)
         cleaned = clean_line(raw, inline_ads)
         if cleaned.pinyin:
             collection.removed.append(Removal(no, "".join(cleaned.pinyin), "拼音注音", whole_line=False))

@@ -10,6 +10,7 @@ from fanwen.library import read_front_matter
 from fanwen.quality import measure, reference_units
 from fanwen.page import render_line
 from fanwen.collection import clean_line, inline_ad_patterns
+from fanwen.mojibake import char_frequencies, repair_line
 from fanwen.text import has_traditional, is_pinyin_syllable
 
 from conftest import ROOT, SOURCES, run
@@ -40,6 +41,7 @@ def test_every_kept_line_is_on_its_page(fresh_import):
     docs, report = fresh_import
     for source in report["sources"]:
         raw = (ROOT / "sources" / source["file"]).read_text(encoding="utf-8").split("\n")
+        frequencies = char_frequencies(raw)
         removed = {r["line"] for r in source["removed"] if not r.get("inline")}
         assert removed, source["file"]  # boilerplate and markers were found
         covered = set(removed)
@@ -49,7 +51,7 @@ def test_every_kept_line_is_on_its_page(fresh_import):
             for no in range(doc["start_line"], doc["end_line"] + 1):
                 if no in removed or not raw[no - 1].strip():
                     continue
-                line = clean_line(raw[no - 1], ADS).text
+                line = clean_line(repair_line(raw[no - 1], frequencies).text, ADS).text
                 rendered = render_line(line).lstrip("#").strip().replace("**", "")
                 # A line that a keyword-link fragment was joined to lost its final 。 (reported).
                 on_page = rendered in page or rendered.rstrip("。") in page or line in meta["title"]
