@@ -29,8 +29,6 @@ import functools
 import http.server
 import json
 import os
-import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -39,7 +37,7 @@ import threading
 import time
 from pathlib import Path
 
-import yaml
+from synthetic import make_docs, make_project
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -47,8 +45,6 @@ CHROMIUM = "/usr/bin/chromium"
 QUERY_TIMEOUT = 15  # seconds a query after the first may take before it counts as timed out
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-PLACES = ["城关镇", "新华街道", "河西区", "东风村", "红旗社区", "青山乡", "柳林县", "南湖街道", "石桥村", "白沙镇",
-          "长宁县", "杏花村", "江北区", "凤凰社区", "高坪乡", "临河镇"]
 QUERIES = [line.strip() for line in (ROOT / "tests" / "fixtures" / "queries.txt").read_text(encoding="utf-8").splitlines()
            if line.strip() and not line.startswith("#")]
 
@@ -74,57 +70,6 @@ NARROW = """() => {
     if (window.__bench.keyup && !window.__bench.changed) window.__bench.changed = performance.now();
   }).observe(area, { childList: true, subtree: true, characterData: true });
 }"""
-
-
-# --------------------------------------------------------------------------- synthetic site
-
-
-def read_page(path: Path) -> tuple[dict, str]:
-    text = path.read_text(encoding="utf-8")
-    end = text.find("\n---\n", 4)
-    return yaml.safe_load(text[4:end]), text[end + 5:]
-
-
-def make_docs(pages: int, out: Path) -> int:
-    """docs/ with `pages` synthetic documents made from the real ones (0: the real docs)."""
-    src = ROOT / "docs"
-    real = sorted(p for p in src.glob("examples/*/*.md") if p.name != "index.md")
-    ignore = shutil.ignore_patterns(*(p.name for p in real)) if pages else None
-    shutil.copytree(src, out, ignore=ignore)
-    if not pages:
-        return len(real)
-    rng = random.Random(4)
-    loaded = [(p, *read_page(p)) for p in real]
-    by_theme: dict[str, list] = {}
-    for item in loaded:
-        by_theme.setdefault(item[1]["theme"], []).append(item)
-    for i in range(pages):
-        path, meta, body = loaded[i % len(loaded)]
-        other = rng.choice(by_theme[meta["theme"]])
-        extra = [b for b in other[2].split("\n\n") if b.strip() and not b.startswith("#")]
-        added = rng.sample(extra, min(2, len(extra)))
-        meta = {**meta, "title": f"{PLACES[i // len(loaded) % len(PLACES)]}{meta['title']}（{i // len(loaded) + 1}）",
-                "source": f"{meta.get('source', '')} · 合成第 {i} 篇"}
-        text = body.rstrip() + "\n\n" + "\n\n".join(added) + "\n"
-        meta["chars"] = len(re.sub(r"\s", "", text))
-        target = out / "examples" / meta["theme"] / f"{path.stem}-s{i:05d}.md"
-        target.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + text,
-                          encoding="utf-8")
-    return pages
-
-
-def make_project(engine: str, docs: Path, out: Path) -> Path:
-    project = out / f"project-{engine}"
-    project.mkdir()
-    for name in ("data", "overrides", "templates", "macros"):
-        shutil.copytree(ROOT / name, project / name)
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    if engine == "stock":
-        config, n = re.subn(r"(?m)^  - fanwen\s*$", "  - fanwen:\n      search: false", config)
-        assert n == 1, "mkdocs.yml: `  - fanwen` not found"
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    (project / "docs").symlink_to(docs)
-    return project
 
 
 # --------------------------------------------------------------------------- build (own process)

@@ -15,6 +15,7 @@ import yaml
 from .errors import FanwenError
 
 EXAMPLES = "examples"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,8 @@ def read_front_matter(path: Path) -> tuple[dict, str]:
     if end == -1:
         raise FanwenError(str(path), "front matter 没有结束行 `---`", "在元数据之后加一行 `---`。")
     try:
-        meta = yaml.safe_load(text[4:end]) or {}
+        # libyaml's loader: front matter is read for every page of a 10,000-page library.
+        meta = yaml.load(text[4:end], Loader=_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
@@ -74,7 +76,13 @@ def scan(docs_dir: str | Path) -> tuple[Entry, ...]:
 
     slugs = {t["slug"] for t in load_themes()}
     entries = []
+    seen: dict[str, Path] = {}  # document slug (file stem) → its page: one theme per document
     for path in paths:
+        if path.stem in seen:
+            raise FanwenError(str(path), f"文档 `{path.stem}` 重复：{seen[path.stem]} 也是这篇（同一文件名）",
+                              "同一篇文档只能放在一个主题下：删掉多余的一份；要改主题，在 sources/ 的整理清单里"
+                              "改 theme 后重新运行 `fanwen import`。")
+        seen[path.stem] = path
         meta, body = read_front_matter(path)
         missing = [k for k in ("title", "type", "level", "theme") if k not in meta]
         if missing:

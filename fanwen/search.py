@@ -29,8 +29,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import multiprocessing
+import queue
 import re
 import shutil
+import traceback
 from collections import Counter
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -272,6 +275,58 @@ class Index:
                     "piece": PIECE, "meta": META_CHUNK}
         (root / "manifest.js").write_text(_script("manifest", manifest), encoding="utf-8")
         return manifest
+
+
+class BackgroundIndex:
+    """An Index built in a second process while MkDocs renders the pages.
+
+    Why: indexing costs about as much CPU as rendering a page. On the keepers' two-core
+    machines a second process takes it off the build's critical path; the queue is bounded,
+    so a slow indexer holds the build back instead of piling pages up in memory."""
+
+    def __init__(self):
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        self.pages = context.Queue(maxsize=512)
+        self.results = context.Queue()
+        self.process = context.Process(target=_index_in_background, args=(self.pages, self.results),
+                                       name="fanwen-search-index", daemon=True)
+        self.process.start()
+
+    def add_html(self, location: str, title: str, html: str) -> None:
+        """One page's article HTML; text extraction happens in the indexing process too."""
+        self.pages.put((location, title, html))
+
+    def write(self, site_dir: str | Path) -> dict:
+        self.pages.put((None, None, str(site_dir)))
+        while True:
+            try:
+                kind, payload = self.results.get(timeout=5)
+                break
+            except queue.Empty:
+                if not self.process.is_alive():
+                    raise RuntimeError(f"搜索索引进程意外退出（退出码 {self.process.exitcode}）") from None
+        self.process.join()
+        if kind == "error":
+            raise RuntimeError(f"建立搜索索引失败：\n{payload}")
+        return payload
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+def _index_in_background(pages, results) -> None:
+    index = Index()
+    try:
+        while True:
+            location, title, html = pages.get()
+            if location is None:
+                results.put(("done", index.write(html)))
+                return
+            index.add(location, title, html_blocks(html))
+    except BaseException:  # reported to the build, which fails with it
+        results.put(("error", traceback.format_exc()))
 
 
 def _script(key: str, payload) -> str:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -51,7 +52,17 @@ def plain(markdown: str) -> str:
 
 
 def sections_of(docs_dir: str | Path, entry: Entry) -> list[Section]:
-    _, body = read_front_matter(Path(docs_dir) / entry.path)
+    path = Path(docs_dir) / entry.path
+    found = _top_sections(path, path.stat().st_mtime_ns)
+    return [Section(entry, i, len(found), heading, part_of(heading), paras)
+            for i, (heading, paras) in enumerate(found)]
+
+
+@functools.lru_cache(maxsize=None)
+def _top_sections(path: Path, mtime_ns: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(heading, paragraphs) of each `##` section of one version of a page. Cached: every
+    template page asks for the sections of every document."""
+    _, body = read_front_matter(path)
     blocks = [b.strip() for b in body.split("\n\n") if b.strip()]
     found: list[tuple[str, list[str]]] = []
     for block in blocks:
@@ -60,8 +71,7 @@ def sections_of(docs_dir: str | Path, entry: Entry) -> list[Section]:
             found.append((plain(match.group("text")).rstrip("。：:"), []))
         elif found:
             found[-1][1].append(block)
-    return [Section(entry, i, len(found), heading, part_of(heading), tuple(paras))
-            for i, (heading, paras) in enumerate(found)]
+    return tuple((heading, tuple(paras)) for heading, paras in found)
 
 
 def outline(docs_dir: str | Path, doc_type: str) -> list[dict]:

@@ -1,0 +1,214 @@
+"""Build speed at scale: the whole site build vs python-markdown alone on the same files.
+
+    .venv/bin/python bench/build.py                       # 1,000 / 5,000 / 10,000 pages + serve
+    .venv/bin/python bench/build.py --sizes 1000 --no-serve  # a quick run
+
+For each size it makes a synthetic library from the real pages (bench/synthetic.py), then, each
+in a fresh process so that peak memory is that step's own:
+
+* python-markdown: converts every Markdown file of that docs/ (front matter stripped) with the
+  Markdown extensions of mkdocs.yml: the floor any MkDocs build stands on;
+* build: `mkdocs build --strict` of the project's own mkdocs.yml (search index included), with
+  the time spent in 范文库's search indexer reported on its own.
+
+Wall time and peak resident memory (ru_maxrss) for each, and build ÷ python-markdown.
+
+Serve: on the largest size it starts `mkdocs serve --dirty` the way `make serve` does, waits
+for the first build, appends a sentence to one document and times how long it takes until the
+served page shows it (file watcher + rebuild + write), over a few edits.
+
+Prints Markdown tables; docs/build-benchmark.md records a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from synthetic import ROOT, make_docs, make_project
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --------------------------------------------------------------------------- child processes
+
+
+def markdown_only(docs: Path) -> dict:
+    """python-markdown over every page of docs/, with mkdocs.yml's extensions."""
+    import markdown
+
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    pages = sorted(docs.rglob("*.md"))
+    start = time.perf_counter()
+    md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---\n"):
+            text = text[text.find("\n---\n", 4) + 5:]
+        md.reset().convert(text)
+    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "pages": len(pages)}
+
+
+def mkdocs_build(project: Path, site: Path) -> dict:
+    """The real build, in this process, with the n-gram indexer's share timed."""
+    import functools
+
+    from fanwen import search
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    spent = {"index": 0.0}
+
+    def timed(owner, name):
+        original = getattr(owner, name)
+
+        @functools.wraps(original)
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent["index"] += time.perf_counter() - start
+        setattr(owner, name, wrapper)
+
+    for owner, name in ((search.Index, "add"), (search.Index, "write"), (search, "html_blocks")):
+        timed(owner, name)
+    os.chdir(project)
+    start = time.perf_counter()
+    build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
+    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "index_seconds": spent["index"]}
+
+
+def child(step: str, *args: str) -> dict:
+    result = subprocess.run([sys.executable, __file__, "_" + step, *args], capture_output=True, text=True, env=ENV)
+    if result.returncode:
+        sys.exit(f"{step} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def serve_rebuilds(project: Path, edits: int = 3) -> dict:
+    """Start `mkdocs serve --dirty` (as `make serve` does) and time edit → page shows the edit."""
+    port = free_port()
+    log = tempfile.TemporaryFile(mode="w+")
+    start = time.perf_counter()
+    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "--strict", "--no-livereload",
+                               "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=ENV,
+                              stdout=log, stderr=subprocess.STDOUT)
+    page = sorted((project / "docs" / "examples").glob("*/*-s*.md"))[len(list((project / "docs").rglob("*.md"))) // 3]
+    url = f"http://127.0.0.1:{port}/" + page.relative_to(project / "docs").with_suffix("").as_posix() + "/"
+    try:
+        while not fetch(url):
+            if server.poll() is not None or time.perf_counter() - start > 1800:
+                log.seek(0)
+                sys.exit(f"mkdocs serve did not come up:\n{log.read()[-3000:]}")
+            time.sleep(0.2)
+        first = time.perf_counter() - start
+        times = []
+        original = page.read_text(encoding="utf-8")
+        for n in range(edits):
+            marker = f"基准测试第{n}次修改{time.time_ns()}"
+            time.sleep(1.5)  # let mtimes differ from the previous build's output
+            edited = time.perf_counter()
+            page.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
+            while marker not in fetch(url):
+                if time.perf_counter() - edited > 120:
+                    log.seek(0)
+                    sys.exit(f"the edit never showed up:\n{log.read()[-3000:]}")
+                time.sleep(0.05)
+            times.append(time.perf_counter() - edited)
+        page.write_text(original, encoding="utf-8")
+        return {"first_build": first, "rebuilds": times}
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["| pages | python-markdown | peak | build | peak | of which search index | build ÷ markdown |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        md, b = r["markdown"], r["build"]
+        lines.append(f"| {r['pages']:,} | {md['seconds']:.1f} s | {md['peak_mb']:.0f} MB | {b['seconds']:.1f} s "
+                     f"| {b['peak_mb']:.0f} MB | {b['index_seconds']:.1f} s | {b['seconds'] / md['seconds']:.2f}× |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000,10000", help="comma-separated page counts")
+    parser.add_argument("--no-serve", action="store_true", help="skip the `mkdocs serve` rebuild timing")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench-build")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    shutil.rmtree(args.out, ignore_errors=True)
+    args.out.mkdir(parents=True)
+    rows = []
+    for pages in sizes:
+        folder = args.out / str(pages)
+        folder.mkdir()
+        make_docs(pages, folder / "docs")
+        project = make_project("fanwen", folder / "docs", folder)
+        row = {"pages": pages, "markdown": child("markdown", str(folder / "docs")),
+               "build": child("build", str(project), str(folder / "site"))}
+        built = sum(1 for _ in (folder / "site").rglob("index.html"))
+        print(f"{pages:>6} pages: markdown {row['markdown']['seconds']:.1f} s, build {row['build']['seconds']:.1f} s "
+              f"({row['build']['peak_mb']:.0f} MB, {built} HTML pages)", file=sys.stderr)
+        rows.append(row)
+        shutil.rmtree(folder / "site")
+        if pages == max(sizes) and not args.no_serve:
+            serve = serve_rebuilds(project)
+            row["serve"] = serve
+    print(table(rows))
+    served = [r for r in rows if "serve" in r]
+    for r in served:
+        s = r["serve"]
+        print(f"\n`mkdocs serve --dirty` on {r['pages']:,} pages: first build served after {s['first_build']:.1f} s; "
+              f"one-page edit → page shows it: " + ", ".join(f"{t:.2f} s" for t in s["rebuilds"])
+              + f" (median {statistics.median(s['rebuilds']):.2f} s)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
+        step = {"_markdown": markdown_only, "_build": mkdocs_build}[sys.argv[1]]
+        print(json.dumps(step(*map(Path, sys.argv[2:]))))
+    else:
+        main()
