@@ -20,7 +20,7 @@ from .errors import FanwenError
 from .library import Entry, scan
 from .templating import list_templates
 from .page import escape_markdown
-from . import search
+from . import csp, search
 
 RELATED = 6
 
@@ -156,6 +156,18 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         if self.config.search:
             self.index.add(page.url, page.title, search.html_blocks(article))
         return html
+
+    # Inline scripts become files under assets/fanwen/inline/ (fanwen/csp.py), so that the site
+    # runs under `script-src 'self'` (deploy/nginx.conf). Last, after every plugin's HTML edits.
+    @event_priority(-100)
+    def on_post_page(self, output, page, config):
+        return csp.externalize(output, csp.page_base(page.url), config.site_dir)
+
+    @event_priority(-100)
+    def on_post_template(self, output_content, template_name, config):
+        if not template_name.endswith(".html"):  # sitemap.xml
+            return output_content
+        return csp.externalize(output_content, csp.template_base(template_name, config.site_url), config.site_dir)
 
     @event_priority(-50)  # after Material's search plugin has written search_index.json
     def on_post_build(self, config):
