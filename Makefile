@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test test-fast system-deps import clean
+.PHONY: serve build build-offline dist test test-fast system-deps import clean
 
 # Create the virtualenv and install the pinned dependencies (again only when they change).
 $(STAMP): requirements.txt pyproject.toml
@@ -19,9 +19,17 @@ $(STAMP): requirements.txt pyproject.toml
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
-## build: the static site in site/
+## build: the static site in site/ (built aside, swapped in only when the strict build succeeds)
 build: $(STAMP)
-	$(BIN)/mkdocs build --strict --clean
+	$(BIN)/fanwen build
+
+## build-offline: a copy that opens from a shared drive by double-clicking index.html
+build-offline: $(STAMP)
+	$(BIN)/fanwen build --offline --site-dir site-offline
+
+## dist: both builds packed as dist/fanwen-site-<version>-<date>.tar.gz and .zip, with 部署说明.txt
+dist: $(STAMP)
+	$(BIN)/fanwen dist
 
 ## import: re-import every collection in sources/ into docs/examples/
 import: $(STAMP)
@@ -42,4 +50,4 @@ test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf site build dist
+	rm -rf site site-offline site.new-* site.old-* site-offline.new-* site-offline.old-* build dist

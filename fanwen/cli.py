@@ -1,4 +1,4 @@
-"""The `fanwen` command: import collections (and, later, drafts from templates)."""
+"""The `fanwen` command: import collections, build and package the site, drafts from templates."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .errors import FanwenError
 @click.group()
 @click.version_option(package_name="fanwen")
 def main() -> None:
-    """范文库命令行：导入范文合集、生成文稿草稿。"""
+    """范文库命令行：导入范文合集、构建和打包网站、生成文稿草稿。"""
 
 
 @main.command("import")
@@ -43,6 +43,10 @@ def import_command(sources: tuple[Path, ...], docs_dir: Path, report_path: Path,
         except FanwenError as error:
             click.echo(f"导入失败：{error}", err=True)
             sys.exit(1)
+        except OSError as error:  # unreadable source, full disk: the previous pages are still in place
+            click.echo(f"导入失败：{error.filename or docs_dir}: {error.strerror or error}\n"
+                       "  怎么办：检查文件的读取权限、docs 目录的写入权限和磁盘空间，再重新导入。", err=True)
+            sys.exit(1)
     write_report(report, report_path)
     if write_manifest:
         for path in sources:
@@ -57,6 +61,43 @@ def import_command(sources: tuple[Path, ...], docs_dir: Path, report_path: Path,
     if unbalanced:
         click.echo(f"字数核对不平：{', '.join(unbalanced)}（请报告此问题）", err=True)
         sys.exit(2)
+
+
+@main.command("build")
+@click.option("--site-dir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
+              help="站点输出目录；构建成功后才替换原有内容。")
+@click.option("--offline", is_flag=True, help="构建离线版（FANWEN_OFFLINE=true）：可从共享盘双击 index.html 打开。")
+@click.option("--config-file", default=Path("mkdocs.yml"), type=click.Path(path_type=Path), show_default=True,
+              help="MkDocs 配置文件。")
+def build_command(site_dir: Path, offline: bool, config_file: Path) -> None:
+    """严格模式构建静态网站；失败时原有的站点目录保持不变。"""
+    from .publish import build_site
+
+    try:
+        seconds = build_site(site_dir, config_file, env={"FANWEN_OFFLINE": "true"} if offline else None)
+    except FanwenError as error:
+        click.echo(f"构建失败：{error}\n原有的 {site_dir}/ 保持不变。", err=True)
+        sys.exit(1)
+    click.echo(f"已构建{'离线版' if offline else '网站'}：{site_dir}/（{seconds:.1f} 秒）")
+
+
+@main.command("dist")
+@click.option("--dist-dir", default=Path("dist"), type=click.Path(path_type=Path), show_default=True,
+              help="发布包（.tar.gz 和 .zip）的输出目录。")
+@click.option("--site-dir", default=Path("site"), type=click.Path(path_type=Path), show_default=True)
+@click.option("--offline-dir", default=Path("site-offline"), type=click.Path(path_type=Path), show_default=True)
+@click.option("--no-offline", is_flag=True, help="发布包中不含离线版。")
+def dist_command(dist_dir: Path, site_dir: Path, offline_dir: Path, no_offline: bool) -> None:
+    """构建网站和离线版，打成发布包 dist/fanwen-site-<版本>-<日期>.tar.gz 和 .zip。"""
+    from .publish import make_dist
+
+    try:
+        written = make_dist(dist_dir, site_dir, None if no_offline else offline_dir)
+    except FanwenError as error:
+        click.echo(f"打包失败：{error}\n原有的站点目录保持不变，没有生成发布包。", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"发布包：{path}（{path.stat().st_size / 1e6:.1f} MB）")
 
 
 @main.command("draft")

@@ -24,6 +24,12 @@ from .split import Unit, is_title_line
 
 EXAMPLES = "examples"
 DUPLICATE_THRESHOLD = 0.85
+# Largest source file accepted. Real collections are 70–230 KB, and the importer works at
+# roughly 50 KB a second (mojibake repair, script folding, duplicate sketches), all in memory:
+# 20 MB is a hundred times the largest real one and already some six minutes of work.
+# A bigger file is a database dump, a concatenation of many collections or not text at all,
+# so it is refused before any work is done.
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
@@ -172,6 +178,7 @@ def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests
     """
     themes = load_themes()
     theme_names = {t["slug"]: t["name"] for t in themes}
+    check_sizes(sources)
     collections: list[Collection] = []
     documents: list[Document] = []
     for path in sorted(sources, key=lambda p: p.name):
@@ -204,7 +211,12 @@ def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests
             shutil.rmtree(backup)
         if target.exists():
             target.rename(backup)
-        staging.rename(target)
+        try:
+            staging.rename(target)
+        except OSError:
+            if backup.exists():  # put the previous pages back before reporting the error
+                backup.rename(target)
+            raise
         if backup.exists():
             shutil.rmtree(backup)
     finally:
@@ -223,6 +235,19 @@ def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests
             "chars_removed": sum(r["accounting"]["chars_removed"] for r in reports),
         },
     }
+
+
+def check_sizes(sources: list[Path]) -> None:
+    """Refuse an oversized source before reading any (missing files are reported on reading)."""
+    from .errors import FanwenError
+
+    for path in sources:
+        size = path.stat().st_size if path.is_file() else 0
+        if size > MAX_SOURCE_BYTES:
+            limit = MAX_SOURCE_BYTES // (1024 * 1024)
+            raise FanwenError(str(path), f"文件太大：{size / (1024 * 1024):.1f} MB，超过单个源文件 {limit} MB 的上限",
+                              f"把这个合集拆成几个较小的文件（每个不超过 {limit} MB，在两篇文章之间断开）"
+                              "分别放进 sources/ 再导入；若它不是范文合集，从导入命令中去掉它。")
 
 
 def theme_index_page(theme: dict) -> str:

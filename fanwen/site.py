@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .data import load_themes, set_data_dir
 from .errors import FanwenError
-from .library import Entry, scan
+from .library import Entry, read_front_matter, scan
 from .templating import list_templates
 from .page import escape_markdown
 from . import csp, search
@@ -102,6 +102,27 @@ def mark_article(html: str) -> tuple[str, str]:
     return html[:start] + f'<div class="fw-article" data-fw-search>\n{body}</div>\n' + html[end:], body
 
 
+def check_free(files, uri: str, docs_dir: str) -> None:
+    """A generated page must not silently replace a hand-written one of the same path."""
+    if files.get_file_from_path(uri) is not None:
+        raise FanwenError(str(Path(docs_dir) / uri), f"与写作模板页 {uri} 同名（会被模板页覆盖）",
+                          "给这个页面改名，或删掉它；写作模板页由 templates/ 自动生成。")
+
+
+def check_pages(files) -> None:
+    """Refuse what MkDocs lets pass silently: front matter it cannot parse (the page would show
+    it as text) and two pages written to the same URL (the later one wins)."""
+    written: dict[str, File] = {}
+    for file in files.documentation_pages():
+        if file.abs_src_path:
+            read_front_matter(Path(file.abs_src_path))
+        other = written.setdefault(file.dest_uri, file)
+        if other is not file:
+            raise FanwenError(file.abs_src_path or file.src_uri,
+                              f"与 {other.src_uri} 生成同一个页面 {file.dest_uri}（一个会覆盖另一个）",
+                              "给其中一个改名或删掉一个；范文页由 `fanwen import` 生成，不要手工复制。")
+
+
 class FanwenConfig(Config):
     # Replace Material's lunr search with the n-gram index (false: stock search, as in bench/).
     search = config_options.Type(bool, default=True)
@@ -130,7 +151,9 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         try:
             self.library = scan(config.docs_dir)
             for template in self.templates:
+                check_free(files, f"moban/{template.slug}.md", config.docs_dir)
                 files.append(File.generated(config, f"moban/{template.slug}.md", content=template_page(template)))
+            check_pages(files)
         except FanwenError as error:
             raise PluginError(str(error)) from None
         self.by_path = {e.path: e for e in self.library}

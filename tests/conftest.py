@@ -96,6 +96,7 @@ def screenshots():
 def copy_project(tmp_path: Path) -> Path:
     """A throwaway copy of the project (for tests that break mkdocs.yml or data files)."""
     target = tmp_path / "project"
-    ignore = shutil.ignore_patterns(".venv", "site", "build", ".git", "__pycache__", "*.egg-info", ".pytest_cache")
+    ignore = shutil.ignore_patterns(".venv", "site", "site-offline", "site.*-*", "site-offline.*-*", "dist", "build",
+                                    ".git", "__pycache__", "*.egg-info", ".pytest_cache")
     shutil.copytree(ROOT, target, ignore=ignore)
     return target

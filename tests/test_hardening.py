@@ -1,0 +1,285 @@
+"""Bad input, one case each, in one place. Every case must fail with a non-zero exit code and a
+message that names the file (and the line or key where there is one) and says how to fix it,
+print no Python traceback, and leave the previous docs/ and site/ exactly as they were.
+
+The cases run in one throwaway copy of the project, built once (`fanwen build`); each test
+breaks one input, runs `fanwen import` or `fanwen build`, compares docs/ and site/ with the
+snapshot and puts the input back. At the end: a successful `fanwen build` swaps the new site
+in, and `fanwen dist` writes both archives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import tarfile
+import time
+import zipfile
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from conftest import SOURCES, copy_project, run
+from test_links import broken_links
+
+# A real collection imported together with the bad one (the smallest, to keep the battery fast).
+GOOD_SOURCE = "sources/" + min(SOURCES, key=lambda p: p.stat().st_size).name
+PAGE = "docs/examples/jingji/000-153e3eec68b796a2-03.md"  # an imported document page
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha1(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class Project:
+    """The built copy; `write` changes a file until `intact()` or the end of the test."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.saved: dict[Path, bytes | None] = {}
+        self.docs = digest(root / "docs")
+        self.site = digest(root / "site")
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_text(encoding="utf-8")
+
+    def write(self, rel: str, content: str | bytes) -> Path:
+        path = self.root / rel
+        if path not in self.saved:
+            self.saved[path] = path.read_bytes() if path.exists() else None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        return path
+
+    def restore(self) -> None:
+        for path, content in self.saved.items():
+            if content is None:
+                path.unlink(missing_ok=True)
+                if path.parent != self.root and not any(path.parent.iterdir()):
+                    path.parent.rmdir()
+            else:
+                path.write_bytes(content)
+        self.saved.clear()
+
+    def intact(self) -> None:
+        """Put the broken input back, then compare: nothing else may have changed."""
+        self.restore()
+        assert digest(self.root / "docs") == self.docs, "docs/ changed"
+        assert digest(self.root / "site") == self.site, "site/ changed"
+        leftovers = [*self.root.glob("site.*-*"), *(self.root / "docs").glob(".examples-*")]
+        assert not leftovers, leftovers
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("hardening"))
+    result = run(["fanwen", "build"], cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def project(built):
+    project = Project(built)
+    yield project
+    project.restore()
+
+
+def refused(result, *expected: str) -> str:
+    """Assert a clean failure and return its output."""
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output and 'File "' not in output, output
+    assert "怎么办" in output, output
+    for text in expected:
+        assert text in output, f"`{text}` missing in:\n{output}"
+    return output
+
+
+def import_(project: Project, *sources: str):
+    return run(["fanwen", "import", GOOD_SOURCE, *sources, "--report", "build/r.json"], cwd=project.root)
+
+
+def build(project: Project, *args: str):
+    return run(["fanwen", "build", *args], cwd=project.root)
+
+
+# --------------------------------------------------------------------------- sources (fanwen import)
+
+def test_empty_source(project):
+    project.write("sources/empty.txt", b"\n  \n")
+    refused(import_(project, "sources/empty.txt"), "sources/empty.txt", "文件为空", "从导入命令中去掉")
+    project.intact()
+
+
+def test_binary_source(project):
+    project.write("sources/binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    refused(import_(project, "sources/binary.txt"), "sources/binary.txt: 字节偏移 8", "二进制", "另存为 UTF-8 文本")
+    project.intact()
+
+
+def test_undecodable_source(project):
+    # Valid UTF-8 first, then bytes that neither UTF-8 nor GB18030 can decode.
+    project.write("sources/garbled.txt", "乡镇工作报告\n".encode("utf-8") + b"\xff\xfe\x81\x30abc\n")
+    refused(import_(project, "sources/garbled.txt"), "sources/garbled.txt: 字节偏移 19", "既不是 UTF-8 也不是 GB18030",
+            "另存为 UTF-8")
+    project.intact()
+
+
+def test_source_without_articles(project):
+    project.write("sources/lead-only.txt", "前言:我们精心挑选了数篇优质文章,供您阅读参考。\n相关文章\n工作总结\n".encode("utf-8"))
+    refused(import_(project, "sources/lead-only.txt"), "sources/lead-only.txt", "没有识别出任何文章",
+            "data/boilerplate.yml")
+    project.intact()
+
+
+def test_oversized_source(project):
+    with open(project.write("sources/huge.txt", b""), "wb") as f:
+        f.truncate(50 * 1024 * 1024)  # sparse: 50 MB on paper, nothing on disk
+    started = time.perf_counter()
+    result = import_(project, "sources/huge.txt")
+    assert time.perf_counter() - started < 15  # refused before any source is read
+    refused(result, "sources/huge.txt", "50.0 MB", "20 MB 的上限", "拆成几个较小的文件")
+    project.intact()
+
+
+def test_duplicate_document_slugs_from_two_sources(project):
+    # `zz_dup` and `zz-dup` both become the page name `zz-dup-01`.
+    project.write("sources/zz_dup.txt", "测试合集篇1\n一、第一部分\n第一篇正文，写了一些工作情况和下一步打算。\n")
+    project.write("sources/zz-dup.txt", "测试合集篇1\n一、安全检查\n另一篇正文，写的是安全生产检查的安排。\n")
+    refused(import_(project, "sources/zz_dup.txt", "sources/zz-dup.txt"), "sources/zz_dup.txt", "zz-dup-01",
+            "zz-dup.txt 第 1 篇", "请给其中一个改名")
+    project.intact()
+
+
+# --------------------------------------------------------------------------- site (fanwen build)
+
+def test_duplicate_document_in_two_themes(project):
+    """The same document slug (file name) under two theme folders: the build refuses it."""
+    copy = PAGE.replace("/jingji/", "/dangjian/")
+    project.write(copy, project.read(PAGE).replace("theme: jingji", "theme: dangjian"))
+    refused(build(project), copy.removeprefix("docs/"), PAGE.removeprefix("docs/"), "重复",
+            "同一篇文档只能放在一个主题下")
+    project.intact()
+
+
+@pytest.mark.parametrize("extra, names", [
+    # examples/jingji/<slug>/index.md and examples/jingji/<slug>.md are both …/<slug>/index.html
+    (PAGE.removesuffix(".md") + "/index.md", "生成同一个页面"),
+    # a hand-written page where a template page is generated
+    ("docs/moban/work-plan.md", "与写作模板页 moban/work-plan.md 同名"),
+])
+def test_two_pages_with_the_same_url(project, extra, names):
+    project.write(extra, "---\ntitle: 冲突页\n---\n\n# 冲突页\n\n正文。\n")
+    refused(build(project), extra.removeprefix("docs/"), names, "改名")
+    project.intact()
+
+
+def test_malformed_mkdocs_yml(project):
+    line = len(project.read("mkdocs.yml").splitlines()) + 1
+    project.write("mkdocs.yml", project.read("mkdocs.yml") + "site_author: 办公室: 多余的冒号\n")
+    refused(build(project), f"mkdocs.yml:{line}", f"第 {line} 行", "检查该行")
+    project.intact()
+
+
+def test_malformed_theme_list(project):
+    text = project.read("data/themes.yml")
+    line = text[:text.index("  name: 人大工作与基层民主")].count("\n") + 1
+    project.write("data/themes.yml", text.replace("  name: 人大工作与基层民主", "  name: 人大工作: 基层民主"))
+    for result in (build(project), import_(project)):
+        refused(result, f"data/themes.yml:{line}", "YAML", "缩进")
+    project.intact()
+
+
+def test_unknown_theme_in_front_matter(project):
+    project.write(PAGE, project.read(PAGE).replace("theme: jingji", "theme: caiwu"))
+    refused(build(project), f"{PAGE.removeprefix('docs/')}: theme", "caiwu", "data/themes.yml", "jingji")
+    project.intact()
+
+
+@pytest.mark.parametrize("page, change, expected", [
+    (PAGE, lambda t: t.replace("\n---\n", "\n\n", 1), "没有结束行 `---`"),
+    (PAGE, lambda t: t.replace("\ntype: ", "\ntype: 方案: ", 1), ".md:3: front matter 不是合法的 YAML"),
+    # a hand-written page: MkDocs alone would show the broken front matter as text
+    ("docs/tags.md", lambda t: t.replace("title: ", "title: 类型: ", 1), "tags.md:2: front matter 不是合法的 YAML"),
+])
+def test_broken_front_matter(project, page, change, expected):
+    text = project.read(page)
+    assert text.startswith("---\n") and text.count("\n---\n") >= 1
+    project.write(page, change(text))
+    refused(build(project), page.removeprefix("docs/"), expected, "怎么办")
+    project.intact()
+
+
+def test_macro_that_cannot_be_rendered(project):
+    # mkdocs-macros prints a traceback and exits; `fanwen build` shows the error without it.
+    project.write("docs/broken.md", "---\nrender_macros: true\n---\n\n# 坏页\n\n{{ unit_nam }}\n")
+    refused(build(project), "broken.md", "'unit_nam' is undefined", "宏无法展开")
+    project.intact()
+
+
+# --------------------------------------------------------------------------- good builds and archives
+
+def test_build_swaps_the_site_in_only_when_done(project):
+    out = project.root / "other-site"
+    out.mkdir(exist_ok=True)
+    (out / "index.html").write_text("old", encoding="utf-8")
+    (out / "stale.html").write_text("old", encoding="utf-8")
+    result = build(project, "--site-dir", "other-site")
+    assert result.returncode == 0, result.stderr
+    assert "已构建网站" in result.stdout
+    assert "范文库" in (out / "index.html").read_text(encoding="utf-8") and not (out / "stale.html").exists()
+    assert not list(project.root.glob("other-site.*-*"))
+    # A failing build into the same folder keeps it as it is.
+    before = digest(out)
+    project.write("mkdocs.yml", project.read("mkdocs.yml") + "extra: [\n")
+    refused(build(project, "--site-dir", "other-site"), "mkdocs.yml:")
+    assert digest(out) == before and not list(project.root.glob("other-site.*-*"))
+    # A folder that is not a built site is never replaced (the old one is deleted after a swap).
+    refused(build(project, "--site-dir", "sources"), "sources", "不像是构建出的站点")
+    project.intact()
+
+
+def test_dist_writes_both_archives(project):
+    # A hook writes what FANWEN_OFFLINE was during each build (mkdocs.yml reads it with !ENV).
+    project.write("probe_hook.py", "import os, pathlib\n\ndef on_post_build(config):\n"
+                  "    pathlib.Path(config.site_dir, 'probe.txt').write_text(os.environ.get('FANWEN_OFFLINE', 'unset'))\n")
+    project.write("mkdocs.yml", project.read("mkdocs.yml") + "\nhooks:\n  - probe_hook.py\n")
+    (project.root / "deploy").mkdir(exist_ok=True)
+    result = run(["fanwen", "dist", "--dist-dir", "out/dist", "--site-dir", "out/site",
+                  "--offline-dir", "out/offline"], cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    name = f"fanwen-site-{version('fanwen')}-{dt.date.today():%Y%m%d}"
+    out = project.root / "out"
+    assert sorted(p.name for p in (out / "dist").iterdir()) == [f"{name}.tar.gz", f"{name}.zip"]
+    with tarfile.open(out / "dist" / f"{name}.tar.gz") as tar:
+        tar_names = [m.name + ("/" if m.isdir() else "") for m in tar.getmembers()]
+        readme = tar.extractfile(f"{name}/部署说明.txt").read().decode("utf-8-sig")
+    with zipfile.ZipFile(out / "dist" / f"{name}.zip") as archive:
+        zip_names = archive.namelist()
+        probes = archive.read(f"{name}/site/probe.txt"), archive.read(f"{name}/离线版/probe.txt")
+    assert tar_names == zip_names == sorted(zip_names)
+    assert {n.split("/")[0] for n in zip_names} == {name}
+    assert {f"{name}/site/index.html", f"{name}/离线版/index.html", f"{name}/部署说明.txt"} <= set(zip_names)
+    assert (f"{name}/nginx.conf" in zip_names) == (project.root / "deploy" / "nginx.conf").is_file()
+    assert not [n for n in zip_names if ".DS_Store" in n or ".new-" in n or "__pycache__" in n]
+    assert len([n for n in zip_names if n.startswith(f"{name}/site/")]) == len(list((out / "site").rglob("*"))) + 1
+    assert probes == (b"false", b"true")
+    assert not broken_links(out / "offline")  # opened from a shared drive: every link must resolve
+    for needed in ("site/", "离线版/", "nginx", "SITE_URL=http://内网地址/fanwen/ make dist", "make build-offline",
+                   "双击", "index.html"):
+        assert needed in readme, needed
+    shutil.rmtree(out)
+    project.intact()
+
+
+def test_archives_leave_out_junk(tmp_path):
+    from fanwen.publish import tree_entries
+
+    for name in ("index.html", "a/.DS_Store", "a/page.html", "Thumbs.db", "b~", "._index.html", "a/__pycache__/x.pyc"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [n for n, _ in tree_entries(tmp_path, "top")] == ["top/", "top/a/", "top/a/page.html", "top/index.html"]
