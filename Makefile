@@ -16,8 +16,9 @@ $(STAMP): requirements.txt pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $@
 
 ## serve: install, build and serve the site on http://127.0.0.1:8000 with live reload
+##        (--dirty: an edit re-renders the edited page only; theme lists and search catch up on restart)
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --strict --dev-addr 127.0.0.1:8000
 
 ## build: the static site in site/ (built aside, swapped in only when the strict build succeeds)
 build: $(STAMP)

@@ -4,6 +4,8 @@ comes from `library.scan`."""
 
 from __future__ import annotations
 
+import itertools
+import logging
 import posixpath
 import re
 
@@ -50,11 +52,12 @@ def template_page(template) -> str:
     return "\n".join(lines)
 
 
-def related(entry: Entry, library: tuple[Entry, ...], n: int = RELATED) -> list[Entry]:
-    """Documents of the same theme, those of the same type first."""
-    same = [e for e in library if e.theme == entry.theme and e.path != entry.path]
-    same.sort(key=lambda e: (e.type != entry.type, e.path))
-    return same[:n]
+def related(entry: Entry, same_theme: list[Entry], n: int = RELATED) -> list[Entry]:
+    """Documents of the same theme (given, path-sorted), those of the same type first."""
+    same_type = (e for e in same_theme if e.type == entry.type and e.path != entry.path)
+    other_type = (e for e in same_theme if e.type != entry.type)
+    # Lazy and bounded: a theme of a 10,000-page library has a thousand documents.
+    return list(itertools.islice(itertools.chain(same_type, other_type), n))
 
 
 def meta_line(entry: Entry, theme_name: str) -> str:
@@ -64,8 +67,8 @@ def meta_line(entry: Entry, theme_name: str) -> str:
     return " · ".join(parts) + "\n{ .fw-meta }"
 
 
-def related_section(entry: Entry, library: tuple[Entry, ...]) -> str:
-    items = related(entry, library)
+def related_section(entry: Entry, same_theme: list[Entry]) -> str:
+    items = related(entry, same_theme)
     if not items:
         return ""
     links = "\n".join(f"- [{escape_markdown(e.title)}]({posixpath.basename(e.path)}) "
@@ -123,6 +126,20 @@ def check_pages(files) -> None:
                               "给其中一个改名或删掉一个；范文页由 `fanwen import` 生成，不要手工复制。")
 
 
+class ExternalAssetHint(logging.Filter):
+    """Adds the fix to the privacy plugin's "External file" warnings (which strict mode turns
+    into a failed build): the intranet cannot reach the address, so the file must ship with
+    the site."""
+
+    HINT = ("（内网访问不到外部地址：请把该文件下载到 docs/assets/ 下，改用相对路径引用；"
+            "范文库不从外部加载任何字体、脚本或图片）")
+
+    def filter(self, record):
+        if str(record.msg).startswith("External file:") and self.HINT not in str(record.msg):
+            record.msg = f"{record.msg}{self.HINT}"
+        return True
+
+
 class FanwenConfig(Config):
     # Replace Material's lunr search with the n-gram index (false: stock search, as in bench/).
     search = config_options.Type(bool, default=True)
@@ -134,6 +151,9 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             raise PluginError("插件 fanwen 的搜索需要 Material 的 search 插件（它提供页眉的搜索框）："
                               "在 mkdocs.yml 的 plugins 里 fanwen 之前加上 `- search`，"
                               "或设 `- fanwen: {search: false}` 关闭范文库搜索。")
+        privacy_log = logging.getLogger("mkdocs.material.privacy")
+        if not any(isinstance(f, ExternalAssetHint) for f in privacy_log.filters):
+            privacy_log.addFilter(ExternalAssetHint())
         self.worker_url = f"{search.WORKER}?v={search.worker_version()}"
         self.root = Path(config.config_file_path).parent
         set_data_dir(self.root / "data")
@@ -157,7 +177,12 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         except FanwenError as error:
             raise PluginError(str(error)) from None
         self.by_path = {e.path: e for e in self.library}
-        self.index = search.Index()
+        self.by_theme: dict[str, list[Entry]] = {}
+        for entry in sorted(self.library, key=lambda e: e.path):
+            self.by_theme.setdefault(entry.theme, []).append(entry)
+        self.close_index()
+        if self.config.search and not self.keep_index:
+            self.index = search.BackgroundIndex()
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -169,15 +194,15 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         if entry is None:
             return markdown
         return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n" + markdown
-                + related_section(entry, self.library))
+                + related_section(entry, self.by_theme[entry.theme]))
 
     def on_page_content(self, html, page, config, files):
         entry = self.by_path.get(page.file.src_uri)
         if entry is None:
             return html
         html, article = mark_article(html)
-        if self.config.search:
-            self.index.add(page.url, page.title, search.html_blocks(article))
+        if self.index:
+            self.index.add_html(page.url, page.title, article)
         return html
 
     # Inline scripts become files under assets/fanwen/inline/ (fanwen/csp.py), so that the site
@@ -201,6 +226,42 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                 target = Path(config.site_dir) / uri
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
+        if self.index:
+            try:
+                self.index.write(config.site_dir)
+            except RuntimeError as error:
+                raise PluginError(str(error)) from None
+            finally:
+                self.index = None
         if self.config.search:
-            self.index.write(config.site_dir)
             search.install_worker(config.site_dir)
+        self.built_once = True
+
+    def on_startup(self, command, dirty):
+        # Defining on_startup keeps this plugin object across `mkdocs serve` rebuilds.
+        self.serving_dirty = command == "serve" and dirty
+        if self.serving_dirty:
+            # `make serve` asks for --dirty on purpose (a one-page edit of a 10,000-page library
+            # re-renders that page alone); MkDocs warns about it on every rebuild, and strict
+            # mode would turn the warning into a failed build.
+            logging.getLogger("mkdocs.commands.build").addFilter(
+                lambda record: not str(record.msg).startswith("A 'dirty' build is being performed"))
+        self.built_once = False
+        self.index = None
+
+    @property
+    def keep_index(self) -> bool:
+        """`mkdocs serve --dirty` re-renders only edited pages: the search index of the first
+        build stays (an index of the edited pages alone would lose the rest)."""
+        return getattr(self, "serving_dirty", False) and getattr(self, "built_once", False)
+
+    def close_index(self) -> None:
+        if getattr(self, "index", None):
+            self.index.close()
+        self.index = None
+
+    def on_build_error(self, error):
+        self.close_index()
+
+    def on_shutdown(self):
+        self.close_index()
