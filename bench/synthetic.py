@@ -53,9 +53,10 @@ def make_docs(pages: int, out: Path) -> int:
     return pages
 
 
-def make_project(engine: str, docs: Path, out: Path) -> Path:
+def make_project(engine: str, docs: Path, out: Path, link: bool = True) -> Path:
     """A project folder around `docs` with the real config; engine "stock" turns the n-gram
-    search off (Material's lunr search instead)."""
+    search off (Material's lunr search instead). link=False moves docs/ into the project
+    instead of linking it (`mkdocs serve` does not see edits made behind a symlink)."""
     project = out / f"project-{engine}"
     project.mkdir()
     for name in ("data", "overrides", "templates", "macros"):
@@ -65,5 +66,8 @@ def make_project(engine: str, docs: Path, out: Path) -> Path:
         config, n = re.subn(r"(?m)^  - fanwen\s*$", "  - fanwen:\n      search: false", config)
         assert n == 1, "mkdocs.yml: `  - fanwen` not found"
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    (project / "docs").symlink_to(docs)
+    if link:
+        (project / "docs").symlink_to(docs)
+    else:
+        shutil.move(str(docs), project / "docs")
     return project

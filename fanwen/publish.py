@@ -259,8 +259,8 @@ def deploy_readme(version: str, day: dt.date, site_url: str, has_offline: bool, 
             "",
             "四、离线版（不用服务器）",
             f"  {OFFLINE_FOLDER}/ 与在项目目录中运行 make build-offline 生成的 site-offline/ 相同。把整个文件夹",
-            "  复制到共享盘或 U 盘，双击其中的 index.html，就能在浏览器里浏览全部范文和写作模板，不需要联网，",
-            "  也不需要服务器。请复制整个文件夹，不要只复制 index.html。放到服务器上的请用 site/。",
+            "  复制到共享盘或 U 盘，双击其中的 index.html，就能在浏览器里浏览、搜索全部范文和写作模板，",
+            "  不需要联网，也不需要服务器。请复制整个文件夹，不要只复制 index.html。放到服务器上的请用 site/。",
         ]
     return "\r\n".join(lines) + "\r\n"  # CRLF: it is read in Windows Notepad as often as on the server
 
