@@ -37,7 +37,7 @@ import: $(STAMP)
 	$(BIN)/fanwen import sources/*.txt --docs docs --report build/import-report.json
 
 # Debian packages the tests drive: chromium (never a downloaded browser), CJK fonts,
-# LibreOffice and poppler (to turn the Word drafts into PDF and PNG).
+# LibreOffice and poppler (to turn the Word drafts into PDF and PNG), nginx (deploy/nginx.conf).
 SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils nginx
 system-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null || [ ! -x /usr/sbin/nginx ] \

@@ -7,6 +7,7 @@ Markdown (download), plain text (复制全文) — and the .docx is built from t
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -156,9 +157,20 @@ def default_context(root: Path | None = None, unit_file: Path | None = None) -> 
 # ----------------------------------------------------------------------------- outputs
 
 
+_FILLED = re.compile(f"{FILL_START}(.*?){FILL_END}", re.S)
+# Inline Markdown that python-markdown would read inside a value (emphasis, code, links).
+_INLINE_MD = re.compile(r"([\\`*_\[\]])")
+
+
+def _shown_as_text(value: str) -> str:
+    """A data value as literal text inside the page's Markdown: HTML and Markdown escaped,
+    so `<script>` or `**` in someone's unit.yml shows as typed and never runs."""
+    return _INLINE_MD.sub(r"\\\1", html.escape(value, quote=False))
+
+
 def marked_markdown(filled: str) -> str:
-    """For the site: filled-in values highlighted."""
-    return filled.replace(FILL_START, '<span class="fw-filled">').replace(FILL_END, "</span>")
+    """For the site: filled-in values highlighted, and shown exactly as written."""
+    return _FILLED.sub(lambda m: f'<span class="fw-filled">{_shown_as_text(m.group(1))}</span>', filled)
 
 
 def clean_markdown(filled: str) -> str:

@@ -28,6 +28,28 @@ def test_imported_text_is_never_run_as_jinja(tmp_path):
     page = next((tmp_path / "site" / "examples").glob("*/zz-test-01/index.html")).read_text(encoding="utf-8")
     assert "{{ 7*7 }}" in page and "{% if x %}" in page and "正文里有 49" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
+    assert_no_script_ran_from(tmp_path / "site")
+
+
+def assert_no_script_ran_from(site):
+    """No script the site ships says alert(1): injected inline code would have been moved into
+    an assets/fanwen/inline/ file by the CSP step (fanwen/csp.py) rather than show in the page."""
+    for script in (site / "assets").rglob("*.js"):  # not search/: page text as data
+        assert "alert(1)" not in script.read_text(encoding="utf-8", errors="replace"), script
+
+
+def test_data_values_show_as_text_on_template_pages(tmp_path):
+    project = copy_project(tmp_path)
+    unit = project / "data" / "unit.yml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace(
+        "topic: 农村人居环境整治", 'topic: "<script>alert(1)</script>{{ 7*7 }}**整治**"'), encoding="utf-8")
+    result = run(["mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=project)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "moban" / "work-plan" / "index.html").read_text(encoding="utf-8")
+    paper = page[page.index('<div class="fw-paper">'):]
+    assert '<span class="fw-filled">&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}**整治**工作</span>' in paper
+    assert "<script>alert(1)" not in page and "49" not in paper
+    assert_no_script_ran_from(tmp_path / "site")
 
 
 def test_undefined_macro_variable_fails_the_build(tmp_path):
