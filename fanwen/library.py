@@ -7,7 +7,7 @@ it from here, so there is one definition of what a document is.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -28,6 +28,7 @@ class Entry:
     chars: int
     source: str
     first_line: str
+    mtime_ns: int = field(default=0, compare=False)  # the page version this entry was read from
 
 
 def read_front_matter(path: Path) -> tuple[dict, str]:
@@ -59,16 +60,49 @@ def _first_line(body: str) -> str:
     return ""
 
 
-_cache: dict[str, tuple[tuple, tuple[Entry, ...]]] = {}
+_cache: dict[str, tuple[tuple, tuple[Entry, ...]]] = {}  # library root → (stamp, entries)
+_entries: dict[str, tuple[int, dict, str]] = {}  # page path → (mtime, front matter, first line)
+
+
+def _read_entry_source(path: Path, mtime_ns: int) -> tuple[dict, str]:
+    """(front matter, first paragraph) of one page, re-read only when the file changed: a
+    one-page edit under `mkdocs serve` must not re-parse a 10,000-page library."""
+    cached = _entries.get(str(path))
+    if cached and cached[0] == mtime_ns:
+        return cached[1], cached[2]
+    meta, body = read_front_matter(path)
+    first = _first_line(body)
+    _entries[str(path)] = (mtime_ns, meta, first)
+    return meta, first
+
+
+_pinned: dict[str, tuple[Entry, ...]] = {}  # docs dir → the library as read at the start of a build
+
+
+def pin(docs_dir: str | Path, entries: tuple[Entry, ...]) -> None:
+    """For the rest of a build, `scan` returns `entries` without looking at the disk: the
+    macros ask for the library dozens of times per build, and listing and stat-ing 10,000
+    files each time costs seconds. The site plugin pins at on_files and unpins after the build."""
+    _pinned[str(Path(docs_dir))] = entries
+
+
+def unpin(docs_dir: str | Path) -> None:
+    _pinned.pop(str(Path(docs_dir)), None)
 
 
 def scan(docs_dir: str | Path) -> tuple[Entry, ...]:
     """Every document page, sorted by theme then path. Re-read only when files changed."""
+    if str(Path(docs_dir)) in _pinned:
+        return _pinned[str(Path(docs_dir))]
     root = Path(docs_dir) / EXAMPLES
     if not root.is_dir():
         return ()
-    paths = sorted(p for p in root.glob("*/*.md") if p.name != "index.md")
-    stamp = tuple((str(p), os.stat(p).st_mtime_ns) for p in paths)
+    # os.scandir and string sorting: pathlib's glob and Path comparisons dominate at 10,000 pages.
+    found = sorted((theme.name, entry.name, entry.path, entry.stat().st_mtime_ns)
+                   for theme in os.scandir(root) if theme.is_dir()
+                   for entry in os.scandir(theme.path)
+                   if entry.name.endswith(".md") and entry.name != "index.md" and entry.is_file())
+    stamp = tuple((path, mtime_ns) for _, _, path, mtime_ns in found)
     cached = _cache.get(str(root))
     if cached and cached[0] == stamp:
         return cached[1]
@@ -77,13 +111,13 @@ def scan(docs_dir: str | Path) -> tuple[Entry, ...]:
     slugs = {t["slug"] for t in load_themes()}
     entries = []
     seen: dict[str, Path] = {}  # document slug (file stem) → its page: one theme per document
-    for path in paths:
+    for path, mtime_ns in ((Path(p), m) for p, m in stamp):
         if path.stem in seen:
             raise FanwenError(str(path), f"文档 `{path.stem}` 重复：{seen[path.stem]} 也是这篇（同一文件名）",
                               "同一篇文档只能放在一个主题下：删掉多余的一份；要改主题，在 sources/ 的整理清单里"
                               "改 theme 后重新运行 `fanwen import`。")
         seen[path.stem] = path
-        meta, body = read_front_matter(path)
+        meta, first_line = _read_entry_source(path, mtime_ns)
         missing = [k for k in ("title", "type", "level", "theme") if k not in meta]
         if missing:
             raise FanwenError(str(path), f"front matter 缺少 {', '.join(missing)}", "重新运行 `fanwen import` 生成该页。")
@@ -93,7 +127,7 @@ def scan(docs_dir: str | Path) -> tuple[Entry, ...]:
         entries.append(Entry(path=path.relative_to(Path(docs_dir)).as_posix(), title=str(meta["title"]),
                              type=str(meta["type"]), level=str(meta["level"]), theme=meta["theme"],
                              chars=int(meta.get("chars", 0)), source=str(meta.get("source", "")),
-                             first_line=_first_line(body)))
+                             first_line=first_line, mtime_ns=mtime_ns))
     result = tuple(entries)
     _cache[str(root)] = (stamp, result)
     return result

@@ -293,8 +293,9 @@ class BackgroundIndex:
         self.process.start()
 
     def add_html(self, location: str, title: str, html: str) -> None:
-        """One page's article HTML; text extraction happens in the indexing process too."""
-        self.pages.put((location, title, html))
+        """One page's article HTML. Its text is extracted here: the indexing process is the
+        longer of the two, so what can run in the build's process runs there."""
+        self.pages.put((location, title, html_blocks(html)))
 
     def write(self, site_dir: str | Path) -> dict:
         self.pages.put((None, None, str(site_dir)))
@@ -320,11 +321,11 @@ def _index_in_background(pages, results) -> None:
     index = Index()
     try:
         while True:
-            location, title, html = pages.get()
+            location, title, blocks = pages.get()
             if location is None:
-                results.put(("done", index.write(html)))
+                results.put(("done", index.write(blocks)))  # the site folder
                 return
-            index.add(location, title, html_blocks(html))
+            index.add(location, title, blocks)
     except BaseException:  # reported to the build, which fails with it
         results.put(("error", traceback.format_exc()))
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -37,11 +38,22 @@ def load_parts() -> list[dict]:
     return cached_data_file(data_dir() / "sections.yml", parse)
 
 
-def part_of(heading: str) -> str | None:
-    for part in load_parts():
-        if any(alias in heading for alias in part["aliases"]):
-            return part["name"]
-    return None
+_memo: tuple[object, dict[str, str | None]] = (None, {})
+
+
+def part_of(heading: str, parts: list[dict] | None = None) -> str | None:
+    """The usual part a heading belongs to (data/sections.yml), if any. Memoised per version
+    of data/sections.yml: each template page asks for the part of every heading of every
+    document."""
+    global _memo
+    parts = parts if parts is not None else load_parts()
+    if _memo[0] is not parts:
+        _memo = (parts, {})
+    known = _memo[1]
+    if heading not in known:
+        known[heading] = next((part["name"] for part in parts
+                               if any(alias in heading for alias in part["aliases"])), None)
+    return known[heading]
 
 
 def plain(markdown: str) -> str:
@@ -51,11 +63,25 @@ def plain(markdown: str) -> str:
     return text.lstrip("#").strip()
 
 
-def sections_of(docs_dir: str | Path, entry: Entry) -> list[Section]:
-    path = Path(docs_dir) / entry.path
-    found = _top_sections(path, path.stat().st_mtime_ns)
-    return [Section(entry, i, len(found), heading, part_of(heading), paras)
-            for i, (heading, paras) in enumerate(found)]
+_built: tuple[object, dict[tuple[str, str, int], list[Section]]] = (None, {})
+
+
+def sections_of(docs_dir: str | Path, entry: Entry, parts: list[dict] | None = None) -> list[Section]:
+    """The `##` sections of one document, each with its usual part. Kept per page version and
+    per version of data/sections.yml: every template page asks for every document's sections
+    on every build, `mkdocs serve` rebuilds included."""
+    global _built
+    parts = parts if parts is not None else load_parts()
+    if _built[0] is not parts:
+        _built = (parts, {})
+    mtime_ns = entry.mtime_ns or os.stat(os.path.join(docs_dir, entry.path)).st_mtime_ns
+    key = (str(docs_dir), entry.path, mtime_ns)
+    sections = _built[1].get(key)
+    if sections is None:
+        found = _top_sections(Path(docs_dir) / entry.path, mtime_ns)
+        sections = _built[1][key] = [Section(entry, i, len(found), heading, part_of(heading, parts), paras)
+                                     for i, (heading, paras) in enumerate(found)]
+    return sections
 
 
 @functools.lru_cache(maxsize=None)
@@ -104,13 +130,14 @@ def section_examples(docs_dir: str | Path, heading: str, doc_type: str | list[st
                      n: int = 3) -> list[Section]:
     """Up to n sections, from n different documents, that are the part `heading` names (or
     whose heading contains it), from documents of the given type(s); fullest first."""
-    wanted = part_of(heading) or heading
+    parts = load_parts()
+    wanted = part_of(heading, parts) or heading
     types = [doc_type] if isinstance(doc_type, str) else doc_type
     found = []
     for entry in scan(docs_dir):
         if types and entry.type not in types:
             continue
-        for section in sections_of(docs_dir, entry):
+        for section in sections_of(docs_dir, entry, parts):
             if (section.part == wanted or heading in section.heading) and section.paragraphs:
                 found.append(section)
                 break

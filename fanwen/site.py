@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .data import load_themes, set_data_dir
 from .errors import FanwenError
-from .library import Entry, read_front_matter, scan
+from .library import Entry, pin, read_front_matter, scan, unpin
 from .templating import list_templates
 from .page import escape_markdown
 from . import csp, search
@@ -112,12 +112,13 @@ def check_free(files, uri: str, docs_dir: str) -> None:
                           "给这个页面改名，或删掉它；写作模板页由 templates/ 自动生成。")
 
 
-def check_pages(files) -> None:
+def check_pages(files, scanned: set[str] = frozenset()) -> None:
     """Refuse what MkDocs lets pass silently: front matter it cannot parse (the page would show
-    it as text) and two pages written to the same URL (the later one wins)."""
+    it as text) and two pages written to the same URL (the later one wins). `scanned`: pages
+    whose front matter `library.scan` has already read (no need to parse 10,000 of them twice)."""
     written: dict[str, File] = {}
     for file in files.documentation_pages():
-        if file.abs_src_path:
+        if file.abs_src_path and file.src_uri not in scanned:
             read_front_matter(Path(file.abs_src_path))
         other = written.setdefault(file.dest_uri, file)
         if other is not file:
@@ -168,12 +169,15 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         return config
 
     def on_files(self, files, config):
+        self.docs_dir = config.docs_dir
         try:
+            unpin(config.docs_dir)
             self.library = scan(config.docs_dir)
+            pin(config.docs_dir, self.library)
             for template in self.templates:
                 check_free(files, f"moban/{template.slug}.md", config.docs_dir)
                 files.append(File.generated(config, f"moban/{template.slug}.md", content=template_page(template)))
-            check_pages(files)
+            check_pages(files, {e.path for e in self.library})
         except FanwenError as error:
             raise PluginError(str(error)) from None
         self.by_path = {e.path: e for e in self.library}
@@ -181,7 +185,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         for entry in sorted(self.library, key=lambda e: e.path):
             self.by_theme.setdefault(entry.theme, []).append(entry)
         self.close_index()
-        if self.config.search and not self.keep_index:
+        if self.config.search and not self.keep_index(config.site_dir):
             self.index = search.BackgroundIndex()
         return files
 
@@ -236,11 +240,12 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         if self.config.search:
             search.install_worker(config.site_dir)
         self.built_once = True
+        unpin(config.docs_dir)
 
     def on_startup(self, command, dirty):
         # Defining on_startup keeps this plugin object across `mkdocs serve` rebuilds.
-        self.serving_dirty = command == "serve" and dirty
-        if self.serving_dirty:
+        self.dirty = dirty
+        if dirty:
             # `make serve` asks for --dirty on purpose (a one-page edit of a 10,000-page library
             # re-renders that page alone); MkDocs warns about it on every rebuild, and strict
             # mode would turn the warning into a failed build.
@@ -249,11 +254,12 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         self.built_once = False
         self.index = None
 
-    @property
-    def keep_index(self) -> bool:
-        """`mkdocs serve --dirty` re-renders only edited pages: the search index of the first
-        build stays (an index of the edited pages alone would lose the rest)."""
-        return getattr(self, "serving_dirty", False) and getattr(self, "built_once", False)
+    def keep_index(self, site_dir: str) -> bool:
+        """A --dirty build re-renders only edited pages: the search index already in the site
+        (from the first build of `mkdocs serve`, or an earlier build) stays; an index of the
+        edited pages alone would lose the rest."""
+        return getattr(self, "dirty", False) and (
+            getattr(self, "built_once", False) or (Path(site_dir) / search.INDEX_DIR / "manifest.js").is_file())
 
     def close_index(self) -> None:
         if getattr(self, "index", None):
@@ -262,6 +268,8 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
 
     def on_build_error(self, error):
         self.close_index()
+        if getattr(self, "docs_dir", None):  # an error in on_config comes before on_files
+            unpin(self.docs_dir)
 
     def on_shutdown(self):
         self.close_index()

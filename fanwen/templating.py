@@ -7,6 +7,7 @@ Markdown (download), plain text (复制全文) — and the .docx is built from t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 import traceback
@@ -58,7 +59,17 @@ def cn_number(n: int) -> str:
 
 def _front_matter(path: Path) -> tuple[dict, str]:
     """Front matter and the body with the front matter blanked, so Jinja's line numbers are
-    the file's line numbers."""
+    the file's line numbers. Parsed once per version of the file (every template page, its
+    downloads and each `mkdocs serve` rebuild ask for every template)."""
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise FanwenError(str(path), "模板文件不存在", "检查 templates/ 下的文件名。") from None
+    return _parse_front_matter(path, mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_front_matter(path: Path, mtime_ns: int) -> tuple[dict, str]:
     text = path.read_text(encoding="utf-8")
     if not text.startswith("---\n") or "\n---\n" not in text[4:]:
         raise FanwenError(str(path), "模板缺少 front matter（以 --- 开始和结束的元数据）",
@@ -109,7 +120,16 @@ def _finalize(value):
 
 
 def _environment(root: Path | None) -> jinja2.Environment:
-    env = jinja2.Environment(loader=_Loader(templates_dir(root)), undefined=jinja2.StrictUndefined,
+    # The folder as callers name it (error messages match frames against it); the working
+    # directory too when it is relative.
+    return _cached_environment(templates_dir(root), Path.cwd() if root is None else None)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_environment(folder: Path, cwd: Path | None) -> jinja2.Environment:
+    """One Jinja environment per templates folder, so compiled templates are reused; the
+    loader tells Jinja when a file changed."""
+    env = jinja2.Environment(loader=_Loader(folder), undefined=jinja2.StrictUndefined,
                              finalize=_finalize, keep_trailing_newline=True, autoescape=False)
     env.filters.update(cn_date=cn_date, cn_range=cn_range, cn=cn_number)
     return env
@@ -120,8 +140,9 @@ class _Loader(jinja2.FileSystemLoader):
         path = Path(self.searchpath[0]) / template
         if not path.is_file():
             raise jinja2.TemplateNotFound(template)
+        mtime_ns = path.stat().st_mtime_ns
         _, body = _front_matter(path)
-        return body, str(path), lambda: True
+        return body, str(path), lambda: path.is_file() and path.stat().st_mtime_ns == mtime_ns
 
 
 def _template_line(error: BaseException, path: Path) -> int | None:
