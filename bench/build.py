@@ -9,7 +9,8 @@ in a fresh process so that peak memory is that step's own:
 * python-markdown: converts every Markdown file of that docs/ (front matter stripped) with the
   Markdown extensions of mkdocs.yml: the floor any MkDocs build stands on;
 * build: `mkdocs build --strict` of the project's own mkdocs.yml, search index included (built
-  in a second process; the time the build waits for it at the end is reported on its own).
+  in a second process);
+* the same build with the n-gram indexer left out, to show what the index costs.
 
 Wall time and peak resident memory (ru_maxrss; for the build, of each of its two processes),
 and build ÷ python-markdown.
@@ -88,6 +89,11 @@ def mkdocs_build(project: Path, site: Path) -> dict:
             waited["seconds"] += time.perf_counter() - start
 
     search.BackgroundIndex.write = timed_write
+    if os.environ.get("BENCH_NO_INDEX"):  # the same build with the n-gram indexer left out
+        search.BackgroundIndex.__init__ = lambda self: None
+        search.BackgroundIndex.add_html = lambda self, *args: None
+        search.BackgroundIndex.write = lambda self, site_dir: {}
+        search.BackgroundIndex.close = lambda self: None
     os.chdir(project)
     start = time.perf_counter()
     build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
@@ -96,8 +102,9 @@ def mkdocs_build(project: Path, site: Path) -> dict:
             "index_wait": waited["seconds"]}
 
 
-def child(step: str, *args: str) -> dict:
-    result = subprocess.run([sys.executable, __file__, "_" + step, *args], capture_output=True, text=True, env=ENV)
+def child(step: str, *args: str, env: dict | None = None) -> dict:
+    result = subprocess.run([sys.executable, __file__, "_" + step, *args], capture_output=True, text=True,
+                            env={**ENV, **(env or {})})
     if result.returncode:
         sys.exit(f"{step} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -161,14 +168,14 @@ def serve_rebuilds(project: Path, edits: int = 3) -> dict:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| pages | python-markdown | its peak | site build | build ÷ markdown | peak: build + indexer "
-             "| waiting for the index |",
+    lines = ["| pages | python-markdown | site build | build ÷ markdown | peak memory: build + indexer "
+             "| build without the search index | ÷ markdown |",
              "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        md, b = r["markdown"], r["build"]
-        lines.append(f"| {r['pages']:,} | {md['seconds']:.1f} s | {md['peak_mb']:.0f} MB | {b['seconds']:.1f} s "
+        md, b, n = r["markdown"], r["build"], r["no_index"]
+        lines.append(f"| {r['pages']:,} | {md['seconds']:.1f} s | {b['seconds']:.1f} s "
                      f"| {b['seconds'] / md['seconds']:.2f}× | {b['peak_mb']:.0f} + {b['indexer_peak_mb']:.0f} MB "
-                     f"| {b['index_wait']:.1f} s |")
+                     f"| {n['seconds']:.1f} s | {n['seconds'] / md['seconds']:.2f}× |")
     return "\n".join(lines)
 
 
@@ -189,6 +196,8 @@ def main() -> None:
         project = make_project("fanwen", folder / "docs", folder, link=False)
         row = {"pages": pages, "markdown": child("markdown", str(project / "docs")),
                "build": child("build", str(project), str(folder / "site"))}
+        shutil.rmtree(folder / "site")
+        row["no_index"] = child("build", str(project), str(folder / "site"), env={"BENCH_NO_INDEX": "1"})
         built = sum(1 for _ in (folder / "site").rglob("index.html"))
         print(f"{pages:>6} pages: markdown {row['markdown']['seconds']:.1f} s, build {row['build']['seconds']:.1f} s "
               f"({row['build']['peak_mb']:.0f} MB, {built} HTML pages)", file=sys.stderr)

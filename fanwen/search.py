@@ -52,6 +52,7 @@ _BLOCKS = {"p", "li", "ul", "ol", "td", "th", "tr", "table", "thead", "tbody", "
            "dd", "dt", "dl", "div", "section", "figure", "figcaption", "details", "summary", "br", "hr"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SPACE = re.compile(r"\s+")
+_SEPARATOR = re.compile("[ \n]")
 
 
 # --------------------------------------------------------------------------- folding
@@ -173,8 +174,7 @@ class Index:
 
     def __init__(self):
         self.docs: list[tuple[str, str, str]] = []  # (location, title, text)
-        self.postings: dict[str, bytearray] = {}
-        self.last: dict[str, int] = {}
+        self.entries: dict[str, list] = {}  # n-gram → [posting list bytes, last document added]
 
     def add(self, location: str, title: str, blocks: list[tuple[int, str]]) -> None:
         """One page: its URL (relative to the site root), title and article blocks.
@@ -200,19 +200,31 @@ class Index:
             offset += len(block) + 1
         counts = Counter(folded)
         counts.update(map(str.__add__, folded, folded[1:]))
-        postings, last = self.postings, self.last
-        titles, headings = marked[TITLE].get, marked[HEADING].get
+        # n-grams never span a space or a newline. Those that would are few (two per separator):
+        # drop them here rather than testing every gram.
+        for match in _SEPARATOR.finditer(folded):
+            i = match.start()
+            for gram in (folded[i], folded[i - 1:i + 1] if i else "", folded[i:i + 2]):
+                counts.pop(gram, None)
+        # gram → (title/heading bits of the mask, occurrences in the title and headings)
+        special = {gram: (4, n) for gram, n in marked[TITLE].items()}
+        for gram, n in marked[HEADING].items():
+            bits, m = special.get(gram, (0, 0))
+            special[gram] = (bits | 2, m + n)
+        entries, varint, cached = self.entries, _VARINT, _CACHED
+        # Per distinct gram of the page: one dict lookup into the index, the list [posting
+        # bytes, last document] updated in place.
         for gram, count in counts.items():
-            if " " in gram or "\n" in gram:
-                continue
-            in_title, in_heading = titles(gram, 0), headings(gram, 0)
-            mask = (count > in_title + in_heading) | (in_heading > 0) << 1 | (in_title > 0) << 2
-            out = postings.get(gram)
-            if out is None:
-                out = postings[gram] = bytearray()
-            out += _varbytes(doc - last.get(gram, -1) - 1)
-            out += _varbytes(count << 3 | mask)
-            last[gram] = doc
+            mark = special.get(gram)
+            value = count << 3 | 1 if mark is None else count << 3 | mark[0] | (count > mark[1])
+            entry = entries.get(gram)
+            if entry is None:
+                entry = entries[gram] = [bytearray(), -1]
+            gap = doc - entry[1] - 1
+            out = entry[0]
+            out += varint[gap] if gap < cached else _encode(gap)
+            out += varint[value] if value < cached else _encode(value)
+            entry[1] = doc
         positions: dict[str, list[int]] = {}
         for i, gram in enumerate(map("".join, zip(folded, folded[1:], folded[2:]))):
             plist = positions.get(gram)
@@ -220,19 +232,31 @@ class Index:
                 positions[gram] = [i]
             else:
                 plist.append(i)
+        for match in _SEPARATOR.finditer(folded):
+            i = match.start()
+            for start in (i - 2, i - 1, i):
+                if start >= 0:
+                    positions.pop(folded[start:start + 3], None)
         for gram, plist in positions.items():
-            if " " in gram or "\n" in gram:
-                continue
-            out = postings.get(gram)
-            if out is None:
-                out = postings[gram] = bytearray()
-            out += _varbytes(doc - last.get(gram, -1) - 1)
-            out += _varbytes(len(plist))
+            entry = entries.get(gram)
+            if entry is None:
+                entry = entries[gram] = [bytearray(), -1]
+            gap = doc - entry[1] - 1
+            out = entry[0]
+            out += varint[gap] if gap < cached else _encode(gap)
             if len(plist) == 1:  # most trigrams occur once in a page
-                out += _varbytes(plist[0] << 2 | kinds[plist[0]])
+                out += b"\x01"
+                p = plist[0] << 2 | kinds[plist[0]]
+                out += varint[p] if p < cached else _encode(p)
             else:
+                out += _varbytes(len(plist))
                 out += b"".join([_varbytes((p - prev) << 2 | kinds[p]) for p, prev in zip(plist, [0] + plist)])
-            last[gram] = doc
+            entry[1] = doc
+
+    @property
+    def postings(self) -> dict[str, bytearray]:
+        """n-gram → its posting list (bytes)."""
+        return {gram: entry[0] for gram, entry in self.entries.items()}
 
     def write(self, site_dir: str | Path) -> dict:
         """Write the index under site/search/fanwen/; returns the manifest."""
@@ -244,10 +268,11 @@ class Index:
         digest = hashlib.sha1()
         files: dict[str, object] = {}
 
-        inline = sum(len(b) for b in self.postings.values() if len(b) <= INLINE_MAX)
+        postings = self.postings
+        inline = sum(len(b) for b in postings.values() if len(b) <= INLINE_MAX)
         shards = max(1, -(-inline * 4 // 3 // SHARD_TARGET))
         shard_data: list[dict[str, object]] = [{} for _ in range(shards)]
-        for gram, data in self.postings.items():
+        for gram, data in postings.items():
             b64 = base64.b64encode(data).decode("ascii")
             if len(data) <= INLINE_MAX:
                 shard_data[fnv(gram) % shards][gram] = b64
@@ -265,7 +290,7 @@ class Index:
         # Only pairs whose simplified character occurs on some page: any other query character
         # matches nothing folded or not, and the table is loaded before the first result.
         pairs = fold_pairs()
-        files["fold"] = "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in self.postings)
+        files["fold"] = "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in postings)
 
         for key in sorted(files):
             body = _script(key, files[key])
