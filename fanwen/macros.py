@@ -40,8 +40,20 @@ def examples(docs_dir: str, page_path: str, theme: str | None = None, type: str 
               and (level is None or e.level == level)]
     if not chosen:
         return "*暂无符合条件的范文。*"
-    cards = "\n".join(_card(e, page_path) for e in chosen)
-    return f"共 {len(chosen)} 篇。\n\n<div class=\"grid cards\" markdown>\n\n{cards}\n</div>\n"
+    groups = [(name, [e for e in chosen if e.type == name]) for name in TYPES]
+    groups = [(name, entries) for name, entries in groups if entries]
+    if type is not None or len(groups) == 1:
+        return f"共 {len(chosen)} 篇。\n\n{_cards(chosen, page_path)}"
+    # A theme of a large library holds a thousand documents: one section per document type,
+    # so the page's table of contents takes the writer straight to the 方案 or the 总结.
+    summary = " · ".join(f"{name} {len(entries)} 篇" for name, entries in groups)
+    sections = "\n".join(f"## {name}\n\n{_cards(entries, page_path)}" for name, entries in groups)
+    return f"共 {len(chosen)} 篇：{summary}。\n\n{sections}"
+
+
+def _cards(entries: list[Entry], page_path: str) -> str:
+    cards = "\n".join(_card(e, page_path) for e in entries)
+    return f"<div class=\"grid cards\" markdown>\n\n{cards}\n</div>\n"
 
 
 def theme_index(slug: str) -> str:
