@@ -28,8 +28,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import multiprocessing
+import operator
+import os
 import queue
 import re
 import shutil
@@ -172,8 +175,11 @@ def fnv(key: str) -> int:
 class Index:
     """Collects pages during the build and writes the chunked index after it."""
 
-    def __init__(self):
-        self.docs: list[tuple[str, str, str]] = []  # (location, title, text)
+    def __init__(self, part: int = 0, parts: int = 1):
+        """`parts` > 1: this object holds only the n-grams of one part (`gram_part`), so that
+        several processes can share the indexing; part 0 also keeps the pages' text."""
+        self.part, self.parts = part, parts
+        self.docs: list[tuple[str, str, str] | None] = []  # (location, title, text); None outside part 0
         self.entries: dict[str, list] = {}  # n-gram → [posting list bytes, last document added]
 
     def add(self, location: str, title: str, blocks: list[tuple[int, str]]) -> None:
@@ -186,7 +192,7 @@ class Index:
         doc = len(self.docs)
         blocks = [(TITLE, _SPACE.sub(" ", title).strip())] + blocks
         text = "\n".join(t for _, t in blocks)
-        self.docs.append((location, blocks[0][1], text))
+        self.docs.append((location, blocks[0][1], text) if self.part == 0 else None)
         folded = fold(text)
         kinds = bytearray(len(folded))  # BODY everywhere, then the title and the headings
         marked: dict[int, Counter] = {TITLE: Counter(), HEADING: Counter()}
@@ -198,8 +204,18 @@ class Index:
                 marked[kind].update(part)
                 marked[kind].update(map(str.__add__, part, part[1:]))
             offset += len(block) + 1
-        counts = Counter(folded)
-        counts.update(map(str.__add__, folded, folded[1:]))
+        part, parts = self.part, self.parts
+        bigrams = map(str.__add__, folded, folded[1:])
+        trigrams = enumerate(map("".join, zip(folded, folded[1:], folded[2:])))
+        if parts == 1:
+            counts = Counter(folded)
+        else:  # only this part's n-grams (gram_part), selected with C-level iterators
+            owner = folded.translate(_part_table(parts))
+            mine = str(part)
+            counts = Counter(folded) if part == 0 else Counter()
+            bigrams = itertools.compress(bigrams, map(operator.eq, owner[1:], itertools.repeat(mine)))
+            trigrams = itertools.compress(trigrams, map(operator.eq, owner[2:], itertools.repeat(mine)))
+        counts.update(bigrams)
         # n-grams never span a space or a newline. Those that would are few (two per separator):
         # drop them here rather than testing every gram.
         for match in _SEPARATOR.finditer(folded):
@@ -226,7 +242,7 @@ class Index:
             out += varint[value] if value < cached else _encode(value)
             entry[1] = doc
         positions: dict[str, list[int]] = {}
-        for i, gram in enumerate(map("".join, zip(folded, folded[1:], folded[2:]))):
+        for i, gram in trigrams:
             plist = positions.get(gram)
             if plist is None:
                 positions[gram] = [i]
@@ -259,15 +275,15 @@ class Index:
         return {gram: entry[0] for gram, entry in self.entries.items()}
 
     def write(self, site_dir: str | Path) -> dict:
-        """Write the index under site/search/fanwen/; returns the manifest."""
-        root = Path(site_dir) / INDEX_DIR
-        if root.exists():
-            shutil.rmtree(root)
-        for sub in ("s", "x", "m", "t"):
-            (root / sub).mkdir(parents=True)
+        """Write the index under site/search/fanwen/ (one part: the whole of it); returns the manifest."""
+        root = prepare_index_dir(site_dir)
+        return write_manifest(root, [(self.part, len(self.docs), *self.write_part(root))])
+
+    def write_part(self, root: Path) -> tuple[int, str]:
+        """This part's files: its shards and large posting lists, and, in part 0, the titles,
+        the page text pieces and the fold table. Returns (shard count, digest of the files)."""
         digest = hashlib.sha1()
         files: dict[str, object] = {}
-
         postings = self.postings
         inline = sum(len(b) for b in postings.values() if len(b) <= INLINE_MAX)
         shards = max(1, -(-inline * 4 // 3 // SHARD_TARGET))
@@ -279,76 +295,135 @@ class Index:
             else:
                 shard_data[fnv(gram) % shards][gram] = 1
                 files[f"x/{gram.encode('utf-8').hex()}"] = b64
+        prefix = "" if self.parts == 1 else f"{self.part}-"
         for i, data in enumerate(shard_data):
-            files[f"s/{i}"] = data
-        for start in range(0, len(self.docs), META_CHUNK):
-            files[f"m/{start // META_CHUNK}"] = [
-                [loc, title, -(-len(text) // PIECE)] for loc, title, text in self.docs[start:start + META_CHUNK]]
-        for doc, (_, _, text) in enumerate(self.docs):
-            for k in range(0, len(text), PIECE):
-                files[f"t/{doc}-{k // PIECE}"] = text[k:k + PIECE]
-        # Only pairs whose simplified character occurs on some page: any other query character
-        # matches nothing folded or not, and the table is loaded before the first result.
-        pairs = fold_pairs()
-        files["fold"] = "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in postings)
-
+            files[f"s/{prefix}{i}"] = data
+        if self.part == 0:
+            for start in range(0, len(self.docs), META_CHUNK):
+                files[f"m/{start // META_CHUNK}"] = [
+                    [loc, title, -(-len(text) // PIECE)] for loc, title, text in self.docs[start:start + META_CHUNK]]
+            for doc, (_, _, text) in enumerate(self.docs):
+                for k in range(0, len(text), PIECE):
+                    files[f"t/{doc}-{k // PIECE}"] = text[k:k + PIECE]
+            # Only pairs whose simplified character occurs on some page: any other query
+            # character matches nothing folded or not, and the table is loaded before the
+            # first result. (Every unigram is in part 0.)
+            pairs = fold_pairs()
+            files["fold"] = "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in postings)
         for key in sorted(files):
             body = _script(key, files[key])
             digest.update(body.encode("utf-8"))
             (root / f"{key}.js").write_text(body, encoding="utf-8")
-        manifest = {"v": digest.hexdigest()[:12], "docs": len(self.docs), "shards": shards,
-                    "piece": PIECE, "meta": META_CHUNK}
-        (root / "manifest.js").write_text(_script("manifest", manifest), encoding="utf-8")
-        return manifest
+        return shards, digest.hexdigest()
+
+
+class _PartDigits(dict):
+    """For str.translate: code point → the digit of its part (code point % parts)."""
+
+    def __init__(self, parts: int):
+        super().__init__()
+        self.parts = parts
+
+    def __missing__(self, code_point: int) -> str:
+        digit = self[code_point] = str(code_point % self.parts)
+        return digit
+
+
+@lru_cache(maxsize=None)
+def _part_table(parts: int) -> _PartDigits:
+    return _PartDigits(parts)
+
+
+def gram_part(gram: str, parts: int) -> int:
+    """Which part of a split index holds an n-gram: every unigram in part 0, longer n-grams by
+    the code point of their last character. search-worker.js computes the same."""
+    return 0 if parts == 1 or len(gram) == 1 else ord(gram[-1]) % parts
+
+
+def prepare_index_dir(site_dir: str | Path) -> Path:
+    root = Path(site_dir) / INDEX_DIR
+    if root.exists():
+        shutil.rmtree(root)
+    for sub in ("s", "x", "m", "t"):
+        (root / sub).mkdir(parents=True)
+    return root
+
+
+def write_manifest(root: Path, written: list[tuple[int, int, int, str]]) -> dict:
+    """manifest.js from what each part wrote: [(part, documents, shards, digest)]. `shards` is
+    a number for a one-part index, else one number per part."""
+    written = sorted(written)
+    shards = [w[2] for w in written]
+    manifest = {"v": hashlib.sha1("".join(w[3] for w in written).encode()).hexdigest()[:12],
+                "docs": written[0][1], "shards": shards[0] if len(shards) == 1 else shards,
+                "piece": PIECE, "meta": META_CHUNK}
+    (root / "manifest.js").write_text(_script("manifest", manifest), encoding="utf-8")
+    return manifest
 
 
 class BackgroundIndex:
-    """An Index built in a second process while MkDocs renders the pages.
+    """The Index built by other processes while MkDocs renders the pages.
 
-    Why: indexing costs about as much CPU as rendering a page. On the keepers' two-core
-    machines a second process takes it off the build's critical path; the queue is bounded,
-    so a slow indexer holds the build back instead of piling pages up in memory."""
+    Why: indexing a page costs more CPU than rendering it. Split by n-gram (`gram_part`), two
+    indexing processes share that work and write their parts of the index side by side, so
+    on the keepers' two-core machines both cores stay busy for the whole build. The queues
+    are bounded: slow indexers hold the build back instead of piling pages up in memory."""
 
-    def __init__(self):
+    def __init__(self, parts: int | None = None):
+        self.parts = parts or max(2, min(4, os.cpu_count() or 1))
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-        self.pages = context.Queue(maxsize=512)
         self.results = context.Queue()
-        self.process = context.Process(target=_index_in_background, args=(self.pages, self.results),
-                                       name="fanwen-search-index", daemon=True)
-        self.process.start()
+        self.queues, self.processes = [], []
+        for part in range(self.parts):
+            pages = context.Queue(maxsize=256)
+            process = context.Process(target=_index_in_background, args=(pages, self.results, part, self.parts),
+                                      name=f"fanwen-search-index-{part}", daemon=True)
+            process.start()
+            self.queues.append(pages)
+            self.processes.append(process)
 
     def add_html(self, location: str, title: str, html: str) -> None:
-        """One page's article HTML. Its text is extracted here: the indexing process is the
-        longer of the two, so what can run in the build's process runs there."""
-        self.pages.put((location, title, html_blocks(html)))
+        """One page's article HTML. Its text is extracted here, once for all parts."""
+        page = (location, title, html_blocks(html))
+        for pages in self.queues:
+            pages.put(page)
 
     def write(self, site_dir: str | Path) -> dict:
-        self.pages.put((None, None, str(site_dir)))
-        while True:
+        root = prepare_index_dir(site_dir)
+        for pages in self.queues:
+            pages.put((None, None, str(root)))
+        written = []
+        while len(written) < self.parts:
             try:
                 kind, payload = self.results.get(timeout=5)
-                break
             except queue.Empty:
-                if not self.process.is_alive():
-                    raise RuntimeError(f"搜索索引进程意外退出（退出码 {self.process.exitcode}）") from None
-        self.process.join()
-        if kind == "error":
-            raise RuntimeError(f"建立搜索索引失败：\n{payload}")
-        return payload
+                dead = [p for p in self.processes if not p.is_alive() and p.exitcode != 0]
+                if dead:
+                    raise RuntimeError(f"搜索索引进程意外退出（退出码 {dead[0].exitcode}）") from None
+                continue
+            if kind == "error":
+                self.close()
+                raise RuntimeError(f"建立搜索索引失败：\n{payload}")
+            written.append(payload)
+        for process in self.processes:
+            process.join()
+        return write_manifest(root, written)
 
     def close(self) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join()
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+                process.join()
 
 
-def _index_in_background(pages, results) -> None:
-    index = Index()
+def _index_in_background(pages, results, part: int, parts: int) -> None:
+    index = Index(part, parts)
     try:
         while True:
             location, title, blocks = pages.get()
             if location is None:
-                results.put(("done", index.write(blocks)))  # the site folder
+                root = Path(blocks)  # the index folder, made ready by the build
+                results.put(("done", (part, len(index.docs), *index.write_part(root))))
                 return
             index.add(location, title, blocks)
     except BaseException:  # reported to the build, which fails with it

@@ -13,8 +13,17 @@ def load(root, key):
     return json.loads(text[text.index(",") + 1:text.rindex(")")])
 
 
+def shard_key(manifest, gram):
+    """As search-worker.js shardOf: s/<n> in a one-part index, s/<part>-<n> in a split one."""
+    shards = manifest["shards"]
+    if isinstance(shards, int):
+        return f"s/{search.fnv(gram) % shards}"
+    part = search.gram_part(gram, len(shards))
+    return f"s/{part}-{search.fnv(gram) % shards[part]}"
+
+
 def postings(root, manifest, gram):
-    shard = load(root, f"s/{search.fnv(gram) % manifest['shards']}")
+    shard = load(root, shard_key(manifest, gram))
     value = shard.get(gram)
     if value is None:
         return None
@@ -90,3 +99,28 @@ def test_index_finds_substrings_with_positions_and_fields(tmp_path):
     # Only fold pairs whose simplified side occurs somewhere are shipped.
     pairs = load(root, "fold")
     assert "選选" in pairs and "舉举" in pairs and "發发" not in pairs
+
+
+def test_index_split_over_processes_reads_the_same(tmp_path):
+    """BackgroundIndex splits the n-grams over several processes; every posting list, title
+    and text piece must read exactly as from the one-process index."""
+    pages = [("a/", "村换届选举工作方案", [(search.HEADING, "一、选举委员会"), (search.BODY, "做好換屆選舉工作，选举日。")]),
+             ("b/", "社区治理", [(search.BODY, "选举 委员会\n网格化管理𠀋字")]),
+             ("c/", "乡镇工作总结", [(search.HEADING, "二、存在的问题"), (search.BODY, "网格化管理不够到位，选举")])]
+    single = search.Index()
+    for location, title, blocks in pages:
+        single.add(location, title, blocks)
+    one = single.write(tmp_path / "one")
+    for parts in (2, 3):
+        split = search.BackgroundIndex(parts=parts)
+        for location, title, blocks in pages:
+            for queue in split.queues:
+                queue.put((location, title, blocks))
+        many = split.write(tmp_path / f"split{parts}")
+        assert isinstance(many["shards"], list) and len(many["shards"]) == parts and many["docs"] == 3
+        root1, root2 = tmp_path / "one" / search.INDEX_DIR, tmp_path / f"split{parts}" / search.INDEX_DIR
+        for gram in single.postings:
+            assert postings(root2, many, gram) == postings(root1, one, gram), gram
+        assert postings(root2, many, "不在索引里") is None
+        for key in ("m/0", "t/0-0", "t/2-0", "fold"):
+            assert load(root2, key) == load(root1, key)

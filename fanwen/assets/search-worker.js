@@ -8,7 +8,8 @@
  *
  *   search/fanwen/manifest.js   sizes and the index version
  *   search/fanwen/fold.js       traditional → simplified character pairs
- *   search/fanwen/s/<n>.js      shards: n-gram → base64 posting list (or 1: see x/<hex>.js)
+ *   search/fanwen/s/<n>.js      shards: n-gram → base64 posting list (or 1: see x/<hex>.js);
+ *                               s/<part>-<n>.js in an index split into parts (shardOf)
  *   search/fanwen/x/<hex>.js    one large posting list
  *   search/fanwen/m/<n>.js      [location, title, pieces] of 32 documents
  *   search/fanwen/t/<d>-<k>.js  k-th 1000-character piece of document d's text
@@ -144,6 +145,18 @@ function hash(key) {
   return h
 }
 
+/* The shard file of a gram. A split index (manifest.shards is a list: shards per part) was
+ * written by several processes, each holding the grams of one part: every unigram in part 0,
+ * longer grams by the code point of their last character (fanwen/search.py gram_part). */
+function shardOf(gram) {
+  const counts = manifest.shards
+  if (!Array.isArray(counts))
+    return `s/${hash(gram) % counts}`
+  const chars = Array.from(gram)
+  const part = chars.length === 1 ? 0 : chars[chars.length - 1].codePointAt(0) % counts.length
+  return `s/${part}-${hash(gram) % counts[part]}`
+}
+
 function hex(key) {
   return Array.from(new TextEncoder().encode(key), b => b.toString(16).padStart(2, "0")).join("")
 }
@@ -152,7 +165,7 @@ function hex(key) {
  * Map(doc → [pos << 2 | kind, ...]) for trigrams. Unknown grams give an empty map. */
 async function getPostings(grams) {
   grams = [...new Set(grams)].filter(gram => !postings.has(gram))
-  const shards = await load(grams.map(gram => `s/${hash(gram) % manifest.shards}`))
+  const shards = await load(grams.map(shardOf))
   const external = grams.filter((gram, i) => shards[i][gram] === 1)
   await load(external.map(gram => `x/${hex(gram)}`))
   for (const [i, gram] of grams.entries()) {
