@@ -229,7 +229,8 @@ class Index:
             special[gram] = (bits | 2, m + n)
         entries, varint, cached = self.entries, _VARINT, _CACHED
         # Per distinct gram of the page: one dict lookup into the index, the list [posting
-        # bytes, last document] updated in place.
+        # bytes, last document] updated in place. The same six lines open the trigram loop
+        # below: written out twice on purpose, a shared helper made indexing 15% slower.
         for gram, count in counts.items():
             mark = special.get(gram)
             value = count << 3 | 1 if mark is None else count << 3 | mark[0] | (count > mark[1])
@@ -399,11 +400,12 @@ class BackgroundIndex:
             except queue.Empty:
                 dead = [p for p in self.processes if not p.is_alive() and p.exitcode != 0]
                 if dead:
-                    raise RuntimeError(f"搜索索引进程意外退出（退出码 {dead[0].exitcode}）") from None
+                    raise RuntimeError(f"搜索索引进程意外退出（退出码 {dead[0].exitcode}）。怎么办：再构建一次；"
+                                       "若仍出错，检查内存是否够用（10,000 篇约需 1.3 GB），并把输出报告给维护者。") from None
                 continue
             if kind == "error":
                 self.close()
-                raise RuntimeError(f"建立搜索索引失败：\n{payload}")
+                raise RuntimeError(f"建立搜索索引失败（范文库程序的问题，请把下面的输出报告给维护者）：\n{payload}")
             written.append(payload)
         for process in self.processes:
             process.join()

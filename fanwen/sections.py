@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections import defaultdict
@@ -78,16 +77,14 @@ def sections_of(docs_dir: str | Path, entry: Entry, parts: list[dict] | None = N
     key = (str(docs_dir), entry.path, mtime_ns)
     sections = _built[1].get(key)
     if sections is None:
-        found = _top_sections(Path(docs_dir) / entry.path, mtime_ns)
+        found = _top_sections(Path(docs_dir) / entry.path)
         sections = _built[1][key] = [Section(entry, i, len(found), heading, part_of(heading, parts), paras)
                                      for i, (heading, paras) in enumerate(found)]
     return sections
 
 
-@functools.lru_cache(maxsize=None)
-def _top_sections(path: Path, mtime_ns: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(heading, paragraphs) of each `##` section of one version of a page. Cached: every
-    template page asks for the sections of every document."""
+def _top_sections(path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(heading, paragraphs) of each `##` section of a page (sections_of keeps the result)."""
     _, body = read_front_matter(path)
     blocks = [b.strip() for b in body.split("\n\n") if b.strip()]
     found: list[tuple[str, list[str]]] = []
