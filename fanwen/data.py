@@ -35,6 +35,30 @@ def cached_data_file(path: Path, parse):
     return _cache[key]
 
 
+# libyaml's loader where it is built in: front matter is read for every page of a large library.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+ANCHOR_PROBLEM = "不支持 YAML 锚点和别名（& 与 *）"
+ANCHOR_FIX = "把 `*名字` 引用处直接写出完整的值，并删掉 `&名字`。"
+
+
+def yaml_fix(exc: yaml.YAMLError, fix: str) -> str:
+    """The fix to print for a YAML error: `fix`, unless the problem is an anchor or alias."""
+    return ANCHOR_FIX if getattr(exc, "problem", None) == ANCHOR_PROBLEM else fix
+
+
+def parse_yaml(text: str):
+    """yaml.safe_load without anchors and aliases (`&a` / `*a`). Our data files never need them,
+    and a kilobyte of nested aliases expands into gigabytes (a "billion laughs" bomb): they are
+    refused before anything is built. Raises yaml.MarkedYAMLError with the anchor's line."""
+    if "&" in text:  # no anchor, no alias: the common case costs one substring search
+        for event in yaml.parse(text, Loader=LOADER):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise yaml.MarkedYAMLError(problem=ANCHOR_PROBLEM, problem_mark=event.start_mark)
+    return yaml.load(text, Loader=LOADER)
+
+
 def load_yaml(path: Path):
     """Parse a YAML file; a syntax error names the file and line."""
     try:
@@ -42,13 +66,13 @@ def load_yaml(path: Path):
     except FileNotFoundError:
         raise FanwenError(str(path), "文件不存在", "检查路径是否正确，或从仓库恢复该文件。") from None
     try:
-        return yaml.safe_load(text)
+        return parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"第 {mark.line + 1} 行" if mark else "未知行"
         problem = getattr(exc, "problem", None) or str(exc)
         raise FanwenError(f"{path}:{mark.line + 1 if mark else 0}", f"YAML 语法错误（{line}）：{problem}",
-                          "检查该行的缩进、冒号和引号；YAML 用空格缩进，不能用 Tab。") from None
+                          yaml_fix(exc, "检查该行的缩进、冒号和引号；YAML 用空格缩进，不能用 Tab。")) from None
 
 
 def require(mapping, key: str, kind, path: Path, where: str):

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import yaml
 
+from .data import parse_yaml, yaml_fix
 from .errors import FanwenError
 
 EXAMPLES = "examples"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,12 @@ def read_front_matter(path: Path) -> tuple[dict, str]:
     if end == -1:
         raise FanwenError(str(path), "front matter 没有结束行 `---`", "在元数据之后加一行 `---`。")
     try:
-        # libyaml's loader: front matter is read for every page of a 10,000-page library.
-        meta = yaml.load(text[4:end], Loader=_LOADER) or {}
+        meta = parse_yaml(text[4:end]) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         raise FanwenError(f"{path}:{line}", f"front matter 不是合法的 YAML：{getattr(exc, 'problem', exc)}",
-                          "检查该行的冒号、引号和缩进，或重新运行 `fanwen import` 生成该页。") from None
+                          yaml_fix(exc, "检查该行的冒号、引号和缩进，或重新运行 `fanwen import` 生成该页。")) from None
     if not isinstance(meta, dict):
         raise FanwenError(f"{path}:2", "front matter 应为 `键: 值` 的映射", "参照其他范文页的开头修改。")
     return meta, text[end + 5:]

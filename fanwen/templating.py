@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from .data import parse_yaml, yaml_fix
 from .errors import FanwenError
 from .unitdata import load_phrases, load_unit
 
@@ -76,11 +77,11 @@ def _parse_front_matter(path: Path, mtime_ns: int) -> tuple[dict, str]:
                           "在文件开头写 name、type、purpose、when、sections，参照 templates/work-plan.md。")
     end = text.index("\n---\n", 4)
     try:
-        meta = yaml.safe_load(text[4:end]) or {}
+        meta = parse_yaml(text[4:end]) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise FanwenError(f"{path}:{mark.line + 2 if mark else 1}", f"front matter 不是合法的 YAML：{exc}",
-                          "检查冒号、引号和缩进。") from None
+                          yaml_fix(exc, "检查冒号、引号和缩进。")) from None
     blank = "\n" * text[: end + 5].count("\n")
     return meta, blank + text[end + 5:]
 
