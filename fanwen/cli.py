@@ -17,6 +17,24 @@ def main() -> None:
     """范文库命令行：导入范文合集、构建和打包网站、生成文稿草稿。"""
 
 
+def run() -> None:
+    """The `fanwen` command: click's own messages for an interrupted or mistyped command are
+    English ("Aborted!", "Error: …"); a user gets them in Chinese, with what to do."""
+    try:
+        code = main(standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("\n已中止：命令被中断。已写入的内容保持上一次完成时的状态，可以重新运行。", err=True)
+        sys.exit(130)
+    except click.exceptions.UsageError as error:
+        command = error.ctx.command_path if error.ctx else "fanwen"
+        click.echo(f"命令用法有误：{error.format_message()}\n  怎么办：运行 `{command} --help` 查看用法。", err=True)
+        sys.exit(2)
+    except click.exceptions.ClickException as error:
+        click.echo(f"出错：{error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
 @main.command("import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--docs", "docs_dir", default=Path("docs"), type=click.Path(path_type=Path), show_default=True,
@@ -71,10 +89,13 @@ def import_command(sources: tuple[Path, ...], docs_dir: Path, report_path: Path,
               help="MkDocs 配置文件。")
 def build_command(site_dir: Path, offline: bool, config_file: Path) -> None:
     """严格模式构建静态网站；失败时原有的站点目录保持不变。"""
-    from .publish import build_site
+    from .publish import OldSiteLeft, build_site
 
     try:
         seconds = build_site(site_dir, config_file, env={"FANWEN_OFFLINE": "true"} if offline else None)
+    except OldSiteLeft as error:
+        click.echo(f"构建完成，但有遗留：{error}", err=True)
+        sys.exit(1)
     except FanwenError as error:
         click.echo(f"构建失败：{error}\n原有的 {site_dir}/ 保持不变。", err=True)
         sys.exit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -35,8 +36,17 @@ def cached_data_file(path: Path, parse):
     return _cache[key]
 
 
-# libyaml's loader where it is built in: front matter is read for every page of a large library.
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser where built in
+    """Safe loading, with dates left as text: `title: 2027-02-28` stays the text it reads as,
+    and an impossible date (`2027-02-30`) is not a crash inside PyYAML. Fields that are dates
+    are parsed by their models, which report a bad date with its key and line."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+LOADER = _Loader
 
 
 ANCHOR_PROBLEM = "不支持 YAML 锚点和别名（& 与 *）"
@@ -129,3 +139,15 @@ def _parse_rules(path: Path) -> dict:
     if not isinstance(raw, dict):
         raise FanwenError(str(path), "应为 YAML 映射（键: 值）", "参照仓库中的原始文件恢复其结构。")
     return raw
+
+
+def shown(value) -> str:
+    """A front-matter value as a user reads it in a message (not Python's repr)."""
+    kinds = {list: "列表", dict: "映射", bool: "真假值", int: "数字", float: "数字", type(None): "空值"}
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"日期 {value.isoformat()}"
+    if isinstance(value, str):
+        return f"“{value}”" if value else "空文字"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"数字 {value}"
+    return kinds.get(type(value), "其他类型")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .data import parse_yaml, yaml_fix
+from .data import parse_yaml, shown, yaml_fix
 from .errors import FanwenError
 
 EXAMPLES = "examples"
@@ -89,6 +89,26 @@ def unpin(docs_dir: str | Path) -> None:
     _pinned.pop(str(Path(docs_dir)), None)
 
 
+def _check_values(path: Path, meta: dict) -> None:
+    """Front-matter values have the types the site prints them as: a YAML date, number or list
+    where text is meant fails here, naming the key, not later inside the theme."""
+    from .classify import LEVELS, TYPES
+
+    for key in ("title", "source"):
+        value = meta.get(key, "")
+        if not isinstance(value, str) or (key == "title" and not value.strip()):
+            raise FanwenError(f"{path}: {key}", f"`{key}` 应为一行文字，实际是 {shown(value)}",
+                              f"把 `{key}` 的值写成文字（两边加引号，如 {key}: \"…\"）。")
+    for key, allowed in (("type", TYPES), ("level", LEVELS)):
+        if meta[key] not in allowed:
+            raise FanwenError(f"{path}: {key}", f"`{key}` 的值 {shown(meta[key])} 不在可用的取值中",
+                              f"改成 {'、'.join(allowed)} 之一。")
+    chars = meta.get("chars", 0)
+    if not isinstance(chars, int) or isinstance(chars, bool) or chars < 0:
+        raise FanwenError(f"{path}: chars", f"`chars` 应为字数（整数），实际是 {shown(chars)}",
+                          "重新运行 `fanwen import` 生成该页，或删掉这一行。")
+
+
 def scan(docs_dir: str | Path) -> tuple[Entry, ...]:
     """Every document page, sorted by theme then path. Re-read only when files changed."""
     if str(Path(docs_dir)) in _pinned:
@@ -123,9 +143,10 @@ def scan(docs_dir: str | Path) -> tuple[Entry, ...]:
         if meta["theme"] not in slugs or path.parent.name != meta["theme"]:
             raise FanwenError(f"{path}: theme", f"主题 `{meta['theme']}` 不在 data/themes.yml 中或与所在目录不符",
                               f"改成 data/themes.yml 里的 slug 之一（{', '.join(sorted(slugs))}），并放在同名目录下。")
-        entries.append(Entry(path=path.relative_to(Path(docs_dir)).as_posix(), title=str(meta["title"]),
-                             type=str(meta["type"]), level=str(meta["level"]), theme=meta["theme"],
-                             chars=int(meta.get("chars", 0)), source=str(meta.get("source", "")),
+        _check_values(path, meta)
+        entries.append(Entry(path=path.relative_to(Path(docs_dir)).as_posix(), title=meta["title"],
+                             type=meta["type"], level=meta["level"], theme=meta["theme"],
+                             chars=meta.get("chars", 0), source=meta.get("source", ""),
                              first_line=first_line, mtime_ns=mtime_ns))
     result = tuple(entries)
     _cache[str(root)] = (stamp, result)

@@ -13,8 +13,9 @@ from pathlib import Path
 import yaml
 
 from .classify import LEVELS, TYPES
-from .data import load_themes, load_yaml
+from .data import load_themes, load_yaml, shown
 from .errors import FanwenError
+from .text import strip_invisible
 
 HEADER = """\
 # 整理清单：{name}
@@ -70,10 +71,21 @@ def load_manifest(source: Path, line_count: int) -> list[Entry] | None:
         for bound in ("start", "end"):
             value = item.get(bound)
             if not isinstance(value, int) or isinstance(value, bool):
-                _fail(path, f"{key}.{bound}", f"`{bound}` 应为行号（整数），实际是 {value!r}", "填写源文件中的行号，从 1 开始。")
+                _fail(path, f"{key}.{bound}", f"`{bound}` 应为行号（整数），实际是 {shown(value)}", "填写源文件中的行号，从 1 开始。")
             if not 1 <= value <= line_count:
                 _fail(path, f"{key}.{bound}", f"行号 {value} 超出源文件范围（{source.name} 共 {line_count} 行）",
                       f"改成 1 到 {line_count} 之间的行号。")
+        for name in ("title", "note"):
+            value = item.get(name)
+            if value is not None and (not isinstance(value, str) or not value.strip()
+                                      or (name == "title" and "\n" in value.strip())):
+                _fail(path, f"{key}.{name}", f"`{name}` 应为一行文字，实际是 {shown(value)}",
+                      f"把它写成文字，两边加引号（如 {name}: \"…\"）；日期、数字和列表要加引号才是文字。")
+        for name in ("type", "level", "theme"):
+            if item.get(name) is not None and not isinstance(item[name], str):
+                _fail(path, f"{key}.{name}", f"`{name}` 应为文字，实际是 {shown(item[name])}", "只写一个取值，不要写成列表。")
+        if not isinstance(item.get("drop", False), bool):
+            _fail(path, f"{key}.drop", f"`drop` 应为 true 或 false，实际是 {shown(item['drop'])}", "写 `drop: true` 或删掉这一行。")
         if item["start"] > item["end"]:
             _fail(path, f"{key}.end", f"结束行 {item['end']} 在起始行 {item['start']} 之前", "交换两者或改正行号。")
         if item.get("type") is not None and item["type"] not in TYPES:
@@ -83,7 +95,8 @@ def load_manifest(source: Path, line_count: int) -> list[Entry] | None:
         if item.get("theme") is not None and item["theme"] not in slugs:
             _fail(path, f"{key}.theme", f"未知主题 `{item['theme']}`",
                   f"改成 data/themes.yml 中的 slug 之一（{', '.join(sorted(slugs))}），或先在该文件中添加主题。")
-        entries.append(Entry(item["start"], item["end"], item.get("title"), item.get("type"), item.get("level"),
+        title = strip_invisible(item["title"]).strip() if item.get("title") is not None else None
+        entries.append(Entry(item["start"], item["end"], title, item.get("type"), item.get("level"),
                              item.get("theme"), bool(item.get("drop", False))))
     ordered = sorted(enumerate(entries), key=lambda pair: pair[1].start)
     for (i, a), (j, b) in zip(ordered, ordered[1:]):

@@ -140,6 +140,12 @@ def build_site(site_dir: Path = Path("site"), config_file: Path = Path("mkdocs.y
         raise FanwenError(str(site_dir), "这个目录已有内容，但不像是构建出的站点（没有 index.html），不会替换它",
                           "--site-dir 指向专门的输出目录，如 site/ 或一个新目录。")
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    locked = _unwritable(site_dir)
+    if locked:
+        # The old site is renamed aside and deleted after the swap: a folder in it that cannot be
+        # changed would be left behind as site.old-<pid>, next to a site that looks updated.
+        raise FanwenError(locked, "没有写入权限，构建完成后无法替换旧站点",
+                          f"给 {site_dir} 及其中的文件夹加上写入权限（如 chmod -R u+w），或用 --site-dir 指定另一个目录。")
     _remove_stale(site_dir)
     staging = site_dir.with_name(f"{site_dir.name}.new-{os.getpid()}")
     old = site_dir.with_name(f"{site_dir.name}.old-{os.getpid()}")
@@ -188,8 +194,28 @@ def build_site(site_dir: Path = Path("site"), config_file: Path = Path("mkdocs.y
             old.rename(site_dir)
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    failures = []
+    if old.exists():
+        shutil.rmtree(old, onerror=lambda _function, path, error: failures.append((path, error[1])))
+    if failures:
+        path, error = failures[0]
+        raise OldSiteLeft(str(old), f"新站点已生成并替换到 {site_dir}，但旧站点没能删掉（{path}: {error}）",
+                          f"检查权限后手工删除 {old}。")
     return time.perf_counter() - started
+
+
+class OldSiteLeft(FanwenError):
+    """The new site is in place; the previous one could not be removed."""
+
+
+def _unwritable(folder: Path) -> str | None:
+    """The first folder under `folder` (itself included) this process may not change, if any."""
+    if not folder.is_dir():
+        return None
+    for root, _dirs, _files in os.walk(folder):
+        if not os.access(root, os.W_OK | os.X_OK):
+            return root
+    return None
 
 
 # --------------------------------------------------------------------------- archives

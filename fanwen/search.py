@@ -27,6 +27,7 @@ both.
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import itertools
 import json
@@ -375,9 +376,11 @@ class BackgroundIndex:
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self.results = context.Queue()
         self.queues, self.processes = [], []
+        self._done: list = []  # the parts' results, as they arrive
         for part in range(self.parts):
             pages = context.Queue(maxsize=256)
-            process = context.Process(target=_index_in_background, args=(pages, self.results, part, self.parts),
+            process = context.Process(target=_index_in_background,
+                                      args=(pages, self.results, part, self.parts, os.getpid()),
                                       name=f"fanwen-search-index-{part}", daemon=True)
             process.start()
             self.queues.append(pages)
@@ -387,47 +390,103 @@ class BackgroundIndex:
         """One page's article HTML. Its text is extracted here, once for all parts."""
         page = (location, title, html_blocks(html))
         for pages in self.queues:
-            pages.put(page)
+            self._put(pages, page)
+
+    def _put(self, pages, item) -> None:
+        # A bounded queue whose reader has stopped would block the build for good: wait in
+        # short steps and look at the indexers in between.
+        while True:
+            try:
+                pages.put(item, timeout=1)
+                return
+            except queue.Full:
+                self._check()
+
+    def _check(self) -> None:
+        """Raise the indexers' own error, or a clear one if one of them is gone."""
+        try:
+            kind, payload = self.results.get_nowait()
+        except queue.Empty:
+            dead = [p for p in self.processes if not p.is_alive()]
+            if dead:
+                self.close()
+                raise RuntimeError(f"搜索索引进程意外退出（退出码 {dead[0].exitcode}）。怎么办：再构建一次；"
+                                   "若仍出错，检查内存是否够用（10,000 篇约需 1.3 GB），并把输出报告给维护者。") from None
+            return
+        if kind == "done":  # only after the end marker; put back for write()
+            self._done.append(payload)
+            return
+        self.close()
+        raise RuntimeError(_failure(kind, payload))
 
     def write(self, site_dir: str | Path) -> dict:
         root = prepare_index_dir(site_dir)
         for pages in self.queues:
-            pages.put((None, None, str(root)))
-        written = []
-        while len(written) < self.parts:
+            self._put(pages, (None, None, str(root)))
+        while len(self._done) < self.parts:
             try:
-                kind, payload = self.results.get(timeout=5)
+                kind, payload = self.results.get(timeout=1)
             except queue.Empty:
-                dead = [p for p in self.processes if not p.is_alive() and p.exitcode != 0]
-                if dead:
-                    raise RuntimeError(f"搜索索引进程意外退出（退出码 {dead[0].exitcode}）。怎么办：再构建一次；"
-                                       "若仍出错，检查内存是否够用（10,000 篇约需 1.3 GB），并把输出报告给维护者。") from None
+                self._check()
                 continue
-            if kind == "error":
+            if kind != "done":
                 self.close()
-                raise RuntimeError(f"建立搜索索引失败（范文库程序的问题，请把下面的输出报告给维护者）：\n{payload}")
-            written.append(payload)
+                raise RuntimeError(_failure(kind, payload))
+            self._done.append(payload)
         for process in self.processes:
             process.join()
+        written, self._done = self._done, []
         return write_manifest(root, written)
 
     def close(self) -> None:
+        """Stop the indexers and drop what is still queued for them, so that neither this
+        process (its queues' feeder threads) nor theirs waits at exit."""
         for process in self.processes:
             if process.is_alive():
                 process.terminate()
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
                 process.join()
+        for pages in [*self.queues, self.results]:
+            pages.cancel_join_thread()
+            pages.close()
+        self.processes, self.queues = [], []
 
 
-def _index_in_background(pages, results, part: int, parts: int) -> None:
+def _failure(kind: str, payload) -> str:
+    if kind == "oserror":
+        number, reason, filename = payload
+        if number == errno.ENOSPC:
+            return (f"写入搜索索引失败：磁盘空间不足（{filename}）。怎么办：清理磁盘空间后重新构建；"
+                    "上一次成功构建的站点没有改动。")
+        return (f"写入搜索索引失败：{filename}: {reason}。怎么办：检查输出目录的写入权限和磁盘空间后重新构建；"
+                "上一次成功构建的站点没有改动。")
+    return f"建立搜索索引失败（范文库程序的问题，请把下面的输出报告给维护者）：\n{payload}"
+
+
+def _parent_gone(parent: int) -> bool:
+    return os.getppid() != parent
+
+
+def _index_in_background(pages, results, part: int, parts: int, parent: int) -> None:
     index = Index(part, parts)
     try:
         while True:
-            location, title, blocks = pages.get()
+            try:
+                location, title, blocks = pages.get(timeout=2)
+            except queue.Empty:
+                if _parent_gone(parent):  # the build was killed: don't linger
+                    return
+                continue
             if location is None:
                 root = Path(blocks)  # the index folder, made ready by the build
                 results.put(("done", (part, len(index.docs), *index.write_part(root))))
                 return
             index.add(location, title, blocks)
+    except OSError as error:  # a full disk, a read-only folder: the user's to fix
+        results.put(("oserror", (error.errno, error.strerror, error.filename)))
     except BaseException:  # reported to the build, which fails with it
         results.put(("error", traceback.format_exc()))
 

@@ -4,6 +4,7 @@ comes from `library.scan`."""
 
 from __future__ import annotations
 
+import html
 import itertools
 import logging
 import posixpath
@@ -31,8 +32,9 @@ def site_nav(themes, templates) -> list:
     """Home, one entry per theme (its card list, not its pages), templates, atlas, tags."""
     return [
         {"首页": "index.md"},
-        {"按主题浏览": [{t["name"]: f"examples/{t['slug']}/index.md"} for t in themes]},
-        {"写作模板": [{t.name: f"moban/{t.slug}.md"} for t in templates] + [{"结构图谱": "atlas.md"}]},
+        # Names from data files are printed as they are by the theme: escaped here.
+        {"按主题浏览": [{html.escape(t["name"]): f"examples/{t['slug']}/index.md"} for t in themes]},
+        {"写作模板": [{html.escape(t.name): f"moban/{t.slug}.md"} for t in templates] + [{"结构图谱": "atlas.md"}]},
         {"按类型与层级": "tags.md"},
     ]
 
@@ -50,6 +52,29 @@ def template_page(template) -> str:
                   f"**别人怎么写的：**", "",
                   f'{{{{ section_examples("{section["part"]}", type={template.derived_from!r}) }}}}', ""]
     return "\n".join(lines)
+
+
+# What a published address may look like: it is written into every page (canonical link,
+# sitemap, the 404 page's asset paths), so a quote or markup in it would break out of them.
+_SITE_URL = re.compile(r"https?://[^\s\"'<>`\\{}|^]+")
+
+
+def check_site_url(url: str | None) -> None:
+    if url and not _SITE_URL.fullmatch(url):
+        raise PluginError(f"SITE_URL（site_url）不是合法的网址：“{url}” 含有空白、引号、尖括号或其他不能出现在网址里的字符。"
+                          "怎么办：写成 http://主机名/路径/ 的形式，如 http://intranet.example/fanwen/。")
+
+
+def escape_meta(meta: dict) -> dict:
+    """Front matter with every string (and string in a list) HTML-escaped, quotes included:
+    the theme prints them into elements and attributes without escaping."""
+    def text(value):
+        if isinstance(value, str):
+            return html.escape(value)
+        if isinstance(value, list):
+            return [text(item) for item in value]
+        return value
+    return {key: text(value) for key, value in meta.items()}
 
 
 def related(entry: Entry, same_theme: list[Entry], n: int = RELATED) -> list[Entry]:
@@ -148,6 +173,7 @@ class FanwenConfig(Config):
 
 class FanwenPlugin(BasePlugin[FanwenConfig]):
     def on_config(self, config):
+        check_site_url(config.site_url)
         if self.config.search and "material/search" not in config.plugins:
             raise PluginError("插件 fanwen 的搜索需要 Material 的 search 插件（它提供页眉的搜索框）："
                               "在 mkdocs.yml 的 plugins 里 fanwen 之前加上 `- search`，"
@@ -156,6 +182,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         if not any(isinstance(f, ExternalAssetHint) for f in privacy_log.filters):
             privacy_log.addFilter(ExternalAssetHint())
         self.worker_url = f"{search.WORKER}?v={search.worker_version()}"
+        self.known_scripts = csp.KnownScripts.from_theme_dirs(config.theme.dirs)
         self.root = Path(config.config_file_path).parent
         set_data_dir(self.root / "data")
         try:
@@ -190,6 +217,10 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
+        # Material prints front-matter values (title, description, tags) into the page as they
+        # are; they come from imported text and manifests: make them text. Before the tags
+        # plugin (priority -50) reads the tags.
+        page.meta = escape_meta(page.meta)
         if self.config.search:
             # Material's search plugin stays (it draws the header search box and writes the
             # small search_index.json the on-page highlighter reads) but indexes nothing.
@@ -206,20 +237,35 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             return html
         html, article = mark_article(html)
         if self.index:
-            self.index.add_html(page.url, page.title, article)
+            try:
+                self.index.add_html(page.url, entry.title, article)  # the worker escapes what it shows
+            except RuntimeError as error:  # an indexer failed (its message says what to do)
+                self.index = None
+                raise PluginError(str(error)) from None
         return html
 
     # Inline scripts become files under assets/fanwen/inline/ (fanwen/csp.py), so that the site
     # runs under `script-src 'self'` (deploy/nginx.conf). Last, after every plugin's HTML edits.
     @event_priority(-100)
     def on_post_page(self, output, page, config):
-        return csp.externalize(output, csp.page_base(page.url), config.site_dir)
+        return self.finish_html(output, csp.page_base(page.url), config, page.file.src_path)
 
     @event_priority(-100)
     def on_post_template(self, output_content, template_name, config):
         if not template_name.endswith(".html"):  # sitemap.xml
             return output_content
-        return csp.externalize(output_content, csp.template_base(template_name, config.site_url), config.site_dir)
+        return self.finish_html(output_content, csp.template_base(template_name, config.site_url), config,
+                                f"主题模板 {template_name}")
+
+    def finish_html(self, html: str, base: str, config, where: str) -> str:
+        """Our search worker in Material's config, and inline scripts moved into files."""
+        if self.config.search:
+            html = csp.set_search_worker(html, csp.script_url(base, self.worker_url))
+        try:
+            return csp.externalize(html, base, config.site_dir, self.known_scripts,
+                                   str(Path(config.docs_dir, where)) if not where.startswith("主题") else where)
+        except FanwenError as error:
+            raise PluginError(str(error)) from None
 
     @event_priority(-50)  # after Material's search plugin has written search_index.json
     def on_post_build(self, config):

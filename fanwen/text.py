@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -13,43 +15,139 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 # --------------------------------------------------------------------------- decoding
 
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+# Legacy Chinese encodings tried when a file is not UTF-8. GB18030 decodes almost any byte
+# string, Big5 text included (as garbage), so a strict decode proves nothing: each decoding
+# is scored and one is taken only on clear evidence.
+LEGACY = (("gb18030", "GB18030/GBK（简体）"), ("cp950", "Big5（繁体）"), ("big5hkscs", "Big5-HKSCS（繁体）"))
+CLEAR = 0.85   # at least this share of a decoding's non-ASCII characters must read as Chinese text
+MARGIN = 0.15  # …and that much more than any other decoding's share
+SAMPLE = 50_000  # non-ASCII characters scored (the opening of a large file is enough evidence)
+
+
+@lru_cache(maxsize=65536)
+def _reads_as_text(char: str) -> bool:
+    """Whether a non-ASCII character is what Chinese text is made of: a frequent hanzi (GB2312
+    level 1, or Big5's frequent range A440–C67E), or CJK / full-width punctuation. Garbage from a
+    wrong decoding lands mostly on rare hanzi, kana, Cyrillic, private-use code points."""
+    code = ord(char)
+    if (0x3000 <= code <= 0x303F or 0xFF01 <= code <= 0xFF5E or 0x2010 <= code <= 0x2027 or char in "·×÷°"
+            or 0x2150 <= code <= 0x218F or 0x2460 <= code <= 0x24FF or 0x3200 <= code <= 0x32FF  # Ⅱ ① ㈠
+            or char in _TONED):  # pinyin annotations
+        return True
+    if not 0x4E00 <= code <= 0x9FFF:
+        return False
+    with contextlib.suppress(UnicodeEncodeError):
+        if 0xB0 <= char.encode("gb2312")[0] <= 0xD7:
+            return True
+    with contextlib.suppress(UnicodeEncodeError):
+        return 0xA440 <= int.from_bytes(char.encode("cp950"), "big") <= 0xC67E
+    return False
+
+
+def text_share(text: str) -> float:
+    """Share of the (first SAMPLE) non-ASCII characters that read as Chinese text; 1.0 if none."""
+    chars = [c for c in itertools.islice((c for c in text if c > "\x7f"), SAMPLE)]
+    return sum(map(_reads_as_text, chars)) / len(chars) if chars else 1.0
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Windows "Unicode" text saved without its BOM: NUL high bytes on one side of each pair."""
+    if len(data) % 2 or len(data) < 4:
+        return None
+    for encoding, zeros in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
+        if zeros.count(0) * 4 >= len(zeros):  # a quarter of the pairs are ASCII (newlines, digits)
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text and text_share(text) >= CLEAR:
+                return text
+    return None
+
 
 def decode_source(path: Path, data: bytes) -> str:
-    """Bytes of a collection → text. UTF-8 (with or without BOM) first, then GB18030.
+    """Bytes of a collection → text: by BOM (UTF-8, UTF-16), UTF-8, UTF-16 without BOM, then
+    GB18030 or Big5, whichever reads as Chinese text on clear evidence.
 
-    A file that is neither fails with the byte offset where decoding broke, so the keeper
-    can look at the spot; binary files (NUL bytes) are refused outright.
+    A file whose encoding cannot be decided fails naming the candidates, so the keeper can
+    save it as UTF-8; binary files (NUL bytes) are refused outright.
     """
     if not data.strip():
         raise FanwenError(str(path), "文件为空，没有可导入的内容", "确认抓取是否成功，或从导入命令中去掉这个文件。")
-    nul = data.find(b"\x00")
-    if nul != -1:
-        raise FanwenError(f"{path}: 字节偏移 {nul}", "这是二进制文件（含 NUL 字节），不是文本合集",
-                          "只导入 .txt 文本；Word/PDF 请先另存为 UTF-8 文本。")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as utf8_error:
+    text = None
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise FanwenError(f"{path}: 字节偏移 {error.start + len(bom)}",
+                                  f"文件开头标明是 {encoding.upper()} 编码，但其中有无法解码的字节",
+                                  "用文本编辑器打开，另存为 UTF-8 后重新导入。") from None
+            break
+    if text is None and b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is None:
+            nul = data.find(b"\x00")
+            raise FanwenError(f"{path}: 字节偏移 {nul}", "这是二进制文件（含 NUL 字节），不是文本合集",
+                              "只导入 .txt 文本；Word/PDF 请先另存为 UTF-8 文本。")
+    if text is None:
         try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise FanwenError(
-                f"{path}: 字节偏移 {utf8_error.start}",
-                f"既不是 UTF-8 也不是 GB18030/GBK 编码（UTF-8 在第 {utf8_error.start} 字节处无法解码："
-                f"{data[utf8_error.start:utf8_error.start + 4].hex(' ')}）",
-                "用文本编辑器以正确的编码打开并另存为 UTF-8，再重新导入。") from None
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as utf8_error:
+            text = _decode_legacy(path, data, utf8_error)
+    if text.strip() == "":
+        raise FanwenError(str(path), "文件为空，没有可导入的内容", "确认抓取是否成功，或从导入命令中去掉这个文件。")
     # Control characters other than tab/newline are never part of an article.
     bad = next((i for i, c in enumerate(text) if unicodedata.category(c) == "Cc" and c not in "\t\n\r"), None)
     if bad is not None:
         raise FanwenError(f"{path}: 字符位置 {bad}", f"含控制字符 U+{ord(text[bad]):04X}，不像文本合集",
                           "确认这是抓取下来的文本文件；二进制文件不能导入。")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return strip_invisible(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _decode_legacy(path: Path, data: bytes, utf8_error: UnicodeDecodeError) -> str:
+    scored = []
+    for encoding, label in LEGACY:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        scored.append((text_share(text), label, text))
+    scored.sort(key=lambda item: -item[0])
+    families = {label.split("（")[0].split("-")[0] for _, label, _ in scored}  # Big5 and Big5-HKSCS: one
+    if len(families) == 1 and scored[0][0] >= 0.5:
+        return scored[0][2]  # one family decodes at all: no choice to make, unless it reads as garbage
+    if scored and scored[0][0] >= CLEAR and scored[0][0] - max(
+            (share for share, label, _ in scored[1:] if not label.startswith(scored[0][1].split("（")[0].split("-")[0])),
+            default=0) >= MARGIN:
+        return scored[0][2]
+    if not scored:
+        raise FanwenError(
+            f"{path}: 字节偏移 {utf8_error.start}",
+            f"既不是 UTF-8，也不是 GB18030/GBK 或 Big5 编码（UTF-8 在第 {utf8_error.start} 字节处无法解码："
+            f"{data[utf8_error.start:utf8_error.start + 4].hex(' ')}）",
+            "用文本编辑器以正确的编码打开并另存为 UTF-8，再重新导入。")
+    readings = "；".join(f"按 {label} 读，常用汉字和标点占 {share:.0%}" for share, label, _ in scored)
+    raise FanwenError(str(path), f"无法确定文件编码（不是 UTF-8）：{readings}",
+                      "用文本编辑器以正确的编码（简体多为 GB18030/GBK，繁体多为 Big5）打开，确认文字正常后另存为 UTF-8，再重新导入。")
+
+
+# Characters that change how text is shown without being text: bidirectional overrides and
+# isolates (which can make a title read backwards) and zero-width characters. Never part of an
+# article; the BOM inside a file is one of them.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def strip_invisible(text: str) -> str:
+    return _INVISIBLE.sub("", text)
 
 
 # --------------------------------------------------------------------------- pinyin
 
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PLAIN = "aaaaeeeeiiiioooouuuuüüüü"
 _DETONE = str.maketrans(_TONED, _PLAIN)
 # One pinyin syllable (toneless form): optional initial, a final that has a vowel.
