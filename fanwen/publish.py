@@ -62,7 +62,7 @@ class _EchoHandler(logging.Handler):
         self.count = 0
 
     # mkdocs-macros puts the Python traceback of a failed page into its message.
-    TRACEBACK = re.compile(r"```\s*\nTraceback \(most recent call last\):.*?```\s*", re.S)
+    TRACEBACK = re.compile(r"```\s*Traceback \(most recent call last\):.*?```\s*", re.S)
 
     def emit(self, record):
         self.count += 1
@@ -118,6 +118,17 @@ def _remove_stale(site_dir: Path) -> None:
             pass  # someone else's running build
 
 
+# What a published address may look like: it is written into every page (canonical link,
+# sitemap, the 404 page's asset paths), so a quote or markup in it would break out of them.
+_SITE_URL = re.compile(r"https?://[^\s\"'<>`\\{}|^/]+(/[^\s\"'<>`\\{}|^]*)?")
+
+
+def check_site_url(url: str | None) -> None:
+    if url and not _SITE_URL.fullmatch(url):
+        raise FanwenError("SITE_URL", f"“{url}” 不是合法的网址（应以 http:// 或 https:// 开头，不含空白、引号或尖括号）",
+                          "写成 http://主机名/路径/ 的形式，如 SITE_URL=http://intranet.example/fanwen/。")
+
+
 def build_site(site_dir: Path = Path("site"), config_file: Path = Path("mkdocs.yml"),
                env: dict[str, str] | None = None) -> float:
     """Strict MkDocs build into a temporary sibling of site_dir, swapped in on success.
@@ -130,6 +141,7 @@ def build_site(site_dir: Path = Path("site"), config_file: Path = Path("mkdocs.y
     from mkdocs.exceptions import Abort, ConfigurationError
 
     started = time.perf_counter()
+    check_site_url({**os.environ, **(env or {})}.get("SITE_URL"))
     config_file = Path(config_file)
     if not config_file.is_file():
         raise FanwenError(str(config_file), "找不到 MkDocs 配置文件",

@@ -23,7 +23,7 @@ from .errors import FanwenError
 from .library import Entry, pin, read_front_matter, scan, unpin
 from .templating import list_templates
 from .page import escape_markdown
-from . import csp, search
+from . import csp, publish, search
 
 RELATED = 6
 
@@ -54,15 +54,11 @@ def template_page(template) -> str:
     return "\n".join(lines)
 
 
-# What a published address may look like: it is written into every page (canonical link,
-# sitemap, the 404 page's asset paths), so a quote or markup in it would break out of them.
-_SITE_URL = re.compile(r"https?://[^\s\"'<>`\\{}|^]+")
-
-
 def check_site_url(url: str | None) -> None:
-    if url and not _SITE_URL.fullmatch(url):
-        raise PluginError(f"SITE_URL（site_url）不是合法的网址：“{url}” 含有空白、引号、尖括号或其他不能出现在网址里的字符。"
-                          "怎么办：写成 http://主机名/路径/ 的形式，如 http://intranet.example/fanwen/。")
+    try:
+        publish.check_site_url(url)
+    except FanwenError as error:
+        raise PluginError(str(error)) from None
 
 
 def escape_meta(meta: dict) -> dict:
@@ -216,10 +212,12 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             self.index = search.BackgroundIndex()
         return files
 
+    @event_priority(50)
     def on_page_markdown(self, markdown, page, config, files):
         # Material prints front-matter values (title, description, tags) into the page as they
-        # are; they come from imported text and manifests: make them text. Before the tags
-        # plugin (priority -50) reads the tags.
+        # are; they come from imported text and manifests: make them text. First of all plugins:
+        # mkdocs-macros copies a title with `{%` into `page.title`, and the tags plugin (-50)
+        # reads the tags.
         page.meta = escape_meta(page.meta)
         if self.config.search:
             # Material's search plugin stays (it draws the header search box and writes the

@@ -58,14 +58,16 @@ def _utf16_without_bom(data: bytes) -> str | None:
     """Windows "Unicode" text saved without its BOM: NUL high bytes on one side of each pair."""
     if len(data) % 2 or len(data) < 4:
         return None
-    for encoding, zeros in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
-        if zeros.count(0) * 4 >= len(zeros):  # a quarter of the pairs are ASCII (newlines, digits)
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if "\x00" not in text and text_share(text) >= CLEAR:
-                return text
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        # Binary data decodes too, as rare characters and controls: only text that reads as
+        # Chinese, with line breaks and without controls, is taken.
+        if "\n" in text and text_share(text) >= CLEAR and not any(
+                unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text):
+            return text
     return None
 
 

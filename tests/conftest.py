@@ -3,13 +3,17 @@ Debian's chromium driven by Playwright."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
+import re
+import socket
 import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -91,6 +95,83 @@ def screenshots():
     folder = ROOT / "build" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# --------------------------------------------------------------------------- deploy/nginx.conf
+
+NGINX = "/usr/sbin/nginx"
+CONF = ROOT / "deploy" / "nginx.conf"
+
+
+def shipped_policy() -> str:
+    match = re.search(r'add_header Content-Security-Policy "([^"]+)" always;', CONF.read_text(encoding="utf-8"))
+    assert match, "deploy/nginx.conf sets no Content-Security-Policy"
+    return match.group(1)
+
+
+def render_conf(site: Path, port: int) -> str:
+    """The shipped server config with only its `listen` and `alias` lines replaced."""
+    text = CONF.read_text(encoding="utf-8")
+    text, listens = re.subn(r"(?m)^(\s*)listen 80;", rf"\1listen 127.0.0.1:{port};", text)
+    text, aliases = re.subn(r"(?m)^(\s*)alias /srv/fanwen/site/;", rf"\1alias {site}/;", text)
+    assert listens == 1 and aliases == 1, "deploy/nginx.conf: expected one `listen 80;` and one `alias /srv/fanwen/site/;`"
+    return text
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_with_nginx(site: Path, port: int, tmp: Path):
+    """Debian's nginx in the foreground with deploy/nginx.conf serving `site` at /fanwen/."""
+    if not Path(NGINX).exists():
+        pytest.fail(f"{NGINX} is missing: run `make test`, which installs Debian's nginx")
+    (tmp / "fanwen.conf").write_text(render_conf(site, port), encoding="utf-8")
+    temp_paths = "\n".join(f"  {kind}_temp_path {tmp}/{kind};" for kind in
+                           ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (tmp / "nginx.conf").write_text(f"""
+{"user root;" if os.geteuid() == 0 else ""}
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log {tmp}/access.log;
+{temp_paths}
+  include {tmp}/fanwen.conf;
+}}
+""", encoding="utf-8")
+    test = subprocess.run([NGINX, "-t", "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")],
+                          capture_output=True, text=True)
+    assert test.returncode == 0, test.stderr
+    process = subprocess.Popen([NGINX, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf"),
+                                "-g", "daemon off;"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                assert process.poll() is None, (tmp / "error.log").read_text()
+                time.sleep(0.05)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+# Recorded before any page script runs: CSP violations and uncaught errors.
+WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", e => {
+  window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
 
 
 def copy_project(tmp_path: Path) -> Path:

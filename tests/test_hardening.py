@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import os
+import re
 import shutil
 import tarfile
 import time
@@ -20,6 +23,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import SOURCES, copy_project, run
 from test_links import broken_links
@@ -124,7 +128,7 @@ def test_binary_source(project):
 def test_undecodable_source(project):
     # Valid UTF-8 first, then bytes that neither UTF-8 nor GB18030 can decode.
     project.write("sources/garbled.txt", "乡镇工作报告\n".encode("utf-8") + b"\xff\xfe\x81\x30abc\n")
-    refused(import_(project, "sources/garbled.txt"), "sources/garbled.txt: 字节偏移 19", "既不是 UTF-8 也不是 GB18030",
+    refused(import_(project, "sources/garbled.txt"), "sources/garbled.txt: 字节偏移 19", "既不是 UTF-8，也不是 GB18030/GBK 或 Big5",
             "另存为 UTF-8")
     project.intact()
 
@@ -218,6 +222,168 @@ def test_macro_that_cannot_be_rendered(project):
     # mkdocs-macros prints a traceback and exits; `fanwen build` shows the error without it.
     project.write("docs/broken.md", "---\nrender_macros: true\n---\n\n# 坏页\n\n{{ unit_nam }}\n")
     refused(build(project), "broken.md", "'unit_nam' is undefined", "宏无法展开")
+    project.intact()
+
+
+# --------------------------------------------------------------------------- security round two
+
+TRADITIONAL = ("鄉鎮工作總結\n一、基本情況\n今年以來，我鎮認真貫徹落實縣委縣政府的決策部署，"
+               "圍繞產業發展、環境整治和民生保障開展了大量工作，群眾滿意度進一步提高。\n"
+               "二、存在問題\n基層幹部隊伍老化，村級集體經濟薄弱，項目推進較慢。\n")
+
+
+def imported_title(project: Project, tmp_path: Path, name: str, data: bytes) -> str:
+    """Import one source into a scratch docs folder; the title of its one page."""
+    project.write(f"sources/{name}", data)
+    docs = tmp_path / "docs"
+    result = run(["fanwen", "import", f"sources/{name}", "--docs", str(docs), "--report", str(tmp_path / "r.json")],
+                 cwd=project.root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = sorted(p for p in (docs / "examples").rglob("*.md") if p.name != "index.md")
+    assert len(pages) == 1, pages
+    return yaml.safe_load(pages[0].read_text(encoding="utf-8").split("---\n")[1])["title"]
+
+
+@pytest.mark.parametrize("name, encode", [
+    ("big5.txt", lambda text: text.encode("cp950")),
+    ("gbk.txt", lambda text: text.encode("gb18030")),
+    ("utf16.txt", lambda text: text.encode("utf-16")),          # Windows "Unicode" (with BOM)
+    ("utf16-nobom.txt", lambda text: text.encode("utf-16-le")),
+])
+def test_legacy_and_utf16_sources_decode_to_the_same_text(project, tmp_path, name, encode):
+    assert imported_title(project, tmp_path, name, encode(TRADITIONAL)) == "乡镇工作总结"
+    project.intact()
+
+
+def test_an_encoding_that_cannot_be_decided_is_refused_naming_the_choices(project):
+    # Bytes valid as both GB18030 and Big5 that read as Chinese text in neither.
+    garbage = bytes(b for i in range(400) for b in (0xF1 + i % 6, 0xA1 + (i * 7) % 90)) + "\n".encode()
+    result = import_(project, project.write("sources/unsure.txt", garbage).relative_to(project.root).as_posix())
+    refused(result, "sources/unsure.txt", "无法确定文件编码", "GB18030", "Big5", "另存为 UTF-8")
+    project.intact()
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9)) + "title: *j\n"
+
+
+def limited(args: list[str], project: Project, env=None):
+    """Run under a 1.5 GB address-space limit: a YAML bomb must be refused, not expanded."""
+    import resource
+    import subprocess
+
+    from conftest import BIN
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
+
+    return subprocess.run([str(BIN / args[0]), *args[1:]], cwd=project.root, capture_output=True, text=True,
+                          preexec_fn=limit, timeout=120, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+
+
+def test_yaml_alias_bombs_are_refused(project):
+    source = Path(GOOD_SOURCE)
+    project.write(str(source.with_suffix(".yml")), BOMB)
+    refused(limited(["fanwen", "import", GOOD_SOURCE], project), source.with_suffix(".yml").name, "锚点和别名", "&名字")
+    project.intact()
+    project.write("data/unit.yml", BOMB)
+    refused(limited(["fanwen", "build"], project), "data/unit.yml:1", "锚点和别名")
+    project.intact()
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2027-02-28", None),                 # YAML would make it a date: it stays the text it reads as
+    ("2027-02-30", None),                 # an impossible date is not a crash either
+    ("[甲, 乙]", "`title` 应为一行文字，实际是 列表"),
+    ("12", "`title` 应为一行文字，实际是 数字 12"),
+])
+def test_manifest_title_values_are_checked_before_anything_is_written(project, tmp_path, value, expected):
+    source = Path(GOOD_SOURCE)
+    draft = run(["fanwen", "import", GOOD_SOURCE, "--docs", str(tmp_path / "docs"), "--report",
+                 str(tmp_path / "r.json"), "--no-manifest"], cwd=project.root)
+    assert draft.returncode == 0, draft.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    first = report["sources"][0]["documents"][0]
+    manifest = (f"documents:\n- start: {first['start_line']}\n  end: {first['end_line']}\n"
+                f"  title: {value}\n")
+    project.write(str(source.with_suffix(".yml")), manifest)
+    docs = tmp_path / "curated"
+    result = run(["fanwen", "import", GOOD_SOURCE, "--docs", str(docs), "--report", str(tmp_path / "r2.json")],
+                 cwd=project.root)
+    if expected:
+        refused(result, f"{source.with_suffix('.yml').name}: documents[0].title", expected, "加引号")
+        assert not (docs / "examples").exists()  # checked before anything is written
+    else:
+        assert result.returncode == 0, result.stderr
+        titles = [yaml.safe_load(p.read_text(encoding="utf-8").split("---\n")[1])["title"]
+                  for p in (docs / "examples").rglob("*.md") if p.name != "index.md"]
+        assert value in titles
+    project.intact()
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("title: [甲, 乙]", "`title` 应为一行文字，实际是 列表"),
+    ("type: <img src=x onerror=alert(1)>", "`type` 的值"),
+    ("level: 地区", "`level` 的值 “地区” 不在可用的取值中"),
+])
+def test_front_matter_values_of_the_wrong_kind_fail_the_build_promptly(project, line, expected):
+    key = line.split(":")[0]
+    text = re.sub(rf"(?m)^{key}: .*$", line, project.read(PAGE), count=1)
+    project.write(PAGE, text)
+    refused(build(project), f"{PAGE.removeprefix('docs/')}: {key}", expected)
+    project.intact()
+
+
+def test_a_script_in_a_hand_written_page_fails_the_build(project):
+    project.write("docs/notice.md", "# 通知\n\n<script>alert(1)</script>\n\n正文。\n")
+    refused(build(project), "notice.md", "不属于站点模板的脚本", "alert(1)")
+    project.write("docs/notice.md", '# 通知\n\n<a href="#" onclick="alert(1)">点我</a>\n')
+    refused(build(project), "notice.md", "事件属性")
+    project.intact()
+
+
+@pytest.mark.parametrize("url", ['http://intranet/fanwen/"><script>alert(1)</script>', "http://intra net/", "intranet"])
+def test_a_site_url_with_markup_or_spaces_is_refused(project, url):
+    refused(run(["fanwen", "build"], cwd=project.root, env={"SITE_URL": url}), "SITE_URL", "不是合法的网址")
+    project.intact()
+
+
+def build_children(root: Path) -> list[int]:
+    """Processes (other than pytest's) working in the project copy: the build and its indexers."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if Path(os.readlink(entry / "cwd")) == root and b"fanwen" in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_a_killed_build_leaves_no_process_behind(project):
+    import signal
+    import subprocess
+
+    from conftest import BIN
+
+    process = subprocess.Popen([str(BIN / "fanwen"), "build"], cwd=project.root, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    deadline = time.monotonic() + 60
+    while len(build_children(project.root)) < 3 and time.monotonic() < deadline:  # the build and two indexers
+        time.sleep(0.05)
+    assert len(build_children(project.root)) >= 3
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 20
+    while build_children(project.root) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert build_children(project.root) == []
+    for leftover in project.root.glob("site.new-*"):  # the next build clears a killed build's folder
+        assert str(process.pid) in leftover.name
+    assert build(project).returncode == 0
+    assert not list(project.root.glob("site.*-*"))
+    project.site = digest(project.root / "site")
     project.intact()
 
 

@@ -17,11 +17,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ROOT, run
+from conftest import WATCH, free_port, run, serve_with_nginx, shipped_policy
 
 pytestmark = pytest.mark.browser
-NGINX = "/usr/sbin/nginx"
-CONF = ROOT / "deploy" / "nginx.conf"
 PREFIX = "/fanwen/"
 DOC = "examples/zhili/"  # its first document is found from the theme page
 MISSING = "no-such-page/"
@@ -33,81 +31,21 @@ SECURITY = {
 LONG = "public, max-age=31536000, immutable"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-# Recorded before any page script runs: CSP violations and uncaught errors.
-WATCH = """
-window.__csp = [];
-document.addEventListener("securitypolicyviolation", e => {
-  window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
-});
-"""
-
-
-def shipped_policy() -> str:
-    match = re.search(r'add_header Content-Security-Policy "([^"]+)" always;', CONF.read_text(encoding="utf-8"))
-    assert match, "deploy/nginx.conf sets no Content-Security-Policy"
-    return match.group(1)
-
-
-def render_conf(site: Path, port: int) -> str:
-    """The shipped server config with only its `listen` and `alias` lines replaced."""
-    text = CONF.read_text(encoding="utf-8")
-    text, listens = re.subn(r"(?m)^(\s*)listen 80;", rf"\1listen 127.0.0.1:{port};", text)
-    text, aliases = re.subn(r"(?m)^(\s*)alias /srv/fanwen/site/;", rf"\1alias {site}/;", text)
-    assert listens == 1 and aliases == 1, "deploy/nginx.conf: expected one `listen 80;` and one `alias /srv/fanwen/site/;`"
-    return text
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def nginx(tmp_path_factory):
     """nginx in the foreground on 127.0.0.1:<free port>, the site built for /fanwen/ on that port."""
-    if not Path(NGINX).exists():
-        pytest.fail(f"{NGINX} is missing: run `make test`, which installs Debian's nginx")
     tmp = tmp_path_factory.mktemp("nginx")
     port = free_port()
     base = f"http://127.0.0.1:{port}{PREFIX}"
     site = tmp / "site"
     result = run(["mkdocs", "build", "--strict", "--site-dir", str(site)], env={"SITE_URL": base})
     assert result.returncode == 0, result.stderr
-    (tmp / "fanwen.conf").write_text(render_conf(site, port), encoding="utf-8")
-    temp_paths = "\n".join(f"  {kind}_temp_path {tmp}/{kind};" for kind in
-                           ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (tmp / "nginx.conf").write_text(f"""
-{"user root;" if os.geteuid() == 0 else ""}
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  access_log {tmp}/access.log;
-{temp_paths}
-  include {tmp}/fanwen.conf;
-}}
-""", encoding="utf-8")
-    test = subprocess.run([NGINX, "-t", "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")],
-                          capture_output=True, text=True)
-    assert test.returncode == 0, test.stderr
-    process = subprocess.Popen([NGINX, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf"),
-                                "-g", "daemon off;"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                assert process.poll() is None, (tmp / "error.log").read_text()
-                time.sleep(0.05)
+    (site / ".git").mkdir()
+    (site / ".git" / "config").write_text("[core]\n", encoding="utf-8")  # copied along by mistake
+    with serve_with_nginx(site, port, tmp):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def get(base: str, path: str, encoding: str | None = "gzip") -> http.client.HTTPResponse:
@@ -252,3 +190,10 @@ def test_styled_under_the_policy(tour, nginx, screenshots):
     assert header[1] == "sticky" and header[0] not in ("rgba(0, 0, 0, 0)", "transparent"), header
     page.screenshot(path=screenshots / "nginx-csp-theme-1280.png", full_page=False)
     assert page.evaluate("window.__csp") == []
+
+
+def test_hidden_files_copied_with_the_site_are_not_served(nginx):
+    for path in (".git/config", ".git/", "assets/.DS_Store"):
+        response = get(nginx, urlparse(nginx).path + path)
+        assert response.status == 404, (path, response.status)
+        assert b"[core]" not in response.body

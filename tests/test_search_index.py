@@ -124,3 +124,49 @@ def test_index_split_over_processes_reads_the_same(tmp_path):
         assert postings(root2, many, "不在索引里") is None
         for key in ("m/0", "t/0-0", "t/2-0", "fold"):
             assert load(root2, key) == load(root1, key)
+
+
+def _pages(n):
+    return [(f"p{i}/", f"第{i}篇", f"<p>第{i}篇正文，乡镇工作总结。</p>") for i in range(n)]
+
+
+def test_a_failing_indexer_stops_the_build_promptly_and_leaves_no_process():
+    """An indexer that dies on a page must not leave the build waiting on a full queue (the
+    build used to hang for good after printing 构建失败)."""
+    import time
+
+    index = search.BackgroundIndex(parts=2)
+    index.add_html("bad/", None, "<p>标题不是文字</p>")  # the indexers fail on it
+    started = time.monotonic()
+    try:
+        for location, title, html in _pages(2000):  # far more than the queues hold
+            index.add_html(location, title, html)
+        raised = None
+    except RuntimeError as error:
+        raised = str(error)
+    assert raised and "建立搜索索引失败" in raised
+    assert time.monotonic() - started < 30
+    processes = list(index.processes)
+    index.close()
+    assert not any(p.is_alive() for p in processes)
+
+
+def test_a_full_disk_while_writing_the_index_is_a_clear_message(tmp_path, monkeypatch):
+    import errno
+
+    def full(self, root):
+        raise OSError(errno.ENOSPC, "No space left on device", str(root / "s" / "0-1.js"))
+
+    monkeypatch.setattr(search.Index, "write_part", full)  # the forked indexers inherit it
+    index = search.BackgroundIndex(parts=2)
+    for location, title, html in _pages(3):
+        index.add_html(location, title, html)
+    try:
+        index.write(tmp_path)
+        message = None
+    except RuntimeError as error:
+        message = str(error)
+    finally:
+        index.close()
+    assert message and "磁盘空间不足" in message and "清理磁盘空间后重新构建" in message
+    assert "Traceback" not in message and "程序的问题" not in message
