@@ -10,7 +10,7 @@ from .data import load_rules
 from .split import Line, Unit, find_markers, is_title_line, split_unit
 from .text import decode_source, remove_pinyin, to_simplified
 from .errors import FanwenError
-from .manifest import Entry, load_manifest
+from .manifest import Entry, load_manifest, manifest_path
 from .mojibake import UNREADABLE, char_frequencies
 from .mojibake import repair_line as repair_mojibake_line
 from .repair import repair_line
@@ -235,6 +235,9 @@ def split_into_units(collection: Collection, manifest: list[Entry] | None = None
             part.index = article if unit.marker else len(collection.units) + 1
             part.part = n if len(parts) > 1 and unit.marker else 0
             collection.units.append(part)
+    if not collection.units and manifest is not None:
+        raise FanwenError(str(manifest_path(collection.path)), "整理清单没有留下任何文章（每一项都是 drop: true，或行号没有覆盖正文）",
+                          "在清单中至少保留一篇：去掉多余的 drop: true，或改正 start/end 行号；不想导入这个文件就从导入命令中去掉它。")
     if not collection.units:
         raise FanwenError(str(collection.path), "没有识别出任何文章（去掉站点套话后没有正文）",
                           "确认文件是范文合集；若正文被误判为套话，在 data/boilerplate.yml 中收紧对应规则。")

@@ -321,6 +321,15 @@ def test_manifest_title_values_are_checked_before_anything_is_written(project, t
     project.intact()
 
 
+def test_a_manifest_that_drops_everything_says_so(project):
+    source = Path(GOOD_SOURCE)
+    lines = len((project.root / source).read_text(encoding="utf-8").splitlines())
+    project.write(str(source.with_suffix(".yml")), f"documents:\n- start: 1\n  end: {lines}\n  drop: true\n")
+    output = refused(import_(project), source.with_suffix(".yml").name, "整理清单没有留下任何文章", "drop: true")
+    assert "boilerplate" not in output
+    project.intact()
+
+
 @pytest.mark.parametrize("line, expected", [
     ("title: [甲, 乙]", "`title` 应为一行文字，实际是 列表"),
     ("type: <img src=x onerror=alert(1)>", "`type` 的值"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import shutil
 import statistics
 import threading
 from pathlib import Path
@@ -243,3 +244,49 @@ def test_search_works_under_a_sub_path(browser, tmp_path, corpus):
         context.close()
     finally:
         server.shutdown()
+
+
+def serve_copy(site: Path, tmp_path: Path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(copy)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return copy, server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.mark.parametrize("remove", ["manifest.js", "shard"])
+def test_an_incomplete_index_says_so_in_the_page(browser, built_site, tmp_path, remove):
+    copy, server, base = serve_copy(built_site, tmp_path)
+    index = copy / "search" / "fanwen"
+    if remove == "shard":
+        for shard in (index / "s").glob("*.js"):
+            shard.unlink()
+    else:
+        (index / "manifest.js").unlink()
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(base)
+        box = page.locator("input.md-search__input")
+        box.click()
+        box.fill("换届选举")
+        box.press("End")
+        item = page.locator("li.md-search-result__item").first
+        item.wait_for(timeout=10_000)
+        assert "搜索索引不完整，请重新构建" in item.inner_text()
+        context.close()
+    finally:
+        server.shutdown()
+
+
+def test_a_broad_query_asks_for_each_index_file_once(browser, site_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.add_init_script(HOOK)
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda r: requested.append(urlparse(r.url).path) if "/search/fanwen/" in r.url else None)
+    page.goto(site_url)
+    answer = SearchBox(page, urlparse(site_url).path).search("工作")  # on nearly every page
+    assert len(answer["locations"]) >= 60
+    assert len(requested) == len(set(requested)), [p for p in set(requested) if requested.count(p) > 1]
+    context.close()

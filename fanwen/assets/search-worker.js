@@ -59,15 +59,47 @@ async function fetchOne(key) {
   files.set(key, JSON.parse(text.slice(start, text.lastIndexOf(")"))))
 }
 
-/* Load files not loaded yet, in parallel where the browser allows. */
+/* Load files not loaded yet. A file asked for by several results at once is fetched once,
+ * and at most MAX_IN_FLIGHT requests run at a time: a broad query over a large library needs
+ * hundreds of files, and thousands of parallel requests fail in the browser. */
+const MAX_IN_FLIGHT = 6
+const pending = new Map()    // key → promise of its load
+const waiting = []           // resolvers of loads waiting for a free slot
+let inFlight = 0
+
+async function slot() {
+  if (inFlight >= MAX_IN_FLIGHT) await new Promise(resolve => waiting.push(resolve))
+  inFlight++
+}
+
+function release() {
+  inFlight--
+  const next = waiting.shift()
+  if (next) next()
+}
+
+function loadOne(key) {
+  let promise = pending.get(key)
+  if (!promise) {
+    promise = (async () => {
+      await slot()
+      try {
+        if (USE_FETCH) await fetchOne(key)
+        else await importScripts(url(key))
+        if (!files.has(key)) throw new Error(`${key}: 文件内容不完整`)
+      } finally {
+        release()
+      }
+    })()
+    pending.set(key, promise)
+    promise.catch(() => pending.delete(key))  // a later query may try again
+  }
+  return promise
+}
+
 async function load(keys) {
   const missing = [...new Set(keys)].filter(key => !files.has(key))
-  if (missing.length) {
-    if (USE_FETCH)
-      await Promise.all(missing.map(fetchOne))
-    else
-      await importScripts(...missing.map(url))
-  }
+  if (missing.length) await Promise.all(missing.map(loadOne))
   return keys.map(key => files.get(key))
 }
 
@@ -384,6 +416,9 @@ async function search(query, gen, post) {
   if (ranked.length <= FIRST && !partsOnly.length) return  // the first answer was complete
 
   const needlesParts = [...words, ...words.flatMap(parts)]
+  // Every result's title file, each once, before the results ask for them one by one.
+  await load([...new Set([...ranked, ...partsOnly].map(([doc]) => `m/${Math.floor(doc / manifest.meta)}`))])
+  if (gen !== generation) return
   const all = [
     ...top,
     ...await Promise.all(ranked.slice(FIRST).map((hit, i) =>
@@ -397,12 +432,32 @@ async function search(query, gen, post) {
   post({ items: all.map(x => [x]) })
 }
 
+/* What the page shows when the index cannot be read: one result that says so, instead of
+ * "没有找到" or an endless "正在初始化". */
+let broken = null
+
+function brokenAnswer() {
+  return {
+    items: [[{
+      location: "",
+      title: "搜索索引不完整，请重新构建",
+      text: `<p>${escapeHTML(broken)}。请管理员重新构建并发布网站（fanwen build）；在此之前可以按主题浏览。</p>`,
+      score: 1,
+      terms: {}
+    }]]
+  }
+}
+
 async function setup() {
-  await load(["manifest"])
-  manifest = files.get("manifest")
-  const [pairs] = await load(["fold"])
-  foldMap = new Map()
-  for (let i = 0; i < pairs.length; i += 2) foldMap.set(pairs[i], pairs[i + 1])
+  try {
+    await load(["manifest"])
+    manifest = files.get("manifest")
+    const [pairs] = await load(["fold"])
+    foldMap = new Map()
+    for (let i = 0; i < pairs.length; i += 2) foldMap.set(pairs[i], pairs[i + 1])
+  } catch (err) {
+    broken = `读取索引文件失败（${err && err.message ? err.message : err}）`
+  }
 }
 
 addEventListener("message", async ev => {
@@ -412,11 +467,17 @@ addEventListener("message", async ev => {
     postMessage({ type: READY })
   } else if (message.type === QUERY) {
     const gen = ++generation
-    try {
-      await search(message.data, gen, data => postMessage({ type: RESULT, data }))
-    } catch (err) {
-      console.warn("范文库搜索出错：", err)
-      if (gen === generation) postMessage({ type: RESULT, data: { items: [] } })
+    if (broken) {
+      postMessage({ type: RESULT, data: brokenAnswer() })
+    } else {
+      try {
+        await search(message.data, gen, data => postMessage({ type: RESULT, data }))
+      } catch (err) {
+        console.warn("范文库搜索出错：", err)
+        broken = `读取索引文件失败（${err && err.message ? err.message : err}）`
+        if (gen === generation) postMessage({ type: RESULT, data: brokenAnswer() })
+        broken = null  // a file missing now may be there after a rebuild: try again next time
+      }
     }
     // Not one of Material's messages (it ignores it): tells tests and bench/search.py that the
     // answer to this query is complete.
