@@ -15,6 +15,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .errors import FanwenError
 from .library import Entry, pin, read_front_matter, scan, unpin
 from .templating import list_templates
 from .page import escape_markdown
-from . import csp, publish, search
+from . import csp, overview, publish, search
 
 RELATED = 6
 
@@ -33,8 +34,11 @@ def site_nav(themes, templates) -> list:
     return [
         {"首页": "index.md"},
         # Names from data files are printed as they are by the theme: escaped here.
-        {"按主题浏览": [{html.escape(t["name"]): f"examples/{t['slug']}/index.md"} for t in themes]},
-        {"写作模板": [{html.escape(t.name): f"moban/{t.slug}.md"} for t in templates] + [{"结构图谱": "atlas.md"}]},
+        # Each section opens on its overview page (navigation.indexes), not on its first child.
+        {"按主题浏览": [overview.EXAMPLES_INDEX] + [{html.escape(t["name"]): f"examples/{t['slug']}/index.md"}
+                                                 for t in themes]},
+        {"写作模板": [overview.TEMPLATES_INDEX] + [{html.escape(t.name): f"moban/{t.slug}.md"} for t in templates]
+                 + [{"结构图谱": "atlas.md"}]},
         {"按类型与层级": "tags.md"},
     ]
 
@@ -42,7 +46,7 @@ def site_nav(themes, templates) -> list:
 def template_page(template) -> str:
     """The site page of one writing template; the macros fill it in at build time."""
     lines = ["---", f"title: {template.name}", "render_macros: true", "---", "",
-             f"# {template.name}", "", template.purpose, "", f"**什么时候用：**{template.when}", "",
+             f"# {template.name}（写作模板）", "", template.purpose, "", f"**什么时候用：**{template.when}", "",
              f'{{{{ template_actions("{template.slug}") }}}}', "",
              "下面是用示例单位数据填好的全文，<span class=\"fw-filled\">这样标出的</span>是从单位数据中填入的内容。"
              "用 `fanwen draft` 可以换成本单位的数据（见 README）。", "",
@@ -88,6 +92,30 @@ def meta_line(entry: Entry, theme_name: str) -> str:
     return " · ".join(parts) + "\n{ .fw-meta }"
 
 
+def template_for(entry: Entry, templates: list):
+    """The template a model document is best written from: among those drawn from its type, one
+    whose own subject (its name less the type word and 工作: 换届选举, 实施) is in the document's
+    title; else the general one of its type (工作方案, 工作总结)."""
+    def subject(template) -> str:
+        return template.name.replace(template.type, "").replace("工作", "")
+
+    candidates = [t for t in templates if entry.type in t.derived_from]
+    topical = [t for t in candidates if subject(t) and subject(t) in entry.title]
+    if topical:
+        return max(topical, key=lambda t: len(subject(t)))
+    same_type = [t for t in candidates if t.type == entry.type] or candidates
+    general = [t for t in same_type if not subject(t)] or same_type
+    return general[0] if general else None
+
+
+def template_link(entry: Entry, template) -> str:
+    """用这个模板起草: from a model document to its template, if there is one."""
+    if template is None:
+        return ""
+    target = posixpath.relpath(f"moban/{template.slug}.md", posixpath.dirname(entry.path))
+    return f"[用这个模板起草：{escape_markdown(template.name)}]({target}){{ .fw-use-template }}\n\n"
+
+
 def related_section(entry: Entry, same_theme: list[Entry]) -> str:
     items = related(entry, same_theme)
     if not items:
@@ -126,11 +154,11 @@ def mark_article(html: str) -> tuple[str, str]:
     return html[:start] + f'<div class="fw-article" data-fw-search>\n{body}</div>\n' + html[end:], body
 
 
-def check_free(files, uri: str, docs_dir: str) -> None:
+def check_free(files, uri: str, docs_dir: str, what: str = "写作模板页") -> None:
     """A generated page must not silently replace a hand-written one of the same path."""
     if files.get_file_from_path(uri) is not None:
-        raise FanwenError(str(Path(docs_dir) / uri), f"与写作模板页 {uri} 同名（会被模板页覆盖）",
-                          "给这个页面改名，或删掉它；写作模板页由 templates/ 自动生成。")
+        raise FanwenError(str(Path(docs_dir) / uri), f"与{what} {uri} 同名（会被{what}覆盖）",
+                          f"给这个页面改名，或删掉它；{what}由范文库自动生成。")
 
 
 def check_pages(files, scanned: set[str] = frozenset()) -> None:
@@ -188,6 +216,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             raise PluginError(str(error)) from None
         if not config.nav:
             config.nav = site_nav(themes, self.templates)
+        self.themes = themes
         self.theme_names = {t["slug"]: t["name"] for t in themes}
         return config
 
@@ -200,10 +229,23 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             for template in self.templates:
                 check_free(files, f"moban/{template.slug}.md", config.docs_dir)
                 files.append(File.generated(config, f"moban/{template.slug}.md", content=template_page(template)))
+            index = File.generated(config, overview.EXAMPLES_INDEX,
+                                   content=overview.themes_overview(self.library, self.themes))
+            tags = File.generated(config, overview.TAGS_PAGE, content="")
+            tags.content_string = overview.tags_overview(self.library, self.themes,
+                                                         get_relative_url(index.url, tags.url))
+            self.tags_file = tags
+            for file in (index, tags, File.generated(config, overview.TEMPLATES_INDEX,
+                                                     content=overview.templates_overview(self.templates))):
+                check_free(files, file.src_uri, config.docs_dir, "概览页")
+                files.append(file)
             check_pages(files, {e.path for e in self.library})
         except FanwenError as error:
             raise PluginError(str(error)) from None
         self.by_path = {e.path: e for e in self.library}
+        self.searchable = {f"moban/{t.slug}.md": f"{t.name}（写作模板）" for t in self.templates}
+        self.searchable["atlas.md"] = "结构图谱"
+
         self.by_theme: dict[str, list[Entry]] = {}
         for entry in sorted(self.library, key=lambda e: e.path):
             self.by_theme.setdefault(entry.theme, []).append(entry)
@@ -226,12 +268,26 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         entry = self.by_path.get(page.file.src_uri)
         if entry is None:
             return markdown
-        return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n" + markdown
+        return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n"
+                + template_link(entry, template_for(entry, self.templates)) + markdown
                 + related_section(entry, self.by_theme[entry.theme]))
+
+    def on_page_context(self, context, page, config, nav):
+        # The tag chips link to the generated 按类型与层级 page (overrides/partials/tags.html).
+        context["fanwen_tags_url"] = get_relative_url(self.tags_file.url, page.url)
+        return context
 
     def on_page_content(self, html, page, config, files):
         entry = self.by_path.get(page.file.src_uri)
         if entry is None:
+            # Template pages and the atlas are found by search too, ranked with the documents;
+            # their titles (h1) say 写作模板 / 结构图谱.
+            if self.index and page.file.src_uri in self.searchable:
+                try:
+                    self.index.add_html(page.url, self.searchable[page.file.src_uri], html)
+                except RuntimeError as error:
+                    self.index = None
+                    raise PluginError(str(error)) from None
             return html
         html, article = mark_article(html)
         if self.index:

@@ -208,7 +208,7 @@ def test_unknown_theme_in_front_matter(project):
     (PAGE, lambda t: t.replace("\n---\n", "\n\n", 1), "没有结束行 `---`"),
     (PAGE, lambda t: t.replace("\ntype: ", "\ntype: 方案: ", 1), ".md:3: front matter 不是合法的 YAML"),
     # a hand-written page: MkDocs alone would show the broken front matter as text
-    ("docs/tags.md", lambda t: t.replace("title: ", "title: 类型: ", 1), "tags.md:2: front matter 不是合法的 YAML"),
+    ("docs/atlas.md", lambda t: t.replace("title: ", "title: 类型: ", 1), "atlas.md:2: front matter 不是合法的 YAML"),
 ])
 def test_broken_front_matter(project, page, change, expected):
     text = project.read(page)

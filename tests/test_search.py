@@ -67,10 +67,11 @@ def corpus(browser, built_site, site_url):
     context.route("**/*", lambda route: route.continue_() if route.request.resource_type == "document" else route.abort())
     page = context.new_page()
     pages = {}
-    for html in sorted(built_site.glob("examples/*/*/index.html")):
+    for html in sorted([*built_site.glob("examples/*/*/index.html"), *built_site.glob("moban/*/index.html"),
+                        built_site / "atlas" / "index.html"]):
         location = html.parent.relative_to(built_site).as_posix() + "/"
         page.goto(site_url + location)
-        if page.locator(".fw-meta").count() == 0:
+        if location.startswith("examples/") and page.locator(".fw-meta").count() == 0:  # a theme's list
             continue
         found = page.evaluate(ARTICLE_TEXT)
         pages[location] = (fold(found["text"]), [fold(h) for h in found["headings"]])
@@ -239,7 +240,7 @@ def test_search_works_under_a_sub_path(browser, tmp_path, corpus):
         page.locator("li.md-search-result__item a").first.click()
         page.wait_for_url(lambda url: "?h=" in url)  # the result's page, with the words to highlight
         page.wait_for_load_state()
-        assert urlparse(page.url).path.startswith("/fanwen/examples/")
+        assert urlparse(page.url).path.startswith(("/fanwen/examples/", "/fanwen/moban/"))
         assert not failed, failed
         context.close()
     finally:
@@ -290,3 +291,14 @@ def test_a_broad_query_asks_for_each_index_file_once(browser, site_url):
     assert len(answer["locations"]) >= 60
     assert len(requested) == len(set(requested)), [p for p in set(requested) if requested.count(p) > 1]
     context.close()
+
+
+def test_templates_and_the_atlas_are_found_with_the_documents(search_box):
+    answer = search_box.search("换届选举")
+    assert "moban/election-plan/" in answer["locations"][:3]  # the template of that name, near the top
+    assert any(loc.startswith("examples/") for loc in answer["locations"])
+    titles = search_box.page.locator("li.md-search-result__item h1").all_inner_texts()
+    assert any("写作模板" in title for title in titles)
+    answer = search_box.search("模板")
+    assert {loc for loc in answer["locations"] if loc.startswith("moban/")} >= {"moban/work-plan/", "moban/work-summary/"}
+    assert "atlas/" in search_box.search("结构图谱")["locations"][:1]

@@ -29,3 +29,48 @@ function fallback(text) {
   document.body.removeChild(area);
   return ok;
 }
+
+// 全部范文 (按主题浏览): narrow the list by type, level and theme together. The choice is kept
+// in the address (?type=方案&level=村) so a link can open the list already filtered; it works
+// from a shared drive (file://) too, since the list is in the page.
+(function () {
+  var bar = document.querySelector(".fw-filters");
+  if (!bar) return;
+  var list = document.getElementById(bar.getAttribute("data-fw-list"));
+  var selects = Array.prototype.slice.call(bar.querySelectorAll("select[data-fw-filter]"));
+  var count = bar.querySelector(".fw-count");
+  var none = document.querySelector(".fw-none");
+
+  function apply() {
+    var shown = 0;
+    Array.prototype.forEach.call(list.children, function (item) {
+      var keep = selects.every(function (select) {
+        return !select.value || item.getAttribute("data-" + select.getAttribute("data-fw-filter")) === select.value;
+      });
+      item.hidden = !keep;
+      if (keep) shown++;
+    });
+    count.textContent = "共 " + shown + " 篇";
+    if (none) none.hidden = shown > 0;
+    var chosen = selects.filter(function (s) { return s.value; }).map(function (s) {
+      return s.getAttribute("data-fw-filter") + "=" + encodeURIComponent(s.value);
+    });
+    if (history.replaceState) history.replaceState(null, "", location.pathname + (chosen.length ? "?" + chosen.join("&") : "") + location.hash);
+  }
+
+  function fromAddress() {
+    location.search.slice(1).split("&").forEach(function (pair) {
+      var parts = pair.split("=");
+      selects.forEach(function (select) {
+        if (select.getAttribute("data-fw-filter") === parts[0]) {
+          var value = decodeURIComponent(parts[1] || "");
+          if (Array.prototype.some.call(select.options, function (o) { return o.value === value; })) select.value = value;
+        }
+      });
+    });
+  }
+
+  selects.forEach(function (select) { select.addEventListener("change", apply); });
+  fromAddress();
+  apply();
+})();
