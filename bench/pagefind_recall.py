@@ -47,7 +47,7 @@ def main() -> None:
     texts = {}
     for page in site.glob("examples/*/*/index.html"):
         html = page.read_text(encoding="utf-8")
-        match = re.search(r'<div class="fw-article" data-fw-search>(.*?)</div>\n<h2 id="同主题范文"', html, re.S)
+        match = re.search(r'<div class="fw-article" data-fw-search>(.*?)</div>\n<h2 id="相关范文"', html, re.S)
         if not match:
             continue
         page.write_text(html.replace("data-fw-search>", "data-fw-search data-pagefind-body>"), encoding="utf-8")

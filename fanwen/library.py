@@ -7,6 +7,7 @@ it from here, so there is one definition of what a document is.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,11 +52,19 @@ def read_front_matter(path: Path) -> tuple[dict, str]:
     return meta, text[end + 5:]
 
 
+# The importer's own markup in a page body (placeholders, garbled spans): unescaped HTML,
+# while the document's text has every `<` escaped (`\<`), so it cannot look like this.
+_OWN_SPAN = re.compile(r'<span class="fw-[a-z]+"[^>]*>(.*?)</span>')
+_ESCAPE = re.compile(r"\\(.)")
+
+
 def _first_line(body: str) -> str:
+    """The first paragraph as plain text (for cards and excerpts): no Markdown, no markup."""
     for block in body.split("\n\n"):
         block = block.strip()
         if block and not block.startswith("#"):
-            return block.replace("\\", "").replace("**", "")
+            block = _OWN_SPAN.sub(r"\1", block).replace("**", "")
+            return _ESCAPE.sub(r"\1", block)
     return ""
 
 

@@ -30,9 +30,10 @@ def _options(name: str, label: str, values: list[tuple[str, str, int]]) -> str:
             f'<option value="">全部</option>{options}</select></label>')
 
 
-def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...]) -> str:
+def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], link) -> str:
     """按主题浏览: the themes as cards, then one list of every document that the page's
-    script narrows by type, level and theme (and the address remembers, e.g. ?type=方案)."""
+    script narrows by type, level and theme (and the address remembers, e.g. ?type=方案).
+    `link(path)`: a document's URL as seen from this page (raw HTML: MkDocs does not rewrite it)."""
     per_theme = Counter(e.theme for e in library)
     cards = "\n".join(
         f"-   **[{escape_markdown(t['name'])}]({_rel('examples/' + t['slug'] + '/index.md', EXAMPLES_INDEX)})** · "
@@ -46,7 +47,7 @@ def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...]) -> str
     ])
     items = "\n".join(
         f'<li data-type="{html.escape(e.type)}" data-level="{html.escape(e.level)}" data-theme="{html.escape(e.theme)}">'
-        f'<a href="{html.escape(_page_url(e.path))}">{html.escape(e.title)}</a> '
+        f'<a href="{html.escape(link(e.path))}">{html.escape(e.title)}</a> '
         f'<span class="fw-tag">{html.escape(e.type)}</span> <span class="fw-tag">{html.escape(e.level)}</span> '
         f'<span class="fw-tag">{html.escape(names[e.theme])}</span></li>'
         for e in sorted(library, key=lambda e: (TYPES.index(e.type), LEVELS.index(e.level), e.path)))
@@ -60,12 +61,6 @@ def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...]) -> str
         f'共 {len(library)} 篇</span></div>', "",
         f'<ul class="fw-all" id="fw-all">\n{items}\n</ul>', "",
         '<p class="fw-none" hidden>没有同时符合这些条件的范文，换一个条件试试。</p>', ""])
-
-
-def _page_url(path: str) -> str:
-    """The built URL of a document page, relative to examples/ (directory URLs: `<theme>/<slug>/`).
-    The offline build turns them into .../index.html links itself."""
-    return posixpath.relpath(posixpath.splitext(path)[0] + "/", "examples")
 
 
 def templates_overview(templates) -> str:

@@ -5,7 +5,6 @@ comes from `library.scan`."""
 from __future__ import annotations
 
 import html
-import itertools
 import logging
 import posixpath
 import re
@@ -22,6 +21,7 @@ from pathlib import Path
 from .data import load_themes, set_data_dir
 from .errors import FanwenError
 from .library import Entry, pin, read_front_matter, scan, unpin
+from .related import Related
 from .templating import list_templates
 from .page import escape_markdown
 from . import csp, overview, publish, search
@@ -77,14 +77,6 @@ def escape_meta(meta: dict) -> dict:
     return {key: text(value) for key, value in meta.items()}
 
 
-def related(entry: Entry, same_theme: list[Entry], n: int = RELATED) -> list[Entry]:
-    """Documents of the same theme (given, path-sorted), those of the same type first."""
-    same_type = (e for e in same_theme if e.type == entry.type and e.path != entry.path)
-    other_type = (e for e in same_theme if e.type != entry.type)
-    # Lazy and bounded: a theme of a 10,000-page library has a thousand documents.
-    return list(itertools.islice(itertools.chain(same_type, other_type), n))
-
-
 def meta_line(entry: Entry, theme_name: str) -> str:
     parts = [escape_markdown(entry.type), escape_markdown(entry.level), f"[{escape_markdown(theme_name)}](index.md)",
              f"{entry.chars:,} 字".replace(",", "，") if entry.chars >= 10000 else f"{entry.chars} 字",
@@ -116,13 +108,14 @@ def template_link(entry: Entry, template) -> str:
     return f"[用这个模板起草：{escape_markdown(template.name)}]({target}){{ .fw-use-template }}\n\n"
 
 
-def related_section(entry: Entry, same_theme: list[Entry]) -> str:
-    items = related(entry, same_theme)
+def related_section(entry: Entry, items: list[Entry]) -> str:
+    """相关范文: links to documents like this one (fanwen/related.py)."""
     if not items:
         return ""
-    links = "\n".join(f"- [{escape_markdown(e.title)}]({posixpath.basename(e.path)}) "
+    here = posixpath.dirname(entry.path)
+    links = "\n".join(f"- [{escape_markdown(e.title)}]({posixpath.relpath(e.path, here)}) "
                       f"<span class=\"fw-tag\">{e.type} · {e.level}</span>" for e in items)
-    return f"\n\n## 同主题范文\n\n{links}\n"
+    return f"\n\n## 相关范文\n\n{links}\n"
 
 
 DOWNLOADS = "moban/downloads"
@@ -138,7 +131,7 @@ def template_downloads(root: Path, template) -> dict[str, bytes]:
             f"{DOWNLOADS}/{template.slug}.docx": build_docx(blocks(filled))}
 
 
-RELATED_HEADING = re.compile(r'<h2 id="同主题范文"')
+RELATED_HEADING = re.compile(r'<h2 id="相关范文"')
 META_PARAGRAPH = re.compile(r'^\s*<p class="fw-meta">.*?</p>\s*', re.S)
 
 
@@ -229,8 +222,9 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             for template in self.templates:
                 check_free(files, f"moban/{template.slug}.md", config.docs_dir)
                 files.append(File.generated(config, f"moban/{template.slug}.md", content=template_page(template)))
-            index = File.generated(config, overview.EXAMPLES_INDEX,
-                                   content=overview.themes_overview(self.library, self.themes))
+            index = File.generated(config, overview.EXAMPLES_INDEX, content="")
+            index.content_string = overview.themes_overview(
+                self.library, self.themes, lambda path: get_relative_url(files.get_file_from_path(path).url, index.url))
             tags = File.generated(config, overview.TAGS_PAGE, content="")
             tags.content_string = overview.tags_overview(self.library, self.themes,
                                                          get_relative_url(index.url, tags.url))
@@ -246,9 +240,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         self.searchable = {f"moban/{t.slug}.md": f"{t.name}（写作模板）" for t in self.templates}
         self.searchable["atlas.md"] = "结构图谱"
 
-        self.by_theme: dict[str, list[Entry]] = {}
-        for entry in sorted(self.library, key=lambda e: e.path):
-            self.by_theme.setdefault(entry.theme, []).append(entry)
+        self.related = Related(self.library)
         self.close_index()
         if self.config.search and not self.keep_index(config.site_dir):
             self.index = search.BackgroundIndex()
@@ -270,7 +262,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             return markdown
         return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n"
                 + template_link(entry, template_for(entry, self.templates)) + markdown
-                + related_section(entry, self.by_theme[entry.theme]))
+                + related_section(entry, self.related.of(entry, RELATED)))
 
     def on_page_context(self, context, page, config, nav):
         # The tag chips link to the generated 按类型与层级 page (overrides/partials/tags.html).

@@ -147,7 +147,7 @@ def test_printing_gives_the_document_alone_on_a4(page, site_url, tmp_path, path,
     # The document is there, from its title to its last paragraph…
     assert "".join(heads[0].split()) in flat and "".join(body[-1].split())[:20] in flat
     # …and nothing of the site around it.
-    for chrome in ("范文库", "按主题浏览", "搜索", "同主题范文", "复制全文", "下载 Word", "写作要点", "Material for MkDocs"):
+    for chrome in ("范文库", "按主题浏览", "搜索", "相关范文", "复制全文", "下载 Word", "写作要点", "Material for MkDocs"):
         assert "".join(chrome.split()) not in flat, chrome
     # No page ends with a heading: headings stay with the text they introduce.
     folded = {"".join(h.split()) for h in heads}

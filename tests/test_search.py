@@ -2,7 +2,7 @@
 
 Which pages *should* match is computed here, independently of fanwen/search.py: the text of
 every built document page as the browser renders it (`.md-content article` without the
-metadata line, the tags, the permalinks and the 同主题范文 section: ours, not the document's), folded to simplified script with
+metadata line, the tags, the permalinks and the 相关范文 section: ours, not the document's), folded to simplified script with
 OpenCC's t2s. A page is relevant to a query when that text contains the folded query.
 """
 
@@ -48,7 +48,7 @@ window.Worker = class extends NativeWorker {
 ARTICLE_TEXT = """() => {
   const article = document.querySelector(".md-content article");
   article.querySelectorAll(".fw-meta, .md-tags, .headerlink").forEach(el => el.remove());
-  for (let el = document.getElementById("同主题范文"); el; ) { const next = el.nextElementSibling; el.remove(); el = next }
+  for (let el = document.getElementById("相关范文"); el; ) { const next = el.nextElementSibling; el.remove(); el = next }
   return {
     text: article.innerText,
     headings: [...article.querySelectorAll("h1, h2, h3, h4, h5, h6")].map(h => h.innerText),

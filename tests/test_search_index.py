@@ -74,11 +74,11 @@ def test_blocks_mark_headings_and_drop_permalinks():
 
 def test_article_region_leaves_out_metadata_and_related_links():
     html = ('<p class="fw-meta">方案 · 村 · <a href="index.md">主题</a></p>\n<p>正文选举。</p>\n'
-            '<h2 id="同主题范文">同主题范文</h2>\n<ul><li><a href="x/">别篇</a></li></ul>')
+            '<h2 id="相关范文">相关范文</h2>\n<ul><li><a href="x/">别篇</a></li></ul>')
     page, article = mark_article(html)
     assert article.strip() == "<p>正文选举。</p>"
-    assert '<div class="fw-article" data-fw-search>' in page and "同主题范文" in page and "fw-meta" in page
-    assert page.index("data-fw-search") < page.index("正文") < page.index("</div>") < page.index("同主题范文")
+    assert '<div class="fw-article" data-fw-search>' in page and "相关范文" in page and "fw-meta" in page
+    assert page.index("data-fw-search") < page.index("正文") < page.index("</div>") < page.index("相关范文")
 
 
 def test_index_finds_substrings_with_positions_and_fields(tmp_path):
