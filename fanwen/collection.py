@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .data import load_rules
-from .split import Line, Unit, find_markers, is_title_line, split_unit
+from .data import _line_of, compile_rule, data_dir, load_rules
+from .split import Line, Unit, find_markers, is_title_line, parse_marker, split_unit
 from .text import decode_source, remove_pinyin, to_simplified
 from .errors import FanwenError
 from .manifest import Entry, load_manifest
@@ -48,8 +48,17 @@ class Collection:
         return self.path.stem
 
 
-def _compile(entries: list[dict]) -> list[tuple[re.Pattern, str]]:
-    return [(re.compile(e["pattern"]), e["reason"]) for e in entries]
+def _compile(entries: list[dict], section: str = "") -> list[tuple[re.Pattern, str]]:
+    """Rules of data/boilerplate.yml; a malformed one fails with the file and line."""
+    compiled = []
+    for entry in entries or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("reason"), str):
+            path = data_dir() / "boilerplate.yml"
+            raise FanwenError(f"{path}:{_line_of(path, str(entry)[:20]) or _line_of(path, section + ':')}",
+                              f"`{section}` 中的规则应有 reason（文字）和 pattern（正则表达式），实际是 {entry!r}",
+                              "写成 `- reason: 站点导语` 换行 `  pattern: '…'` 的形式。")
+        compiled.append((compile_rule("boilerplate.yml", entry.get("pattern"), section), entry["reason"]))
+    return compiled
 
 
 def _first_match(rules: list[tuple[re.Pattern, str]], text: str) -> str | None:
@@ -86,7 +95,7 @@ def clean_line(raw: str, inline_ads: list[re.Pattern]) -> CleanedLine:
 
 
 def inline_ad_patterns() -> list[re.Pattern]:
-    return [re.compile(e["pattern"]) for e in load_rules("boilerplate.yml").get("inline", [])]
+    return [pattern for pattern, _ in _compile(load_rules("boilerplate.yml").get("inline", []), "inline")]
 
 
 def repair_mojibake(collection: Collection, no: int, raw: str, frequencies) -> str:
@@ -140,8 +149,9 @@ def _is_collection_title(line: Line, has_markers: bool) -> bool:
 def remove_boilerplate(collection: Collection) -> None:
     """Take out the collection title, the site's lead, leftovers and the trailing link lists."""
     rules = load_rules("boilerplate.yml")
-    lead, anywhere = _compile(rules["lead"]), _compile(rules["anywhere"])
-    tail_start = _compile(rules["tail"]["start"])
+    lead, anywhere = _compile(rules["lead"], "lead"), _compile(rules["anywhere"], "anywhere")
+    lead += _compile(rules.get("header"), "header")
+    tail_start = _compile(rules["tail"]["start"], "tail")
     list_rule = rules["tail"]["list_item"]
     lines = collection.lines
     markers = find_markers(lines)
@@ -192,6 +202,29 @@ def join_link_fragments(collection: Collection) -> None:
     collection.lines = keep
 
 
+def strip_unit_headers(collection: Collection) -> None:
+    """Site furniture before the first real paragraph of each document goes (with its reason):
+    dates and view counters, breadcrumbs, leads, document-library fields. One title line among
+    them stays (it is the document's title); the first line matching no rule ends the scan."""
+    rules = load_rules("boilerplate.yml")
+    furniture = _compile(rules["lead"], "lead") + _compile(rules.get("header"), "header")
+    for unit in collection.units:
+        keep_from, title_at = 0, None
+        for k, line in enumerate(unit.lines[:8]):
+            reason = _first_match(furniture, line.text)
+            if reason:
+                collection.removed.append(Removal(line.no, line.text, reason))
+                keep_from = k + 1
+            elif title_at is None and is_title_line(line.text) and k + 1 < len(unit.lines):
+                title_at = k
+            else:
+                break
+        if keep_from:
+            title = [unit.lines[title_at]] if title_at is not None and title_at < keep_from else []
+            unit.lines = title + unit.lines[keep_from:]
+    collection.units = [unit for unit in collection.units if unit.lines]
+
+
 def units_from_manifest(collection: Collection, entries: list[Entry]) -> None:
     """The keeper's split points replace the rules'; uncovered and dropped lines are reported."""
     for index, entry in enumerate(entries, start=1):
@@ -215,14 +248,22 @@ def split_into_units(collection: Collection, manifest: list[Entry] | None = None
         if i in markers:
             current = Unit(lines=[], marker=line, reasons=["分篇标记"])
             units.append(current)
-            collection.removed.append(Removal(line.no, line.text, "分篇标记"))
+            rest = parse_marker(line.text)[2]
+            if rest:  # `篇一：村委会工作总结`: the marker goes, the title stays
+                collection.removed.append(Removal(line.no, line.text[:-len(rest)], "分篇标记", whole_line=False))
+                current.lines.append(Line(line.no, rest))
+            else:
+                collection.removed.append(Removal(line.no, line.text, "分篇标记"))
         else:
             if current is None:
                 current = Unit(lines=[], reasons=["合集开头"])
                 units.append(current)
             current.lines.append(line)
     if manifest is not None:
-        collection.lines = [line for i, line in enumerate(collection.lines) if i not in markers]
+        # A marker that carries the title (`篇一：…总结`) leaves the title line behind.
+        collection.lines = [Line(line.no, parse_marker(line.text)[2]) if i in markers else line
+                            for i, line in enumerate(collection.lines)
+                            if i not in markers or parse_marker(line.text)[2]]
         units_from_manifest(collection, manifest)
         units = []
     article = 0
@@ -235,6 +276,7 @@ def split_into_units(collection: Collection, manifest: list[Entry] | None = None
             part.index = article if unit.marker else len(collection.units) + 1
             part.part = n if len(parts) > 1 and unit.marker else 0
             collection.units.append(part)
+    strip_unit_headers(collection)
     if not collection.units:
         raise FanwenError(str(collection.path), "没有识别出任何文章（去掉站点套话后没有正文）",
                           "确认文件是范文合集；若正文被误判为套话，在 data/boilerplate.yml 中收紧对应规则。")

@@ -54,7 +54,7 @@ def read_front_matter(path: Path) -> tuple[dict, str]:
 def _first_line(body: str) -> str:
     for block in body.split("\n\n"):
         block = block.strip()
-        if block and not block.startswith("#"):
+        if block and not block.startswith(("#", '<p class="fw-note">')):  # notes are not the text
             return block.replace("\\", "").replace("**", "")
     return ""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import yaml
@@ -58,8 +59,16 @@ def _render_block(text: str) -> str:
     return _escape_leading_number(escape_markdown(text))
 
 
-def render_page(meta: dict, lines: list[str]) -> str:
-    """Front matter + body. Deterministic: same input, same bytes."""
+NOTE_CLASS = "fw-note"
+
+
+def render_note(text: str) -> str:
+    """A line the importer tells the reader (节选, 标题为整理者所拟): not part of the source text."""
+    return f'<p class="{NOTE_CLASS}">{html.escape(text)}</p>'
+
+
+def render_page(meta: dict, lines: list[str], notes: list[str] = ()) -> str:
+    """Front matter + notes + body. Deterministic: same input, same bytes."""
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000).strip()
-    body = "\n\n".join(render_line(line) for line in lines)
+    body = "\n\n".join([*map(render_note, notes), *(render_line(line) for line in lines)])
     return f"---\n{front}\n---\n\n{body}\n"

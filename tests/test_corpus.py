@@ -130,7 +130,11 @@ def test_front_matter_and_ascii_file_names(fresh_import):
     for path in pages(docs):
         assert path.name.isascii() and path.parent.name.isascii()
         meta, _ = read_front_matter(path)
-        assert set(meta) == {"title", "type", "theme", "level", "tags", "source", "chars"}
+        assert {"title", "type", "theme", "level", "tags", "source", "source_file", "source_lines", "chars"} <= set(meta)
+        assert set(meta) <= {"title", "type", "theme", "level", "tags", "source", "source_file", "source_lines",
+                             "chars", "title_derived", "status"}
+        assert (ROOT / "sources" / meta["source_file"]).is_file()
+        assert re.fullmatch(r"\d+-\d+", meta["source_lines"])
         assert meta["type"] in {"方案", "报告", "汇报", "总结", "讲话", "其他"}
         assert meta["theme"] == path.parent.name
         assert not re.fullmatch(r"(文章|篇)\s*\d+", meta["title"])
