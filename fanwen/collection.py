@@ -13,7 +13,8 @@ from .errors import FanwenError
 from .manifest import Entry, load_manifest
 from .mojibake import UNREADABLE, char_frequencies
 from .mojibake import repair_line as repair_mojibake_line
-from .repair import repair_line
+from .repair import repair_line, round_trip_table
+from .structure import repair_structure
 
 
 @dataclass
@@ -83,14 +84,14 @@ class CleanedLine:
     edits: list  # repairs (fanwen.repair.Edit)
 
 
-def clean_line(raw: str, inline_ads: list[re.Pattern]) -> CleanedLine:
+def clean_line(raw: str, inline_ads: list[re.Pattern], round_trip: list[tuple[str, str]] = ()) -> CleanedLine:
     """One raw line: drop pinyin annotations, trim, fold to simplified, repair."""
     without_pinyin, pinyin = remove_pinyin(raw)
     stripped = without_pinyin.strip()
     lead = len(without_pinyin) - len(without_pinyin.lstrip())
     whitespace = without_pinyin[:lead] + without_pinyin[lead + len(stripped):] if stripped else without_pinyin
     simplified = to_simplified(stripped)
-    repaired, edits = repair_line(simplified, inline_ads) if stripped else ("", [])
+    repaired, edits = repair_line(simplified, inline_ads, round_trip) if stripped else ("", [])
     return CleanedLine(repaired, pinyin, whitespace, sum(a != b for a, b in zip(stripped, simplified)), edits)
 
 
@@ -124,10 +125,12 @@ def clean_lines(collection: Collection, text: str) -> None:
     # GBK-shift mojibake is repaired on the raw line (before pinyin and script folding),
     # judged against the collection's own character frequencies.
     frequencies = char_frequencies(raw_lines)
+    # Conversion round-trip damage is judged on the whole file (its fingerprints, data/repairs.yml).
+    round_trip = round_trip_table([to_simplified(text)])
     for no, raw in enumerate(raw_lines, start=1):
         collection.chars_in += len(raw)
         raw = repair_mojibake(collection, no, raw, frequencies)
-        cleaned = clean_line(raw, inline_ads)
+        cleaned = clean_line(raw, inline_ads, round_trip)
         if cleaned.pinyin:
             collection.removed.append(Removal(no, "".join(cleaned.pinyin), "拼音注音", whole_line=False))
         if cleaned.whitespace:
@@ -296,6 +299,7 @@ def read_collection(path: Path, use_manifest: bool = True) -> Collection:
     clean_lines(collection, text)
     remove_boilerplate(collection)
     join_link_fragments(collection)
+    repair_structure(collection)
     split_into_units(collection, manifest)
     return collection
 
