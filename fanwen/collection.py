@@ -164,7 +164,7 @@ def remove_boilerplate(collection: Collection) -> None:
     last_marker = max(markers) if markers else -1
     for i, line in enumerate(lines):
         reason = None
-        if i == 0 and _is_collection_title(line, bool(markers)):
+        if i == 0 and i not in markers and _is_collection_title(line, bool(markers)):
             collection.title = line.text
             reason = "合集标题"
         elif first_marker is not None and i < first_marker:
