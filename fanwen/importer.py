@@ -20,7 +20,8 @@ from .collection import Collection, Removal, read_collection, unit_source_label
 from .data import load_themes
 from .manifest import manifest_path, render_manifest
 from .page import render_page
-from .split import UNSURE_SPLITS, Unit, is_bare_heading, is_title_line, long_page_chars, top_number
+from .split import (UNSURE_SPLITS, Unit, continues_text, is_bare_heading, is_title_line, long_page_chars,
+                    top_number)
 from .text import TOP
 
 EXAMPLES = "examples"
@@ -80,8 +81,11 @@ def make_document(collection: Collection, unit: Unit) -> Document:
     doc_type = unit.overrides.get("type") or detect_type(hint, heads, text)
     level = unit.overrides.get("level") or detect_level(hint, text)
     theme = unit.overrides.get("theme") or detect_theme(hint, text)
-    derived = not unit.overrides.get("title") and not title
+    # A title is the source's own only when it is its title line; one a keeper wrote in the
+    # manifest, or one the rules made up, is shown as 标题为整理者所拟.
+    source_title = title
     title = unit.overrides.get("title") or title or derive_title(level, doc_type, theme, body)
+    derived = title != source_title
     doc = Document(collection, unit, title, used > 0, body, doc_type, level, theme, title_derived=derived)
     doc.flags, doc.excerpt = review_flags(doc, unit.lines[used:])
     return doc
@@ -92,9 +96,11 @@ def make_document(collection: Collection, unit: Unit) -> Document:
 FLAG_SPLIT = "切分点需确认"
 FLAG_TRAILING = "末尾孤立标题"
 FLAG_NO_START = "缺少开头"
+FLAG_NO_FIRST_HEADING = "缺少首个一级标题"
 FLAG_DERIVED = "标题为整理者所拟"
 FLAG_LONG = "篇幅异常长"
 EXCERPT = "节选"
+MANIFEST_REASON = "整理清单"  # the reason fanwen.collection gives units a manifest made
 DERIVED_NOTE = "标题为整理者所拟"
 
 
@@ -111,14 +117,22 @@ def review_flags(doc: Document, lines) -> tuple[list[dict], bool]:
         flags.append({"line": lines[-1].no, "kind": FLAG_TRAILING, "detail": lines[-1].text})
         excerpt = True
     tops = [line for line in lines if TOP.match(line.text)]
-    if tops and top_number(tops[0].text) > 1:
-        flags.append({"line": tops[0].no, "kind": FLAG_NO_START,
-                      "detail": f"第一个一级标题是“{tops[0].text[:20]}”，前面的部分缺失"})
+    if lines and (top_number(lines[0].text) > 1 or continues_text(lines[0].text)):
+        # The text opens at `二、` or mid-argument (但…): its start is missing.
+        flags.append({"line": lines[0].no, "kind": FLAG_NO_START, "detail": lines[0].text[:30]})
         excerpt = True
-    if doc.title_derived:
+    elif tops and top_number(tops[0].text) > 1:
+        # Text, then `二、`: the `一、` heading is missing, not the text under it.
+        flags.append({"line": tops[0].no, "kind": FLAG_NO_FIRST_HEADING,
+                      "detail": f"第一个一级标题是“{tops[0].text[:20]}”"})
+    if doc.title_derived and not unit.overrides.get("title"):  # a keeper's title was reviewed
         flags.append({"line": first, "kind": FLAG_DERIVED, "detail": doc.title})
     if doc.chars > long_page_chars():
         flags.append({"line": first, "kind": FLAG_LONG, "detail": f"{doc.chars} 字，可能含有未分开的两篇"})
+    if unit.reasons[:1] == [MANIFEST_REASON]:
+        # A keeper set this document's range and labels in the manifest: reviewed already.
+        # It is still marked 节选 on the site when its text is incomplete.
+        return [], excerpt
     return flags, excerpt
 
 

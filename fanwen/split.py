@@ -240,7 +240,7 @@ def _unnumbered_run(lines: list[Line], i: int) -> int:
     return n
 
 
-def _continues(text: str) -> bool:
+def continues_text(text: str) -> bool:
     """A paragraph that opens with a word carrying on from the text before it (但…, 同时…)."""
     return text.startswith(_split_rules()["openers"])
 
@@ -258,7 +258,7 @@ def _walk_back(lines: list[Line], i: int) -> int:
     j = i
     while j > 0 and i - j < rules["opening_max"]:
         paragraph = lines[j - 1].text
-        if numbering_level(paragraph) or _continues(paragraph):
+        if numbering_level(paragraph) or continues_text(paragraph):
             break
         if j >= 2 and is_bare_heading(lines[j - 2].text):
             # The only text under a heading: its body, unless the new numbering lacks its

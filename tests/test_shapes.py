@@ -94,7 +94,7 @@ def test_unsure_decisions_are_flagged_with_their_line(imported):
     flags = {(f["line"], f["kind"]) for f in imported[1]["no_markers"]["flags"]}
     assert (6, "末尾孤立标题") in flags        # 三、对策建议 with nothing under it
     assert (7, "切分点需确认") in flags        # numbering starts again at 二、
-    assert (8, "缺少开头") in flags            # … so its 一、 is missing
+    assert (8, "缺少首个一级标题") in flags    # … so its 一、 heading is missing
     assert (28, "标题为整理者所拟") in flags
     assert (28, "切分点需确认") in flags
 
@@ -102,8 +102,8 @@ def test_unsure_decisions_are_flagged_with_their_line(imported):
 def test_excerpts_and_derived_titles_are_marked_on_the_page(imported):
     found = pages(imported, "no_markers")
     first, second, third = found[0], found[1], found[2]
-    assert first[0]["status"] == "节选" and "本文为节选" in first[1]
-    assert second[0]["status"] == "节选"
+    assert first[0]["status"] == "节选" and "本文为节选" in first[1]  # ends on a bare heading
+    assert "status" not in second[0]  # only its 一、 heading is missing: flagged, not an excerpt
     assert "status" not in third[0] and "本文为节选" not in third[1]
     meta, body = found[4]
     assert meta["title_derived"] is True and "标题为整理者所拟" in blocks(body)[0]
@@ -212,3 +212,12 @@ def test_wrong_value_type_in_split_rules_names_file_and_line(tmp_path):
                 if text.startswith("opening_paragraphs_max:"))
     assert f"split.yml:{line}" in result.stderr and "opening_paragraphs_max" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_page_that_lacks_its_start_is_an_excerpt(imported):
+    docs = imported[1]["excerpt_start"]["documents"]
+    assert [(d["start_line"], d["end_line"]) for d in docs] == [(1, 4), (5, 8)]
+    assert docs[0]["status"] == "节选" and "status" not in docs[1]
+    assert (1, "缺少开头") in {(f["line"], f["kind"]) for f in docs[0]["flags"]}
+    meta, body = pages(imported, "excerpt_start")[0]
+    assert meta["status"] == "节选" and blocks(body)[0] == '<p class="fw-note">本文为节选：原文不完整（缺少开头或结尾）。</p>'
