@@ -20,8 +20,8 @@ from .collection import Collection, Removal, read_collection, unit_source_label
 from .data import load_themes
 from .manifest import manifest_path, render_manifest
 from .page import render_page
-from .split import (UNSURE_SPLITS, Unit, continues_text, is_bare_heading, is_title_line, long_page_chars,
-                    top_number)
+from .split import (UNSURE_SPLITS, Unit, continues_text, is_bare_heading, is_document_title, is_title_line,
+                    long_page_chars, top_number)
 from .text import TOP
 
 EXAMPLES = "examples"
@@ -99,6 +99,7 @@ FLAG_NO_START = "缺少开头"
 FLAG_NO_FIRST_HEADING = "缺少首个一级标题"
 FLAG_DERIVED = "标题为整理者所拟"
 FLAG_LONG = "篇幅异常长"
+FLAG_TITLE_UNSURE = "标题需确认"
 EXCERPT = "节选"
 MANIFEST_REASON = "整理清单"  # the reason fanwen.collection gives units a manifest made
 DERIVED_NOTE = "标题为整理者所拟"
@@ -127,6 +128,9 @@ def review_flags(doc: Document, lines) -> tuple[list[dict], bool]:
                       "detail": f"第一个一级标题是“{tops[0].text[:20]}”"})
     if doc.title_derived and not unit.overrides.get("title"):  # a keeper's title was reviewed
         flags.append({"line": first, "kind": FLAG_DERIVED, "detail": doc.title})
+    elif doc.title_from_text and unit.reasons[:1] != ["分篇标记"] and not is_document_title(doc.title):
+        # A short first line that names no kind of document may be a sub-heading, not a title.
+        flags.append({"line": first, "kind": FLAG_TITLE_UNSURE, "detail": doc.title})
     if doc.chars > long_page_chars():
         flags.append({"line": first, "kind": FLAG_LONG, "detail": f"{doc.chars} 字，可能含有未分开的两篇"})
     if unit.reasons[:1] == [MANIFEST_REASON]:

@@ -221,3 +221,12 @@ def test_a_page_that_lacks_its_start_is_an_excerpt(imported):
     assert (1, "缺少开头") in {(f["line"], f["kind"]) for f in docs[0]["flags"]}
     meta, body = pages(imported, "excerpt_start")[0]
     assert meta["status"] == "节选" and blocks(body)[0] == '<p class="fw-note">本文为节选：原文不完整（缺少开头或结尾）。</p>'
+
+
+def test_a_first_line_that_may_be_a_sub_heading_is_flagged(tmp_path):
+    source = tmp_path / "subheading.txt"
+    source.write_text("一、工作目标\n全年完成改厕八百户。\n二、保障措施\n"
+                      "强化督查\n县里每月通报一次进度，对滞后乡镇约谈。\n", encoding="utf-8")
+    report = run_import([source], tmp_path / "docs", use_manifests=False)
+    flags = {(f["line"], f["kind"]) for f in report["sources"][0]["flags"]}
+    assert (4, "标题需确认") in flags and (3, "末尾孤立标题") in flags
