@@ -40,10 +40,12 @@ def test_page_header_furniture_goes_and_the_title_stays(imported):
     assert meta["title"] == "青石社区环境卫生整治工作总结"  # `第1页共11页` glued to it is gone
     assert "title_derived" not in meta
     assert blocks(body)[0].startswith("今年以来，青石社区")
-    for furniture in ("首页", "浏览量", "不代表本站观点", "小编", "ID", "大小", "第1页"):
+    for furniture in ("首页", "浏览量", "不代表本站观点", "小编", "ID", "大小", "第1页", "上一篇", "下一篇", "扫码"):
         assert furniture not in body
+    assert blocks(body)[-1] == "继续巩固整治成果，建立长效保洁机制。"
     removed = {r["line"]: r["reason"] for r in imported[1]["header_furniture"]["removed"] if not r.get("inline")}
-    assert removed == {1: "面包屑导航", 3: "发布时间", 4: "站点导语", 5: "站点导语", 6: "文库信息"}
+    assert removed == {1: "面包屑导航", 3: "发布时间", 4: "站点导语", 5: "站点导语", 6: "文库信息",
+                       12: "上下篇链接", 13: "上下篇链接", 14: "相关文章列表"}
 
 
 def test_document_library_lead_and_page_suffix(imported):
