@@ -19,12 +19,22 @@ from .text import CJK, CN_NUM, SECOND, TOP, cn_number, ends_sentence, is_standal
 
 _CN_DIGITS = CN_NUM + "百零〇两"
 _N = rf"(?:\d{{1,3}}|[{_CN_DIGITS}]{{1,4}})"
-# An article marker closing a line: `…篇1`, `…篇一`, `第一篇`, `【篇一】:`, `Title 12`, `Title12`.
-MARKER = re.compile(
-    rf"^[【\[]?(?P<prefix>.{{0,40}}?)\s*(?:篇\s*(?P<a>{_N})|第(?P<b>{_N})篇|\s(?P<c>\d{{1,3}})"
-    rf"|(?<=[{CJK}])(?P<d>\d{{1,3}}))[】\]]?\s*[:：]?$")
-# A marker opening a line that goes on with the article's title: `篇一：村委会工作总结`, `【第2篇】…`.
-LEADING_MARKER = re.compile(rf"^[【\[]?(?:篇\s*(?P<a>{_N})|第(?P<b>{_N})篇)[】\]]?\s*[:：.、]?\s*(?P<rest>\S.*)$")
+
+
+def _marker_patterns(words: list[str]) -> tuple[re.Pattern, re.Pattern]:
+    """Article markers built from the marker words of data/split.yml (篇, 范文 …).
+
+    Closing a line: `…篇1`, `…篇一`, `第一篇`, `【篇一】:`, `范文2`, `Title 12`, `Title12`.
+    Opening a line that goes on with the article's title: `篇一：村委会工作总结`, `【第2篇】…`.
+    """
+    w = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    closing = re.compile(
+        rf"^[【\[]?(?P<prefix>.{{0,40}}?)\s*(?:(?:{w})\s*(?P<a>{_N})|第(?P<b>{_N})(?:{w})|\s(?P<c>\d{{1,3}})"
+        rf"|(?<=[{CJK}])(?P<d>\d{{1,3}}))[】\]]?\s*[:：]?$")
+    opening = re.compile(rf"^[【\[]?(?:(?:{w})\s*(?P<a>{_N})|第(?P<b>{_N})(?:{w}))[】\]]?\s*[:：.、]?\s*(?P<rest>\S.*)$")
+    return closing, opening
+
+
 LEADING = "\x00lead"  # the series key of leading markers (no prefix text of their own)
 
 
@@ -37,6 +47,7 @@ def _split_rules() -> dict:
         tail = rf"(?:\s*(?:[{CN_NUM}]{{1,3}}|\d{{1,3}}|[（(](?:[{CN_NUM}]{{1,3}}|\d{{1,3}})[)）]))?"
         cached = {
             "doc_type": re.compile(rf"(?:{'|'.join(map(re.escape, words))}){tail}$"),
+            "markers": _marker_patterns(rule_value("split.yml", "marker_words", (list, str))),
             "salutations": [compile_rule("split.yml", p, "salutations")
                             for p in rule_value("split.yml", "salutations", (list, str))],
             "openers": tuple(rule_value("split.yml", "continuation_openers", (list, str))),
@@ -88,12 +99,13 @@ def _value(raw: str) -> int:
 
 def parse_marker(line: str) -> tuple[str, int, str] | None:
     """(series key, number, title text after the marker) if the line looks like a marker."""
-    lead = LEADING_MARKER.match(line)
+    closing, opening = _split_rules()["markers"]
+    lead = opening.match(line)
     if lead:
         rest = lead.group("rest").strip()
-        if is_title_line(rest) and not MARKER.match(rest):
+        if is_title_line(rest) and not closing.match(rest):
             return LEADING, _value(lead.group("a") or lead.group("b")), rest
-    match = MARKER.match(line)
+    match = closing.match(line)
     if not match:
         return None
     raw = match.group("a") or match.group("b") or match.group("c") or match.group("d")
@@ -131,7 +143,9 @@ def find_markers(lines: list[Line]) -> set[int]:
     for prefix, members in series.items():
         numbers = [n for _, n in members]
         if len(members) == 1:
-            alone = prefix in ("", LEADING) and "篇" in lines[members[0][0]].text and numbers[0] <= 2
+            words = rule_value("split.yml", "marker_words", (list, str))
+            alone = (prefix in ("", LEADING) and any(w in lines[members[0][0]].text for w in words)
+                     and numbers[0] <= 2)
             if alone:
                 markers.add(members[0][0])
         elif all(b > a for a, b in zip(numbers, numbers[1:])):

@@ -131,3 +131,12 @@ def test_continuation_paragraph_is_not_taken_with_a_restart():
     text = lines("一、组织领导", "成立领导小组。", "二、工作要求", "按时完成。",
                  "但是，仍有部分村进度滞后。", "一、加强督查", "每月通报一次。")
     assert structural_starts(text) == {5: "序号重新开始"}
+
+
+def test_marker_words_and_salutations_are_data():
+    from fanwen.split import is_salutation
+
+    assert marker_number("范文一：") == ("", 1)
+    assert marker_number("【例文2】") == ("", 2)
+    assert is_salutation("同志们、朋友们：") and is_salutation("各位代表：")
+    assert not is_salutation("同志们要把这项工作抓紧抓好。")
