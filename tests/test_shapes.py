@@ -51,7 +51,7 @@ def test_page_header_furniture_goes_and_the_title_stays(imported):
 def test_document_library_lead_and_page_suffix(imported):
     [(meta, body)] = pages(imported, "library_lead")
     assert meta["title"] == "柳溪镇农田水利建设工作方案"
-    assert "由会员上传分享" not in body and "精心准备" not in body and "_第" not in body
+    assert "由会员上传分享" not in body and "精心准备" not in body and "_第" not in body and "www" not in body
     assert blocks(body)[0].startswith("为加快补齐农田水利短板")
 
 
