@@ -232,3 +232,12 @@ def test_a_first_line_that_may_be_a_sub_heading_is_flagged(tmp_path):
     report = run_import([source], tmp_path / "docs", use_manifests=False)
     flags = {(f["line"], f["kind"]) for f in report["sources"][0]["flags"]}
     assert (4, "标题需确认") in flags and (3, "末尾孤立标题") in flags
+
+
+def test_a_made_up_title_names_a_level_only_when_the_text_speaks_at_that_level():
+    from fanwen.classify import derive_title
+
+    cited = ["为做好村庄清洁工作，根据省委、省政府和省民政厅的部署，结合实际制定本方案。"]
+    assert not derive_title("省", "方案", "huanjing", cited).startswith("省")
+    own = ["为做好村庄清洁工作，全县上下统一行动。"]
+    assert derive_title("县", "方案", "huanjing", own).startswith("县")
