@@ -105,7 +105,7 @@ def render_manifest(source_name: str, documents: list[dict], duplicates: list[di
     for item, flags in items:
         # What the rules were unsure of sits right above the entry it concerns, as a comment:
         # the keeper checks exactly these spots.
-        lines += [f"# 需要人工确认（第 {f['line']} 行）：{f['kind']}——{_one_line(f.get('detail', ''))}" for f in flags]
+        lines += [f"# 需要人工确认（第 {f['line']} 行）：{f['kind']}——{_one_line(f.get('detail', ''))}" for f in sorted(flags, key=lambda f: f["line"])]
         lines.append(yaml.safe_dump([item], allow_unicode=True, sort_keys=False, width=1000).rstrip("\n"))
     count = sum(len(flags) for _, flags in items)
     header = HEADER.format(name=source_name, types="、".join(TYPES), levels="、".join(LEVELS))
