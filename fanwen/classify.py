@@ -87,6 +87,12 @@ def derive_title(level: str, doc_type: str, theme_slug: str, lines: list[str]) -
         subject = top_keyword(theme_slug, "\n".join(lines)) or next(
             t["name"] for t in load_themes() if t["slug"] == theme_slug).split("与")[0]
     prefix = (rules.get("title_level_word") or {}).get(level, "")
+    # The level goes into a made-up title only when the text speaks of itself at that level
+    # (我县, 全镇 …): a plan that merely cites 省纪委 is not a province's plan.
+    own = (rules.get("title_level_self") or {}).get(level)
+    text = "\n".join(lines)
+    if own is not None and not any(word in text for word in own):
+        prefix = ""
     if subject.startswith(prefix):
         prefix = ""
     if subject.endswith("工作") and suffix.startswith("工作"):

@@ -75,6 +75,16 @@ def import_command(sources: tuple[Path, ...], docs_dir: Path, report_path: Path,
                f"{totals['duplicates']} 篇重复已跳过；输入 {totals['chars_in']} 字，"
                f"写入页面 {totals['chars_in_pages']} 字，移除 {totals['chars_removed']} 字"
                f"（{time.perf_counter() - started:.1f} 秒）。报告：{report_path}")
+    if totals["flags"]:
+        # Never publish silently what the rules were unsure of: say how many spots, and where.
+        click.echo(f"需要人工确认 {totals['flags']} 处（见报告中各文件的 flags；"
+                   "用 --write-manifest 生成的整理清单草稿在对应条目上方注明）：")
+        for source in report["sources"]:
+            kinds: dict[str, int] = {}
+            for flag in source["flags"]:
+                kinds[flag["kind"]] = kinds.get(flag["kind"], 0) + 1
+            if kinds:
+                click.echo(f"  {source['file']}：" + "，".join(f"{k} {n} 处" for k, n in kinds.items()))
     unbalanced = [r["file"] for r in report["sources"] if not r["accounting"]["balanced"]]
     if unbalanced:
         click.echo(f"字数核对不平：{', '.join(unbalanced)}（请报告此问题）", err=True)

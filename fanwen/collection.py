@@ -6,14 +6,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .data import load_rules
-from .split import Line, Unit, find_markers, is_title_line, split_unit
+from .data import _line_of, compile_rule, data_dir, load_rules
+from .split import Line, Unit, find_markers, is_title_line, parse_marker, split_unit
 from .text import decode_source, remove_pinyin, to_simplified
 from .errors import FanwenError
 from .manifest import Entry, load_manifest, manifest_path
 from .mojibake import UNREADABLE, char_frequencies
 from .mojibake import repair_line as repair_mojibake_line
-from .repair import repair_line
+from .repair import repair_line, round_trip_table
+from .structure import repair_structure
 
 
 @dataclass
@@ -48,8 +49,17 @@ class Collection:
         return self.path.stem
 
 
-def _compile(entries: list[dict]) -> list[tuple[re.Pattern, str]]:
-    return [(re.compile(e["pattern"]), e["reason"]) for e in entries]
+def _compile(entries: list[dict], section: str = "") -> list[tuple[re.Pattern, str]]:
+    """Rules of data/boilerplate.yml; a malformed one fails with the file and line."""
+    compiled = []
+    for entry in entries or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("reason"), str):
+            path = data_dir() / "boilerplate.yml"
+            raise FanwenError(f"{path}:{_line_of(path, str(entry)[:20]) or _line_of(path, section + ':')}",
+                              f"`{section}` 中的规则应有 reason（文字）和 pattern（正则表达式），实际是 {entry!r}",
+                              "写成 `- reason: 站点导语` 换行 `  pattern: '…'` 的形式。")
+        compiled.append((compile_rule("boilerplate.yml", entry.get("pattern"), section), entry["reason"]))
+    return compiled
 
 
 def _first_match(rules: list[tuple[re.Pattern, str]], text: str) -> str | None:
@@ -74,19 +84,19 @@ class CleanedLine:
     edits: list  # repairs (fanwen.repair.Edit)
 
 
-def clean_line(raw: str, inline_ads: list[re.Pattern]) -> CleanedLine:
+def clean_line(raw: str, inline_ads: list[re.Pattern], round_trip: list[tuple[str, str]] = ()) -> CleanedLine:
     """One raw line: drop pinyin annotations, trim, fold to simplified, repair."""
     without_pinyin, pinyin = remove_pinyin(raw)
     stripped = without_pinyin.strip()
     lead = len(without_pinyin) - len(without_pinyin.lstrip())
     whitespace = without_pinyin[:lead] + without_pinyin[lead + len(stripped):] if stripped else without_pinyin
     simplified = to_simplified(stripped)
-    repaired, edits = repair_line(simplified, inline_ads) if stripped else ("", [])
+    repaired, edits = repair_line(simplified, inline_ads, round_trip) if stripped else ("", [])
     return CleanedLine(repaired, pinyin, whitespace, sum(a != b for a, b in zip(stripped, simplified)), edits)
 
 
 def inline_ad_patterns() -> list[re.Pattern]:
-    return [re.compile(e["pattern"]) for e in load_rules("boilerplate.yml").get("inline", [])]
+    return [pattern for pattern, _ in _compile(load_rules("boilerplate.yml").get("inline", []), "inline")]
 
 
 def repair_mojibake(collection: Collection, no: int, raw: str, frequencies) -> str:
@@ -115,10 +125,12 @@ def clean_lines(collection: Collection, text: str) -> None:
     # GBK-shift mojibake is repaired on the raw line (before pinyin and script folding),
     # judged against the collection's own character frequencies.
     frequencies = char_frequencies(raw_lines)
+    # Conversion round-trip damage is judged on the whole file (its fingerprints, data/repairs.yml).
+    round_trip = round_trip_table([to_simplified(text)])
     for no, raw in enumerate(raw_lines, start=1):
         collection.chars_in += len(raw)
         raw = repair_mojibake(collection, no, raw, frequencies)
-        cleaned = clean_line(raw, inline_ads)
+        cleaned = clean_line(raw, inline_ads, round_trip)
         if cleaned.pinyin:
             collection.removed.append(Removal(no, "".join(cleaned.pinyin), "拼音注音", whole_line=False))
         if cleaned.whitespace:
@@ -140,8 +152,9 @@ def _is_collection_title(line: Line, has_markers: bool) -> bool:
 def remove_boilerplate(collection: Collection) -> None:
     """Take out the collection title, the site's lead, leftovers and the trailing link lists."""
     rules = load_rules("boilerplate.yml")
-    lead, anywhere = _compile(rules["lead"]), _compile(rules["anywhere"])
-    tail_start = _compile(rules["tail"]["start"])
+    lead, anywhere = _compile(rules["lead"], "lead"), _compile(rules["anywhere"], "anywhere")
+    lead += _compile(rules.get("header"), "header")
+    tail_start = _compile(rules["tail"]["start"], "tail")
     list_rule = rules["tail"]["list_item"]
     lines = collection.lines
     markers = find_markers(lines)
@@ -151,7 +164,7 @@ def remove_boilerplate(collection: Collection) -> None:
     last_marker = max(markers) if markers else -1
     for i, line in enumerate(lines):
         reason = None
-        if i == 0 and _is_collection_title(line, bool(markers)):
+        if i == 0 and i not in markers and _is_collection_title(line, bool(markers)):
             collection.title = line.text
             reason = "合集标题"
         elif first_marker is not None and i < first_marker:
@@ -192,6 +205,29 @@ def join_link_fragments(collection: Collection) -> None:
     collection.lines = keep
 
 
+def strip_unit_headers(collection: Collection) -> None:
+    """Site furniture before the first real paragraph of each document goes (with its reason):
+    dates and view counters, breadcrumbs, leads, document-library fields. One title line among
+    them stays (it is the document's title); the first line matching no rule ends the scan."""
+    rules = load_rules("boilerplate.yml")
+    furniture = _compile(rules["lead"], "lead") + _compile(rules.get("header"), "header")
+    for unit in collection.units:
+        keep_from, title_at = 0, None
+        for k, line in enumerate(unit.lines[:8]):
+            reason = _first_match(furniture, line.text)
+            if reason:
+                collection.removed.append(Removal(line.no, line.text, reason))
+                keep_from = k + 1
+            elif title_at is None and is_title_line(line.text) and k + 1 < len(unit.lines):
+                title_at = k
+            else:
+                break
+        if keep_from:
+            title = [unit.lines[title_at]] if title_at is not None and title_at < keep_from else []
+            unit.lines = title + unit.lines[keep_from:]
+    collection.units = [unit for unit in collection.units if unit.lines]
+
+
 def units_from_manifest(collection: Collection, entries: list[Entry]) -> None:
     """The keeper's split points replace the rules'; uncovered and dropped lines are reported."""
     for index, entry in enumerate(entries, start=1):
@@ -215,14 +251,22 @@ def split_into_units(collection: Collection, manifest: list[Entry] | None = None
         if i in markers:
             current = Unit(lines=[], marker=line, reasons=["分篇标记"])
             units.append(current)
-            collection.removed.append(Removal(line.no, line.text, "分篇标记"))
+            rest = parse_marker(line.text)[2]
+            if rest:  # `篇一：村委会工作总结`: the marker goes, the title stays
+                collection.removed.append(Removal(line.no, line.text[:-len(rest)], "分篇标记", whole_line=False))
+                current.lines.append(Line(line.no, rest))
+            else:
+                collection.removed.append(Removal(line.no, line.text, "分篇标记"))
         else:
             if current is None:
                 current = Unit(lines=[], reasons=["合集开头"])
                 units.append(current)
             current.lines.append(line)
     if manifest is not None:
-        collection.lines = [line for i, line in enumerate(collection.lines) if i not in markers]
+        # A marker that carries the title (`篇一：…总结`) leaves the title line behind.
+        collection.lines = [Line(line.no, parse_marker(line.text)[2]) if i in markers else line
+                            for i, line in enumerate(collection.lines)
+                            if i not in markers or parse_marker(line.text)[2]]
         units_from_manifest(collection, manifest)
         units = []
     article = 0
@@ -235,6 +279,7 @@ def split_into_units(collection: Collection, manifest: list[Entry] | None = None
             part.index = article if unit.marker else len(collection.units) + 1
             part.part = n if len(parts) > 1 and unit.marker else 0
             collection.units.append(part)
+    strip_unit_headers(collection)
     if not collection.units and manifest is not None:
         raise FanwenError(str(manifest_path(collection.path)), "整理清单没有留下任何文章（每一项都是 drop: true，或行号没有覆盖正文）",
                           "在清单中至少保留一篇：去掉多余的 drop: true，或改正 start/end 行号；不想导入这个文件就从导入命令中去掉它。")
@@ -257,6 +302,7 @@ def read_collection(path: Path, use_manifest: bool = True) -> Collection:
     clean_lines(collection, text)
     remove_boilerplate(collection)
     join_link_fragments(collection)
+    repair_structure(collection)
     split_into_units(collection, manifest)
     return collection
 

@@ -151,3 +151,49 @@ def shown(value) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"数字 {value}"
     return kinds.get(type(value), "其他类型")
+
+def _line_of(path: Path, needle: str) -> int:
+    """The first line of a data file that mentions `needle` (for file:line in errors), else 0."""
+    try:
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if needle and needle in line:
+                return no
+    except OSError:
+        pass
+    return 0
+
+
+def rule_value(name: str, key: str, kind):
+    """data/<name>[key], checked for type: a wrong value fails with the file and line."""
+    path = data_dir() / name
+    rules = load_rules(name)
+    if key not in rules:
+        raise FanwenError(f"{path}:0", f"缺少必填项 `{key}`", f"在 {name} 顶层添加 `{key}:`（参照仓库中的原始文件）。")
+    value = rules[key]
+    element = None
+    if isinstance(kind, tuple) and kind and kind[0] is list:
+        kind, element = list, kind[1]
+    ok = isinstance(value, kind) and not isinstance(value, bool)
+    if ok and element is not None:
+        ok = all(isinstance(v, element) and not isinstance(v, bool) for v in value)
+    if not ok:
+        names = kind.__name__ + (f" of {element.__name__}" if element else "")
+        raise FanwenError(f"{path}:{_line_of(path, key + ':')}", f"`{key}` 应为 {names}，实际是 {value!r}",
+                          f"把 `{key}` 改成 {names} 类型的值（列表写成 `[甲, 乙]`）。")
+    return value
+
+
+def compile_rule(name: str, pattern, where: str):
+    """A regular expression from a data file; a bad one fails with file:line, not a traceback."""
+    import re
+
+    path = data_dir() / name
+    if not isinstance(pattern, str):
+        raise FanwenError(f"{path}:{_line_of(path, where)}", f"`{where}` 的 pattern 应为字符串，实际是 {pattern!r}",
+                          "用单引号把正则表达式括起来：pattern: '…'。")
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        line = _line_of(path, pattern[:30]) or _line_of(path, where)
+        raise FanwenError(f"{path}:{line}", f"正则表达式有误（{where}）：{exc}",
+                          "检查括号是否成对、转义是否正确；YAML 中用单引号括起正则表达式。") from None

@@ -20,7 +20,9 @@ from .collection import Collection, Removal, read_collection, unit_source_label
 from .data import load_themes
 from .manifest import manifest_path, render_manifest
 from .page import render_page
-from .split import Unit, is_title_line
+from .split import (UNSURE_SPLITS, Unit, continues_text, is_bare_heading, is_document_title, is_title_line,
+                    long_page_chars, top_number)
+from .text import TOP
 
 EXAMPLES = "examples"
 DUPLICATE_THRESHOLD = 0.85
@@ -42,6 +44,9 @@ class Document:
     type: str
     level: str
     theme: str
+    title_derived: bool = False  # no title line in the source: the importer made one up
+    flags: list[dict] = field(default_factory=list)  # decisions a keeper should look at
+    excerpt: bool = False  # the text ends on a bare heading or lacks its start: 节选
     slug: str = ""
     duplicate_of: "Document | None" = None
     shingles: set = field(default_factory=set, repr=False)
@@ -76,8 +81,63 @@ def make_document(collection: Collection, unit: Unit) -> Document:
     doc_type = unit.overrides.get("type") or detect_type(hint, heads, text)
     level = unit.overrides.get("level") or detect_level(hint, text)
     theme = unit.overrides.get("theme") or detect_theme(hint, text)
+    # A title is the source's own only when it is its title line; one a keeper wrote in the
+    # manifest, or one the rules made up, is shown as 标题为整理者所拟.
+    source_title = title
     title = unit.overrides.get("title") or title or derive_title(level, doc_type, theme, body)
-    return Document(collection, unit, title, used > 0, body, doc_type, level, theme)
+    derived = title != source_title
+    doc = Document(collection, unit, title, used > 0, body, doc_type, level, theme, title_derived=derived)
+    doc.flags, doc.excerpt = review_flags(doc, unit.lines[used:])
+    return doc
+
+
+# Kinds of flag: each is a decision the rules could not be sure of, shown in the report, counted
+# by `fanwen import` and written as a comment into a drafted manifest.
+FLAG_SPLIT = "切分点需确认"
+FLAG_TRAILING = "末尾孤立标题"
+FLAG_NO_START = "缺少开头"
+FLAG_NO_FIRST_HEADING = "缺少首个一级标题"
+FLAG_DERIVED = "标题为整理者所拟"
+FLAG_LONG = "篇幅异常长"
+FLAG_TITLE_UNSURE = "标题需确认"
+EXCERPT = "节选"
+MANIFEST_REASON = "整理清单"  # the reason fanwen.collection gives units a manifest made
+DERIVED_NOTE = "标题为整理者所拟"
+
+
+def review_flags(doc: Document, lines) -> tuple[list[dict], bool]:
+    """The flags of one document, and whether it is an excerpt (节选)."""
+    flags = []
+    unit = doc.unit
+    first = unit.lines[0].no
+    if unit.reasons and unit.reasons[0] in UNSURE_SPLITS:
+        flags.append({"line": first, "kind": FLAG_SPLIT, "detail": unit.reasons[0]})
+    excerpt = False
+    # Only a top-level heading: a last `（四）…` is usually an item of a list, not a cut-off.
+    if len(lines) > 1 and TOP.match(lines[-1].text) and is_bare_heading(lines[-1].text):
+        flags.append({"line": lines[-1].no, "kind": FLAG_TRAILING, "detail": lines[-1].text})
+        excerpt = True
+    tops = [line for line in lines if TOP.match(line.text)]
+    if lines and (top_number(lines[0].text) > 1 or continues_text(lines[0].text)):
+        # The text opens at `二、` or mid-argument (但…): its start is missing.
+        flags.append({"line": lines[0].no, "kind": FLAG_NO_START, "detail": lines[0].text[:30]})
+        excerpt = True
+    elif tops and top_number(tops[0].text) > 1:
+        # Text, then `二、`: the `一、` heading is missing, not the text under it.
+        flags.append({"line": tops[0].no, "kind": FLAG_NO_FIRST_HEADING,
+                      "detail": f"第一个一级标题是“{tops[0].text[:20]}”"})
+    if doc.title_derived and not unit.overrides.get("title"):  # a keeper's title was reviewed
+        flags.append({"line": first, "kind": FLAG_DERIVED, "detail": doc.title})
+    elif doc.title_from_text and unit.reasons[:1] != ["分篇标记"] and not is_document_title(doc.title):
+        # A short first line that names no kind of document may be a sub-heading, not a title.
+        flags.append({"line": first, "kind": FLAG_TITLE_UNSURE, "detail": doc.title})
+    if doc.chars > long_page_chars():
+        flags.append({"line": first, "kind": FLAG_LONG, "detail": f"{doc.chars} 字，可能含有未分开的两篇"})
+    if unit.reasons[:1] == [MANIFEST_REASON]:
+        # A keeper set this document's range and labels in the manifest: reviewed already.
+        # It is still marked 节选 on the site when its text is incomplete.
+        return [], excerpt
+    return flags, excerpt
 
 
 def _shingles(text: str, size: int = 5) -> set[int]:
@@ -121,15 +181,33 @@ def assign_slugs(documents: list[Document]) -> None:
 
 
 def page_meta(doc: Document, theme_names: dict[str, str]) -> dict:
-    return {
+    meta = {
         "title": doc.title,
         "type": doc.type,
         "level": doc.level,
         "theme": doc.theme,
         "tags": [doc.type, doc.level, theme_names[doc.theme]],
         "source": doc.source,
+        # Provenance: the source file and the line range (1-based, inclusive) the page came from.
+        "source_file": doc.collection.path.name,
+        "source_lines": f"{doc.unit.lines[0].no}-{doc.unit.lines[-1].no}",
         "chars": doc.chars,
     }
+    if doc.title_derived:
+        meta["title_derived"] = True  # shown on the page as 标题为整理者所拟
+    if doc.excerpt:
+        meta["status"] = EXCERPT
+    return meta
+
+
+def page_notes(doc: Document) -> list[str]:
+    """What the reader is told above the text: an excerpt, a title the keeper made up."""
+    notes = []
+    if doc.excerpt:
+        notes.append("本文为节选：原文不完整（缺少开头或结尾）。")
+    if doc.title_derived:
+        notes.append(DERIVED_NOTE + "。")
+    return notes
 
 
 def collection_report(collection: Collection, documents: list[Document]) -> dict:
@@ -150,8 +228,11 @@ def collection_report(collection: Collection, documents: list[Document]) -> dict
         "documents": [{"page": f"{EXAMPLES}/{d.theme}/{d.slug}.md", "title": d.title, "source": d.source,
                        "start_line": d.unit.lines[0].no, "end_line": d.unit.lines[-1].no,
                        "type": d.type, "level": d.level, "theme": d.theme, "chars": d.chars,
-                       "title_from_text": d.title_from_text, "split_reason": d.unit.reasons[:1]}
+                       "title_from_text": d.title_from_text, "title_derived": d.title_derived,
+                       **({"status": EXCERPT} if d.excerpt else {}),
+                       "split_reason": d.unit.reasons[:1], "flags": d.flags}
                       for d in written],
+        "flags": [{**flag, "page": f"{EXAMPLES}/{d.theme}/{d.slug}.md"} for d in written for flag in d.flags],
         "duplicates": [{"source": d.source, "duplicate_of": d.duplicate_of.source,
                         "start_line": d.unit.lines[0].no, "end_line": d.unit.lines[-1].no}
                        for d in mine if d.duplicate_of is not None],
@@ -201,7 +282,7 @@ def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests
                 continue
             page = staging / doc.theme / f"{doc.slug}.md"
             page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text(render_page(page_meta(doc, theme_names), doc.body), encoding="utf-8")
+            page.write_text(render_page(page_meta(doc, theme_names), doc.body, page_notes(doc)), encoding="utf-8")
         for theme in themes:
             index = staging / theme["slug"] / "index.md"
             index.parent.mkdir(parents=True, exist_ok=True)
@@ -233,6 +314,7 @@ def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests
             "chars_in": sum(r["accounting"]["chars_in"] for r in reports),
             "chars_in_pages": sum(r["accounting"]["chars_in_pages"] for r in reports),
             "chars_removed": sum(r["accounting"]["chars_removed"] for r in reports),
+            "flags": sum(len(r["flags"]) for r in reports),
         },
     }
 

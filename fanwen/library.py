@@ -62,7 +62,7 @@ def _first_line(body: str) -> str:
     """The first paragraph as plain text (for cards and excerpts): no Markdown, no markup."""
     for block in body.split("\n\n"):
         block = block.strip()
-        if block and not block.startswith("#"):
+        if block and not block.startswith(("#", '<p class="fw-note">')):  # notes are not the text
             block = _OWN_SPAN.sub(r"\1", block).replace("**", "")
             return _ESCAPE.sub(r"\1", block)
     return ""

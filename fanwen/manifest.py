@@ -109,10 +109,23 @@ def load_manifest(source: Path, line_count: int) -> list[Entry] | None:
 
 def render_manifest(source_name: str, documents: list[dict], duplicates: list[dict]) -> str:
     """A manifest draft from the importer's decisions (report entries of one source)."""
-    items = [{"start": d["start_line"], "end": d["end_line"], "title": d["title"], "type": d["type"],
-              "level": d["level"], "theme": d["theme"]} for d in documents]
-    items += [{"start": d["start_line"], "end": d["end_line"], "drop": True, "note": f"与 {d['duplicate_of']} 重复"}
+    items = [({"start": d["start_line"], "end": d["end_line"], "title": d["title"], "type": d["type"],
+               "level": d["level"], "theme": d["theme"]}, d.get("flags") or []) for d in documents]
+    items += [({"start": d["start_line"], "end": d["end_line"], "drop": True, "note": f"与 {d['duplicate_of']} 重复"}, [])
               for d in duplicates]
-    items.sort(key=lambda item: item["start"])
-    body = yaml.safe_dump({"documents": items}, allow_unicode=True, sort_keys=False, width=1000)
-    return HEADER.format(name=source_name, types="、".join(TYPES), levels="、".join(LEVELS)) + body
+    items.sort(key=lambda pair: pair[0]["start"])
+    lines = ["documents:"]
+    for item, flags in items:
+        # What the rules were unsure of sits right above the entry it concerns, as a comment:
+        # the keeper checks exactly these spots.
+        lines += [f"# 需要人工确认（第 {f['line']} 行）：{f['kind']}——{_one_line(f.get('detail', ''))}" for f in sorted(flags, key=lambda f: f["line"])]
+        lines.append(yaml.safe_dump([item], allow_unicode=True, sort_keys=False, width=1000).rstrip("\n"))
+    count = sum(len(flags) for _, flags in items)
+    header = HEADER.format(name=source_name, types="、".join(TYPES), levels="、".join(LEVELS))
+    if count:
+        header += f"# 导入规则没有把握的地方共 {count} 处，已在对应条目上方以“需要人工确认”注明。\n"
+    return header + "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())[:60]

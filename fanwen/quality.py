@@ -4,6 +4,7 @@ split-point precision and recall, and type/level/theme agreement, per file."""
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -22,6 +23,11 @@ def reference_units(path: Path) -> dict[str, list[dict]]:
     return units
 
 
+def _fold(title: str) -> str:
+    """Titles compare without spacing and with ASCII/full-width punctuation folded."""
+    return re.sub(r"[\s,，:：、\"“”]", "", title)
+
+
 def measure(report: dict, reference: dict, tolerance: int) -> list[dict]:
     rows = []
     for source in report["sources"]:
@@ -38,13 +44,15 @@ def measure(report: dict, reference: dict, tolerance: int) -> list[dict]:
 
         tp_p = sum(near(s, ref_starts) for s in pred_starts)
         tp_r = sum(near(s, pred_starts) for s in ref_starts)
-        agree = {"type": [0, 0], "level": [0, 0], "theme": [0, 0]}
+        agree = {"title": [0, 0], "type": [0, 0], "level": [0, 0], "theme": [0, 0]}
         for start, doc in predicted:
             if doc is None:
                 continue
             match = next((u for u in ref if abs(u["start_line"] - start) <= tolerance), None)
             if not match or match["duplicate_of"]:
                 continue
+            agree["title"][0] += _fold(doc["title"]) == _fold(match["title"])
+            agree["title"][1] += 1
             for key, want in (("type", TYPE_MAP.get(match["type"], match["type"])), ("level", match["level"]),
                               ("theme", THEME_MAP[match["theme"].split()[0]])):
                 agree[key][0] += doc[key] == want

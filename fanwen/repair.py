@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .data import load_rules
 from .text import CIRCLED, CJK, SECOND, TOP, split_run_in
 
 # Full-width punctuation that is Chinese context in its own right.
-_CN_PUNCT = "，。、；：？！“”‘’《》（）【】—…·〔〕"
+_CN_PUNCT = "，。、；：？！“”‘’《》（）【】—…·〔〕×"
 _CJK_CHAR = re.compile(rf"[{CJK}{_CN_PUNCT}]")
 PLACEHOLDER = "××"
 UNREADABLE = "【原文此处乱码】"  # the same mark fanwen.mojibake puts where text is lost
@@ -143,8 +144,22 @@ _MISSING_YEAR = re.compile(r"(?:^|(?<=[自从于至到在、，。；：“（])
 _HEADING_YEAR = re.compile(rf"^((?:[一二三四五六七八九十]{{1,3}}、)|(?:（[一二三四五六七八九十]{{1,3}}）))年(?=工作|度工作)")
 
 
+# Shapes that stand for one number: a decimal (`x.x`, `xx.xx`), a range (`x-xx`).
+_DECIMAL_BLANK = re.compile(r"(?<![A-Za-z\d])[xX×]+(?:\.[xX×]+|[-—～~][xX×]+)(?![A-Za-z])")
+# A lone `X` after a name word (`县委书记X、`, `由X主持`): before punctuation or the line end.
+_TRAILING_X = re.compile(rf"(?<=[{CJK}])[xX](?=[，。、；：！？”）)\s]|$)")
+_RUN = re.compile(r"×{3,}")
+
+
+def _count_blank() -> re.Pattern:
+    units = load_rules("repairs.yml").get("count_units") or []
+    return re.compile(r"(?<![\d.])\d+[xX×]{2,}(?=(?:%s))" % "|".join(map(re.escape, units)))
+
+
 def unify_placeholders(text: str) -> tuple[str, Edit]:
-    """Every anonymisation mark becomes `××`, the one form the site highlights."""
+    """Every anonymisation mark becomes `××`, the one form the site highlights: decimals
+    (`x.x%`), ranges (`x-xx`), a name blanked to `X`, and a count with blanked digits
+    (`20xxx人` → `××人`, never `20××人`, which reads as a year)."""
     edit = Edit("占位符")
 
     def to_placeholder(match: re.Match) -> str:
@@ -154,7 +169,70 @@ def unify_placeholders(text: str) -> tuple[str, Edit]:
         edit.added += len(PLACEHOLDER) - len(match.group(0))
         return PLACEHOLDER
 
-    return _PLACEHOLDER.sub(to_placeholder, text), edit
+    for pattern in (_count_blank(), _DECIMAL_BLANK, _TRAILING_X, _PLACEHOLDER, _RUN):
+        text = pattern.sub(to_placeholder, text)
+    return text, edit
+
+
+# --------------------------------------------------------------------------- script folding
+
+
+def fix_zhe(text: str) -> tuple[str, Edit]:
+    """著 → 着 except in the words where 著 is right in simplified script (data/repairs.yml)."""
+    edit = Edit("著→着")
+    if "著" not in text:
+        return text, edit
+    keep = load_rules("repairs.yml").get("zhe_keep_words") or []
+    chars = list(text)
+    for i, char in enumerate(text):
+        if char != "著":
+            continue
+        if any(text[max(0, i - w.index("著")):i - w.index("著") + len(w)] == w for w in keep if "著" in w):
+            continue
+        chars[i] = "着"
+        edit.count += 1
+    return "".join(chars), edit
+
+
+def round_trip_table(lines: list[str]) -> list[tuple[str, str]]:
+    """The round-trip repairs for one file: `always`, plus `in_round_trip` when the file shows
+    a fingerprint of a word-level conversion round trip. Longest first."""
+    rules = load_rules("repairs.yml").get("round_trip") or {}
+    table = dict(rules.get("always") or {})
+    if any(f in line for line in lines for f in rules.get("fingerprints") or []):
+        table.update(rules.get("in_round_trip") or {})
+    return sorted(table.items(), key=lambda pair: -len(pair[0]))
+
+
+def repair_round_trip(text: str, table: list[tuple[str, str]]) -> tuple[str, Edit]:
+    edit = Edit("繁简转换错误")
+    for wrong, right in table:
+        n = text.count(wrong)
+        if n:
+            text = text.replace(wrong, right)
+            edit.count += n
+            edit.removed += [wrong] * n
+            edit.added += len(right) * n
+    return text, edit
+
+
+# --------------------------------------------------------------------------- quotes
+
+_ASCII_QUOTE = re.compile(r'"([^"\n]{1,80})"')
+
+
+def restore_quotes(text: str) -> tuple[str, Edit]:
+    """ASCII double quotes around Chinese text → “…” (`不搞"一刀切"` → `不搞“一刀切”`)."""
+    edit = Edit("引号")
+
+    def quote(match: re.Match) -> str:
+        inner = match.group(1)
+        if not any(_is_cjk(c) for c in inner):
+            return match.group(0)
+        edit.count += 1
+        return f"“{inner}”"
+
+    return _ASCII_QUOTE.sub(quote, text), edit
 
 
 def flag_missing_digits(text: str) -> tuple[str, Edit]:
@@ -171,11 +249,15 @@ def flag_missing_digits(text: str) -> tuple[str, Edit]:
     return text, edit
 
 
-def repair_line(text: str, inline_ads: list[re.Pattern]) -> tuple[str, list[Edit]]:
+def repair_line(text: str, inline_ads: list[re.Pattern], round_trip: list[tuple[str, str]] = ()
+                ) -> tuple[str, list[Edit]]:
     """All line repairs in order; returns the repaired text and the non-empty edits."""
     edits = []
-    for step in (lambda t: remove_inline_ads(t, inline_ads), remove_stray_after_de, restore_punctuation,
-                 normalise_heading, unify_placeholders, flag_missing_digits):
+    # Placeholders first, so that `）,xx个` is Chinese context for the comma; punctuation twice,
+    # so that a bracket just made full-width is context for its neighbour.
+    for step in (lambda t: repair_round_trip(t, round_trip), lambda t: remove_inline_ads(t, inline_ads),
+                 remove_stray_after_de, fix_zhe, unify_placeholders,
+                 restore_punctuation, restore_punctuation, restore_quotes, normalise_heading, flag_missing_digits):
         text, edit = step(text)
         if edit.count:
             edits.append(edit)

@@ -132,13 +132,16 @@ def template_downloads(root: Path, template) -> dict[str, bytes]:
 
 
 RELATED_HEADING = re.compile(r'<h2 id="相关范文"')
-META_PARAGRAPH = re.compile(r'^\s*<p class="fw-meta">.*?</p>\s*', re.S)
+# Ours, above the document's text: the metadata line, the link to its template and the
+# importer's notes (节选, 标题为整理者所拟). Not indexed: they would make every page match.
+META_PARAGRAPH = re.compile(r'^\s*<p class="fw-meta">.*?</p>\s*'
+                            r'(?:<p><a class="fw-use-template"[^>]*>.*?</a></p>\s*|<p class="fw-note">.*?</p>\s*)*', re.S)
 
 
 def mark_article(html: str) -> tuple[str, str]:
     """(page HTML with the article text wrapped in `<div class="fw-article" data-fw-search>`,
-    the wrapped part): the document's own text, without the metadata line and the related
-    links, which are ours and would make every page match every theme name."""
+    the wrapped part): the document's own text, without what is ours above it (META_PARAGRAPH)
+    and the related links, which would make every page match every theme name."""
     meta = META_PARAGRAPH.match(html)
     start = meta.end() if meta else 0
     related = RELATED_HEADING.search(html, start)

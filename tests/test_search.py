@@ -47,7 +47,7 @@ window.Worker = class extends NativeWorker {
 
 ARTICLE_TEXT = """() => {
   const article = document.querySelector(".md-content article");
-  article.querySelectorAll(".fw-meta, .md-tags, .headerlink").forEach(el => el.remove());
+  article.querySelectorAll(".fw-meta, .md-tags, .headerlink, .fw-note, .fw-use-template").forEach(el => el.remove());
   for (let el = document.getElementById("相关范文"); el; ) { const next = el.nextElementSibling; el.remove(); el = next }
   return {
     text: article.innerText,

@@ -101,3 +101,42 @@ def test_verbatim_repeat_is_split_out():
     text = lines("上一篇的结尾。", *block, *block, "一、整合六支党建工作队伍")
     starts = structural_starts(text)
     assert {1, 5, 9} <= set(starts)
+
+
+def test_more_marker_styles():
+    from fanwen.split import parse_marker
+
+    assert marker_number("村级财务公开工作总结3") == ("村级财务公开工作总结", 3)
+    assert marker_number("防汛工作汇报 篇2") == ("防汛工作汇报", 2)
+    assert marker_number("第一篇:") == ("", 1)
+    assert marker_number("【篇二】：") == ("", 2)
+    assert parse_marker("篇一:南岗村集体经济发展情况汇报")[1:] == (1, "南岗村集体经济发展情况汇报")
+    # Not markers: a count in a sentence, a title that names no kind of document.
+    assert marker_number("全镇共有水库10") is None
+    assert marker_number("我镇水库10") is None
+
+
+def test_restart_and_title_shapes():
+    text = lines("我镇今年完成了三项重点工作。", "一、抓好农业生产", "粮食总产稳定。", "二、抓好项目建设",
+                 "新开工项目五个。", "农村饮水安全巩固提升", "一、基本情况", "全镇有集中供水工程九处。")
+    assert structural_starts(text) == {5: "序号重新开始"}  # the title goes with the new numbering
+    unnumbered = lines("同志们：", "今天的会议很重要。", "希望大家抓好落实。", "农村饮水安全巩固提升",
+                       "一、基本情况", "全镇有集中供水工程九处。")
+    assert structural_starts(unnumbered) == {3: "标题行后接“一、”"}
+    speech = lines("一、提高认识", "安全无小事。", "关于农村道路交通安全", "各位领导、同志们：", "下面我讲两点。")
+    assert structural_starts(speech) == {2: "标题行后接称呼语"}
+
+
+def test_continuation_paragraph_is_not_taken_with_a_restart():
+    text = lines("一、组织领导", "成立领导小组。", "二、工作要求", "按时完成。",
+                 "但是，仍有部分村进度滞后。", "一、加强督查", "每月通报一次。")
+    assert structural_starts(text) == {5: "序号重新开始"}
+
+
+def test_marker_words_and_salutations_are_data():
+    from fanwen.split import is_salutation
+
+    assert marker_number("范文一：") == ("", 1)
+    assert marker_number("【例文2】") == ("", 2)
+    assert is_salutation("同志们、朋友们：") and is_salutation("各位代表：")
+    assert not is_salutation("同志们要把这项工作抓紧抓好。")
