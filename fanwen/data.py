@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 import os
 from pathlib import Path
 
@@ -197,3 +198,39 @@ def compile_rule(name: str, pattern, where: str):
         line = _line_of(path, pattern[:30]) or _line_of(path, where)
         raise FanwenError(f"{path}:{line}", f"正则表达式有误（{where}）：{exc}",
                           "检查括号是否成对、转义是否正确；YAML 中用单引号括起正则表达式。") from None
+
+
+@dataclass(frozen=True)
+class Status:
+    name: str
+    note: str
+    quiet: bool
+    reliable: bool
+
+
+def load_statuses() -> tuple[Status, ...]:
+    """data/status.yml: the quality statuses, mildest first, validated with file:line errors."""
+    return cached_data_file(data_dir() / "status.yml", _parse_statuses)
+
+
+def _parse_statuses(path: Path) -> tuple[Status, ...]:
+    raw = load_yaml(path)
+    items = require(raw, "statuses", list, path, "")
+    found = []
+    for i, item in enumerate(items):
+        where = f"statuses[{i}]."
+        name = require(item, "name", str, path, where)
+        note = require(item, "note", str, path, where)
+        reliable = require(item, "reliable", bool, path, where)
+        quiet = item.get("quiet", False) if isinstance(item, dict) else False
+        if not isinstance(quiet, bool):
+            raise FanwenError(f"{path}:{_line_of(path, 'quiet:')}: {where}quiet", "`quiet` 应为 true 或 false",
+                              "写 `quiet: true` 或删掉这一行。")
+        found.append(Status(name, note, quiet, reliable))
+    if not found or found[0].name != "完整":
+        raise FanwenError(f"{path}: statuses[0]", "第一个状态应为“完整”（没有问题的范文）", "把“完整”放在列表第一项。")
+    return tuple(found)
+
+
+def status_names() -> tuple[str, ...]:
+    return tuple(s.name for s in load_statuses())

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from .classify import derive_title, detect_level, detect_theme, detect_type, headings_of
 from .collection import Collection, Removal, read_collection, unit_source_label
-from .data import load_themes
+from .data import load_statuses, load_themes
+from .mojibake import UNREADABLE
 from .manifest import manifest_path, render_manifest
 from .page import render_page
 from .split import (UNSURE_SPLITS, Unit, continues_text, is_bare_heading, is_document_title, is_title_line,
@@ -47,6 +48,7 @@ class Document:
     title_derived: bool = False  # no title line in the source: the importer made one up
     flags: list[dict] = field(default_factory=list)  # decisions a keeper should look at
     excerpt: bool = False  # the text ends on a bare heading or lacks its start: 节选
+    status: str = "完整"  # data/status.yml: 完整, 节选, 有缺损, 疑似洗稿
     slug: str = ""
     duplicate_of: "Document | None" = None
     shingles: set = field(default_factory=set, repr=False)
@@ -88,7 +90,18 @@ def make_document(collection: Collection, unit: Unit) -> Document:
     derived = title != source_title
     doc = Document(collection, unit, title, used > 0, body, doc_type, level, theme, title_derived=derived)
     doc.flags, doc.excerpt = review_flags(doc, unit.lines[used:])
+    doc.status = quality_status(doc, unit.overrides.get("status"))
     return doc
+
+
+def quality_status(doc: Document, chosen: str | None) -> str:
+    """The keeper's status from the manifest; else 有缺损 when text was lost to garbling,
+    节选 when the start or end is missing, else 完整."""
+    if chosen:
+        return chosen
+    if any(UNREADABLE in line for line in doc.body):
+        return DAMAGED
+    return EXCERPT if doc.excerpt else COMPLETE
 
 
 # Kinds of flag: each is a decision the rules could not be sure of, shown in the report, counted
@@ -101,6 +114,8 @@ FLAG_DERIVED = "标题为整理者所拟"
 FLAG_LONG = "篇幅异常长"
 FLAG_TITLE_UNSURE = "标题需确认"
 EXCERPT = "节选"
+DAMAGED = "有缺损"
+COMPLETE = "完整"
 MANIFEST_REASON = "整理清单"  # the reason fanwen.collection gives units a manifest made
 DERIVED_NOTE = "标题为整理者所拟"
 
@@ -188,6 +203,7 @@ def page_meta(doc: Document, theme_names: dict[str, str]) -> dict:
         "theme": doc.theme,
         "tags": [doc.type, doc.level, theme_names[doc.theme]],
         "source": doc.source,
+        "source_label": reader_source(doc),
         # Provenance: the source file and the line range (1-based, inclusive) the page came from.
         "source_file": doc.collection.path.name,
         "source_lines": f"{doc.unit.lines[0].no}-{doc.unit.lines[-1].no}",
@@ -195,16 +211,25 @@ def page_meta(doc: Document, theme_names: dict[str, str]) -> dict:
     }
     if doc.title_derived:
         meta["title_derived"] = True  # shown on the page as 标题为整理者所拟
-    if doc.excerpt:
-        meta["status"] = EXCERPT
+    if doc.status != COMPLETE:
+        meta["status"] = doc.status
     return meta
+
+
+def reader_source(doc: Document) -> str:
+    """Where a document came from, as a reader wants it: the collection's own title (not the
+    file name the keeper saved it under) and the article's place in it."""
+    place = f"第 {doc.unit.index} 篇" + (f"之 {doc.unit.part}" if doc.unit.part else "")
+    title = doc.collection.title
+    return f"范文合集《{title}》{place}" if title else f"网上范文合集，{place}"
 
 
 def page_notes(doc: Document) -> list[str]:
     """What the reader is told above the text: an excerpt, a title the keeper made up."""
     notes = []
-    if doc.excerpt:
-        notes.append("本文为节选：原文不完整（缺少开头或结尾）。")
+    status = next(s for s in load_statuses() if s.name == doc.status)
+    if not status.quiet:
+        notes.append(status.note)
     if doc.title_derived:
         notes.append(DERIVED_NOTE + "。")
     return notes
@@ -229,7 +254,7 @@ def collection_report(collection: Collection, documents: list[Document]) -> dict
                        "start_line": d.unit.lines[0].no, "end_line": d.unit.lines[-1].no,
                        "type": d.type, "level": d.level, "theme": d.theme, "chars": d.chars,
                        "title_from_text": d.title_from_text, "title_derived": d.title_derived,
-                       **({"status": EXCERPT} if d.excerpt else {}),
+                       **({"status": d.status} if d.status != COMPLETE else {}),
                        "split_reason": d.unit.reasons[:1], "flags": d.flags}
                       for d in written],
         "flags": [{**flag, "page": f"{EXAMPLES}/{d.theme}/{d.slug}.md"} for d in written for flag in d.flags],

@@ -29,7 +29,9 @@ class Entry:
     chars: int
     source: str
     first_line: str
-    mtime_ns: int = field(default=0, compare=False)  # the page version this entry was read from
+    mtime_ns: int = field(default=0, compare=False)
+    status: str = "完整"  # data/status.yml
+    source_label: str = ""  # the source as a reader reads it: 范文合集《…》第 3 篇  # the page version this entry was read from
 
 
 def read_front_matter(path: Path) -> tuple[dict, str]:
@@ -103,7 +105,7 @@ def _check_values(path: Path, meta: dict) -> None:
     where text is meant fails here, naming the key, not later inside the theme."""
     from .classify import LEVELS, TYPES
 
-    for key in ("title", "source"):
+    for key in ("title", "source", "source_label"):
         value = meta.get(key, "")
         if not isinstance(value, str) or (key == "title" and not value.strip()):
             raise FanwenError(f"{path}: {key}", f"`{key}` 应为一行文字，实际是 {shown(value)}",
@@ -112,10 +114,27 @@ def _check_values(path: Path, meta: dict) -> None:
         if meta[key] not in allowed:
             raise FanwenError(f"{path}: {key}", f"`{key}` 的值 {shown(meta[key])} 不在可用的取值中",
                               f"改成 {'、'.join(allowed)} 之一。")
+    from .data import status_names
+
+    if meta.get("status", "完整") not in status_names():
+        raise FanwenError(f"{path}: status", f"`status` 的值 {shown(meta['status'])} 不在可用的取值中",
+                          f"改成 {'、'.join(status_names())} 之一（见 data/status.yml）。")
     chars = meta.get("chars", 0)
     if not isinstance(chars, int) or isinstance(chars, bool) or chars < 0:
         raise FanwenError(f"{path}: chars", f"`chars` 应为字数（整数），实际是 {shown(chars)}",
                           "重新运行 `fanwen import` 生成该页，或删掉这一行。")
+
+
+def reliable(entry: Entry) -> bool:
+    """Whether a document can be shown as a model without a warning (data/status.yml)."""
+    from .data import load_statuses
+
+    return next((s.reliable for s in load_statuses() if s.name == entry.status), True)
+
+
+def listing_order(entry: Entry) -> int:
+    """Sort key that puts 有缺损 and 疑似洗稿 documents after the sound ones in every list."""
+    return 0 if reliable(entry) else 1
 
 
 def scan(docs_dir: str | Path) -> tuple[Entry, ...]:
@@ -156,7 +175,8 @@ def scan(docs_dir: str | Path) -> tuple[Entry, ...]:
         entries.append(Entry(path=path.relative_to(Path(docs_dir)).as_posix(), title=meta["title"],
                              type=meta["type"], level=meta["level"], theme=meta["theme"],
                              chars=meta.get("chars", 0), source=meta.get("source", ""),
-                             first_line=first_line, mtime_ns=mtime_ns))
+                             first_line=first_line, mtime_ns=mtime_ns, status=meta.get("status", "完整"),
+                             source_label=meta.get("source_label", "")))
     result = tuple(entries)
     _cache[str(root)] = (stamp, result)
     return result

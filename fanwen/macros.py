@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .classify import TYPES, LEVELS
 from .data import load_themes
-from .library import Entry, scan
+from .library import Entry, listing_order, scan
+from .overview import badge
 from .page import escape_markdown
 
 
@@ -21,7 +22,7 @@ def _card(entry: Entry, page_path: str) -> str:
     first = entry.first_line if len(entry.first_line) <= 60 else entry.first_line[:60] + "……"
     return (f"-   **[{escape_markdown(entry.title)}]({_link(entry.path, page_path)})**\n\n"
             f"    <span class=\"fw-tag\">{entry.type}</span> <span class=\"fw-tag\">{entry.level}</span> "
-            f"{entry.chars} 字\n\n"
+            f"{entry.chars} 字{badge(entry)}\n\n"
             f"    {escape_markdown(first)}\n")
 
 
@@ -52,7 +53,8 @@ def examples(docs_dir: str, page_path: str, theme: str | None = None, type: str 
 
 
 def _cards(entries: list[Entry], page_path: str) -> str:
-    cards = "\n".join(_card(e, page_path) for e in entries)
+    # 有缺损 and 疑似洗稿 documents last (sorted() keeps the path order otherwise).
+    cards = "\n".join(_card(e, page_path) for e in sorted(entries, key=listing_order))
     return f"<div class=\"grid cards\" markdown>\n\n{cards}\n</div>\n"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from .classify import LEVELS, TYPES
-from .data import load_themes, load_yaml, shown
+from .data import load_themes, load_yaml, shown, status_names
 from .errors import FanwenError
 from .text import strip_invisible
 
@@ -36,10 +36,11 @@ class Entry:
     level: str | None = None
     theme: str | None = None
     drop: bool = False
+    status: str | None = None
 
     def overrides(self) -> dict:
         return {k: v for k, v in (("title", self.title), ("type", self.type), ("level", self.level),
-                                  ("theme", self.theme)) if v is not None}
+                                  ("theme", self.theme), ("status", self.status)) if v is not None}
 
 
 def manifest_path(source: Path) -> Path:
@@ -64,10 +65,10 @@ def load_manifest(source: Path, line_count: int) -> list[Entry] | None:
         key = f"documents[{i}]"
         if not isinstance(item, dict):
             _fail(path, key, "每一项应为 `start: …, end: …` 的映射", "写成 `- start: 5` 换行 `  end: 72` 的形式。")
-        unknown = set(item) - {"start", "end", "title", "type", "level", "theme", "drop", "note"}
+        unknown = set(item) - {"start", "end", "title", "type", "level", "theme", "drop", "note", "status"}
         if unknown:
             _fail(path, f"{key}.{sorted(unknown)[0]}", f"不认识的键 `{sorted(unknown)[0]}`",
-                  "可用的键：start、end、title、type、level、theme、drop、note。")
+                  "可用的键：start、end、title、type、level、theme、status、drop、note。")
         for bound in ("start", "end"):
             value = item.get(bound)
             if not isinstance(value, int) or isinstance(value, bool):
@@ -81,7 +82,7 @@ def load_manifest(source: Path, line_count: int) -> list[Entry] | None:
                                       or (name == "title" and "\n" in value.strip())):
                 _fail(path, f"{key}.{name}", f"`{name}` 应为一行文字，实际是 {shown(value)}",
                       f"把它写成文字，两边加引号（如 {name}: \"…\"）；日期、数字和列表要加引号才是文字。")
-        for name in ("type", "level", "theme"):
+        for name in ("type", "level", "theme", "status"):
             if item.get(name) is not None and not isinstance(item[name], str):
                 _fail(path, f"{key}.{name}", f"`{name}` 应为文字，实际是 {shown(item[name])}", "只写一个取值，不要写成列表。")
         if not isinstance(item.get("drop", False), bool):
@@ -92,12 +93,14 @@ def load_manifest(source: Path, line_count: int) -> list[Entry] | None:
             _fail(path, f"{key}.type", f"未知文种 `{item['type']}`", f"改成 {'、'.join(TYPES)} 之一。")
         if item.get("level") is not None and item["level"] not in LEVELS:
             _fail(path, f"{key}.level", f"未知层级 `{item['level']}`", f"改成 {'、'.join(LEVELS)} 之一。")
+        if item.get("status") is not None and item["status"] not in status_names():
+            _fail(path, f"{key}.status", f"未知状态 `{item['status']}`", f"改成 {'、'.join(status_names())} 之一。")
         if item.get("theme") is not None and item["theme"] not in slugs:
             _fail(path, f"{key}.theme", f"未知主题 `{item['theme']}`",
                   f"改成 data/themes.yml 中的 slug 之一（{', '.join(sorted(slugs))}），或先在该文件中添加主题。")
         title = strip_invisible(item["title"]).strip() if item.get("title") is not None else None
         entries.append(Entry(item["start"], item["end"], title, item.get("type"), item.get("level"),
-                             item.get("theme"), bool(item.get("drop", False))))
+                             item.get("theme"), bool(item.get("drop", False)), item.get("status")))
     ordered = sorted(enumerate(entries), key=lambda pair: pair[1].start)
     for (i, a), (j, b) in zip(ordered, ordered[1:]):
         if b.start <= a.end:

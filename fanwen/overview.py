@@ -10,7 +10,8 @@ import posixpath
 from collections import Counter
 
 from .classify import LEVELS, TYPES
-from .library import Entry
+from .data import load_statuses
+from .library import Entry, listing_order
 from .page import escape_markdown
 
 EXAMPLES_INDEX = "examples/index.md"
@@ -20,6 +21,21 @@ TEMPLATES_INDEX = "moban/index.md"
 def _rel(target: str, page: str) -> str:
     """A link from one docs page to another (MkDocs resolves .md links)."""
     return posixpath.relpath(target, posixpath.dirname(page))
+
+
+def status_badge(entry: Entry) -> str:
+    """The document's quality status as a badge (none for 完整): data/status.yml."""
+    status = next((s for s in load_statuses() if s.name == entry.status), None)
+    if status is None or status.quiet:
+        return ""
+    kind = "fw-status" if status.reliable else "fw-status fw-status--warn"
+    return f'<span class="{kind}" title="{html.escape(status.note)}">{html.escape(status.name)}</span>'
+
+
+def badge(entry: Entry) -> str:
+    """` <span class="fw-status">节选</span>` for a document that is not 完整, else ""."""
+    found = status_badge(entry)
+    return f" {found}" if found else ""
 
 
 def _options(name: str, label: str, values: list[tuple[str, str, int]]) -> str:
@@ -49,8 +65,8 @@ def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], link) 
         f'<li data-type="{html.escape(e.type)}" data-level="{html.escape(e.level)}" data-theme="{html.escape(e.theme)}">'
         f'<a href="{html.escape(link(e.path))}">{html.escape(e.title)}</a> '
         f'<span class="fw-tag">{html.escape(e.type)}</span> <span class="fw-tag">{html.escape(e.level)}</span> '
-        f'<span class="fw-tag">{html.escape(names[e.theme])}</span></li>'
-        for e in sorted(library, key=lambda e: (TYPES.index(e.type), LEVELS.index(e.level), e.path)))
+        f'<span class="fw-tag">{html.escape(names[e.theme])}</span>{badge(e)}</li>'
+        for e in sorted(library, key=lambda e: (listing_order(e), TYPES.index(e.type), LEVELS.index(e.level), e.path)))
     return "\n".join([
         "---", "title: 按主题浏览", "hide:", "  - toc", "---", "", "# 按主题浏览", "",
         f"范文库现有 **{len(library)}** 篇范文，分 {len(themes)} 个主题。", "",

@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter, defaultdict
 
-from .library import Entry
+from .library import Entry, listing_order
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 COMMON = 0.2  # a pair in more than this share of a type's documents says nothing (工作, 情况)
@@ -56,5 +56,6 @@ class Related:
         for path, other in by_path.items():
             if other.theme == entry.theme:
                 scores[path] += SAME_THEME
-        best = sorted(scores, key=lambda path: (-scores[path], path))[:n]
+        # 有缺损 and 疑似洗稿 documents only after every sound one.
+        best = sorted(scores, key=lambda path: (listing_order(by_path[path]), -scores[path], path))[:n]
         return [by_path[path] for path in best]

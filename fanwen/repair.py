@@ -89,6 +89,24 @@ def restore_punctuation(text: str) -> tuple[str, Edit]:
     return "".join(chars), edit
 
 
+# A punctuation mark doubled (增强自觉性，，) or a pause mark before a full stop (如下：。): one
+# of them is a scraping or typing slip. The ellipsis and the dash are written doubled on purpose.
+_DOUBLED = re.compile(r"([，。、；：！？])\1+|(?<=：)。|[，、；](?=。)")
+
+
+def collapse_doubled_punctuation(text: str) -> tuple[str, Edit]:
+    """`，，` → `，`, `：。` → `：`, `，。` → `。`."""
+    edit = Edit("重复标点")
+
+    def drop(match: re.Match) -> str:
+        kept = match.group(1) or ""
+        edit.removed.append(match.group(0)[len(kept):])
+        edit.count += 1
+        return kept
+
+    return _DOUBLED.sub(drop, text), edit
+
+
 # --------------------------------------------------------------------------- injected junk
 
 _STRAY_AFTER_DE = re.compile(rf"(?<=的)[.'`](?=[{CJK}“])")
@@ -257,7 +275,8 @@ def repair_line(text: str, inline_ads: list[re.Pattern], round_trip: list[tuple[
     # so that a bracket just made full-width is context for its neighbour.
     for step in (lambda t: repair_round_trip(t, round_trip), lambda t: remove_inline_ads(t, inline_ads),
                  remove_stray_after_de, fix_zhe, unify_placeholders,
-                 restore_punctuation, restore_punctuation, restore_quotes, normalise_heading, flag_missing_digits):
+                 restore_punctuation, restore_punctuation, collapse_doubled_punctuation, restore_quotes,
+                 normalise_heading, flag_missing_digits):
         text, edit = step(text)
         if edit.count:
             edits.append(edit)

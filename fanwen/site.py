@@ -80,8 +80,9 @@ def escape_meta(meta: dict) -> dict:
 def meta_line(entry: Entry, theme_name: str) -> str:
     parts = [escape_markdown(entry.type), escape_markdown(entry.level), f"[{escape_markdown(theme_name)}](index.md)",
              f"{entry.chars:,} 字".replace(",", "，") if entry.chars >= 10000 else f"{entry.chars} 字",
-             "来源：" + escape_markdown(entry.source)]
-    return " · ".join(parts) + "\n{ .fw-meta }"
+             "来源：" + escape_markdown(entry.source_label or "网上范文合集")]
+    badge = overview.status_badge(entry)
+    return (f"{badge} " if badge else "") + " · ".join(parts) + "\n{ .fw-meta }"
 
 
 def template_for(entry: Entry, templates: list):

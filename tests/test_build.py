@@ -11,7 +11,7 @@ def test_theme_page_lists_cards(built_site):
 
 def test_document_page_has_metadata_toc_and_related(built_site):
     html = (built_site / "examples" / "jingji" / "000-153e3eec68b796a2-03" / "index.html").read_text(encoding="utf-8")
-    assert 'class="fw-meta"' in html and "来源：000_153e3eec68b796a2.txt 第 3 篇" in html
+    assert 'class="fw-meta"' in html and "来源：范文合集《乡镇换届选举工作方案范文》第 3 篇" in html
     assert '<h2 id="一检查对象和范围">一、检查对象和范围' in html  # readable Chinese anchor
     assert "相关范文" in html and 'class="md-nav md-nav--secondary"' in html
 

@@ -141,9 +141,11 @@ def test_front_matter_and_ascii_file_names(fresh_import):
     for path in pages(docs):
         assert path.name.isascii() and path.parent.name.isascii()
         meta, _ = read_front_matter(path)
-        assert {"title", "type", "theme", "level", "tags", "source", "source_file", "source_lines", "chars"} <= set(meta)
-        assert set(meta) <= {"title", "type", "theme", "level", "tags", "source", "source_file", "source_lines",
-                             "chars", "title_derived", "status"}
+        assert {"title", "type", "theme", "level", "tags", "source", "source_label", "source_file", "source_lines",
+                "chars"} <= set(meta)
+        assert set(meta) <= {"title", "type", "theme", "level", "tags", "source", "source_label", "source_file",
+                             "source_lines", "chars", "title_derived", "status"}
+        assert meta.get("status", "节选") in {"节选", "有缺损", "疑似洗稿"} and ".txt" not in meta["source_label"]
         assert (ROOT / "sources" / meta["source_file"]).is_file()
         assert re.fullmatch(r"\d+-\d+", meta["source_lines"])
         assert meta["type"] in {"方案", "报告", "汇报", "总结", "讲话", "其他"}

@@ -84,3 +84,14 @@ def test_deleted_year_digits_are_flagged_not_guessed():
     assert flag_missing_digits("年，全区司法行政工作将继续")[0] == "××年，全区司法行政工作将继续"
     for fine in ["（二）年龄结构更加合理。", "今年7月", "全年工作", "季度、年度考核", "青年工作"]:
         assert flag_missing_digits(fine)[0] == fine
+
+
+def test_doubled_punctuation_is_collapsed_and_accounted():
+    from fanwen.repair import collapse_doubled_punctuation
+
+    for before, after in [("增强自觉性，，增强艰苦", "增强自觉性，增强艰苦"), ("具体如下：。", "具体如下："),
+                          ("完成了工作，。", "完成了工作。"), ("真的吗？？", "真的吗？"),
+                          ("等等……", "等等……"), ("——这是", "——这是")]:
+        text, edit = collapse_doubled_punctuation(before)
+        assert text == after, before
+        assert len(before) - len(text) == sum(map(len, edit.removed))

@@ -5,8 +5,11 @@ a model document's way to its template, and readability (contrast, the CJK font,
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 
 import pytest
+
+from conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -111,7 +114,8 @@ def test_a_model_document_leads_to_the_template_of_its_type(page, site_url, buil
     for html in sorted(built_site.glob("examples/*/*/index.html")):
         text = html.read_text(encoding="utf-8")
         if 'class="fw-meta"' in text and "fw-use-template" not in text and "<h1" in text:
-            kind = re.search(r'class="fw-meta">([^ ·<]+)', text).group(1)
+            meta = re.sub(r"<[^>]+>", "", re.search(r'<p class="fw-meta">(.*?)</p>', text, re.S).group(1))
+            kind = next(part.strip() for part in meta.split("·") if part.strip() in {"方案", "报告", "汇报", "总结", "讲话", "其他"})
             if kind not in ("讲话", "其他"):
                 missing.append((html.parent.name, kind))
     assert not missing, missing
@@ -136,3 +140,31 @@ def test_no_english_tooltips_or_developer_leftovers(built_site):
         text = path.read_text(encoding="utf-8")
         assert "Permanent link" not in text and "data/sections.yml" not in text, path
         assert 'title="本节链接"' in text or path.parent == built_site
+
+
+def test_quality_is_visible_and_damaged_documents_come_last(page, site_url, built_site):
+    from fanwen.library import scan
+
+    library = scan(ROOT / "docs")
+    counts = {status: sum(e.status == status for e in library) for status in ("节选", "有缺损", "疑似洗稿")}
+    assert all(counts.values()), counts  # the seeds have each kind
+    damaged = next(e for e in library if e.status == "有缺损")
+    page.goto(site_url + damaged.path.removesuffix(".md") + "/")
+    badge = page.locator(".fw-meta .fw-status")
+    assert badge.inner_text() == "有缺损" and "乱码" in badge.get_attribute("title")
+    assert "本文有缺损" in page.locator(".fw-note").first.inner_text()
+    # In the list of every document the sound ones come first, the damaged and spun ones last.
+    page.goto(site_url + "examples/")
+    warned = page.evaluate("""() => [...document.querySelectorAll('ul.fw-all li')]
+        .map(li => !!li.querySelector('.fw-status--warn'))""")
+    assert warned == sorted(warned) and any(warned)
+
+
+def test_no_page_shows_a_source_file_name_or_raw_markup_in_card_text(built_site):
+    for html in [*built_site.glob("examples/*/index.html"), *built_site.glob("examples/*/*/index.html")]:
+        text = html.read_text(encoding="utf-8")
+        assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", text), html
+        for card in re.findall(r'<li>\s*<p><strong><a[^>]*>.*?</li>', text, re.S):
+            visible = re.sub(r"<[^>]+>", "", card)
+            assert "<" not in html_unescape(visible) or "&lt;" in card, html
+            assert "fw-" not in visible and "title=" not in visible, (html, visible)
