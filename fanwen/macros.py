@@ -78,17 +78,12 @@ def stats(docs_dir: str, page_path: str) -> str:
 
 def template_html(root: Path, name: str, **overrides) -> str:
     """The template filled with the sample data (and any overrides), filled-in values marked,
-    as an HTML block (kept out of the page's table of contents)."""
-    import markdown
-
-    from .templating import default_context, marked_markdown, render
+    as one HTML block (kept out of the page's table of contents). Built from the document's
+    blocks, not through Markdown: nothing in a value can become markup or an attribute."""
+    from .templating import default_context, paper_html, render
 
     context = {**default_context(root), **overrides}
-    html = markdown.markdown(marked_markdown(render(name, context, root)), extensions=["attr_list"])
-    html = html.replace("<h1>", '<p class="fw-doc-title">').replace("</h1>", "</p>")
-    for level in (2, 3):
-        html = html.replace(f"<h{level}>", f'<p class="fw-doc-h{level - 1}">').replace(f"</h{level}>", "</p>")
-    return '<div class="fw-paper">' + html.replace("\n", "") + "</div>"
+    return paper_html(render(name, context, root))
 
 
 def url_from(page_url: str, target: str) -> str:

@@ -84,9 +84,11 @@ def template_downloads(root: Path, template) -> dict[str, bytes]:
     from .docx import build_docx
     from .templating import blocks, clean_markdown, default_context, render
 
-    filled = render(template.slug, default_context(root), root)
+    context = default_context(root)
+    filled = render(template.slug, context, root)
     return {f"{DOWNLOADS}/{template.slug}.md": clean_markdown(filled).encode("utf-8"),
-            f"{DOWNLOADS}/{template.slug}.docx": build_docx(blocks(filled))}
+            f"{DOWNLOADS}/{template.slug}.docx": build_docx(blocks(filled), author=context["unit"]["name"],
+                                                            title=blocks(filled)[0][1])}
 
 
 RELATED_HEADING = re.compile(r'<h2 id="同主题范文"')
