@@ -233,6 +233,147 @@ def test_undefined_variable_names_template_and_line(tmp_path):
     assert not out.exists()
 
 
+def test_end_before_start_reads_as_chinese_dates(tmp_path):
+    text = QINGHE.read_text(encoding="utf-8").replace("end: 2027-03-15", "end: 2027-02-15")
+    result, out = draft(tmp_path, text)
+    assert result.returncode == 1 and "my-unit.yml:9" in result.stderr
+    assert "结束日期 2027年2月15日 早于开始日期 2027年3月1日" in result.stderr
+    assert "datetime" not in result.stderr and "Value error" not in result.stderr and not out.exists()
+
+
+def test_impossible_date_names_file_and_line(tmp_path):
+    text = QINGHE.read_text(encoding="utf-8").replace("start: 2027-03-16", "start: 2027-02-30")
+    result, out = draft(tmp_path, text)
+    assert result.returncode == 1 and "my-unit.yml:10" in result.stderr and "日期 2027-02-30 不存在" in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_data_file_encodings(tmp_path, encoding):
+    data = tmp_path / "my-unit.yml"
+    data.write_bytes(QINGHE.read_text(encoding="utf-8").encode(encoding))
+    result, out = draft(tmp_path, data_file=data)
+    assert result.returncode == 0, result.stderr
+    from docx import Document
+    assert "青禾镇人民政府" in "\n".join(p.text for p in Document(out).paragraphs)
+
+
+def test_undecodable_data_file_says_save_as_utf8(tmp_path):
+    data = tmp_path / "my-unit.yml"
+    data.write_bytes(QINGHE.read_text(encoding="utf-8").encode("big5", errors="replace"))
+    result, out = draft(tmp_path, data_file=data)
+    assert result.returncode == 1 and "UTF-8" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_numbers_where_text_is_meant(tmp_path):
+    text = QINGHE.read_text(encoding="utf-8").replace("phone: 0571-8888 6666", "phone: 13857102233")
+    result, out = draft(tmp_path, text, template="work-plan")
+    assert result.returncode == 0, result.stderr
+    from docx import Document
+    assert "联系电话：13857102233。" in "\n".join(p.text for p in Document(out).paragraphs)
+
+
+@pytest.mark.parametrize("bad, expected", [
+    ("{name: 吴静, post: 镇党政办主任}", "不能为空"),
+    ("{name: [吴静], post: 镇党政办主任}", "应为一行文字"),
+    ('{name: "吴\\ue001静", post: 镇党政办主任}', "私用区字符"),
+    ('{name: "吴静\\n{: onclick=alert(1) }", post: 镇党政办主任}', "不能换行"),
+])
+def test_bad_text_values_are_refused_with_the_key(tmp_path, bad, expected):
+    text = QINGHE.read_text(encoding="utf-8").replace("{role: 成员, name: 吴静, post: 镇党政办主任}",
+                                                      "{role: 成员, " + bad[1:])
+    if "不能为空" in expected:
+        text = text.replace("{role: 成员, name: 吴静,", "{role: 成员, name: '',")
+    result, out = draft(tmp_path, text)
+    assert result.returncode == 1, result.stdout
+    assert "my-unit.yml:7" in result.stderr and "leading_group[2].name" in result.stderr and expected in result.stderr
+    assert "Value error" not in result.stderr and "Traceback" not in result.stderr and not out.exists()
+
+
+def test_unknown_level_lists_the_levels(tmp_path):
+    text = QINGHE.read_text(encoding="utf-8").replace("region: 云溪县}", "region: 云溪县, level: 镇}")
+    result, out = draft(tmp_path, text)
+    assert result.returncode == 1 and "unit.level" in result.stderr and "村、社区、乡镇、街道、县直部门、县" in result.stderr
+
+
+def test_data_checks_warn(tmp_path):
+    text = (FIXTURES / "unit-town.yml").read_text(encoding="utf-8").replace("year: 2027", "year: 2026")
+    text = text.replace("start: 2027-03-16", "start: 2027-02-16")
+    result, out = draft(tmp_path, text)
+    assert result.returncode == 0, result.stderr
+    assert "year 是 2026" in result.stderr and "“排查整治”开始于“动员部署”之前" in result.stderr
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_draft_and_list_work_from_any_folder(tmp_path):
+    listed = run(["fanwen", "draft", "--list"], cwd=tmp_path)
+    assert listed.returncode == 0 and "work-plan" in listed.stdout and "request" in listed.stdout
+    assert len(listed.stdout.strip().splitlines()) == len(TEMPLATES)
+    result = run(["fanwen", "draft", "work-plan", "--data", str(QINGHE), "--out", "x.txt"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "青禾镇" in (tmp_path / "x.txt").read_text(encoding="utf-8")
+    sample = run(["fanwen", "draft", "work-plan", "--out", "sample.md"], cwd=tmp_path)
+    assert sample.returncode == 0 and "示例数据" in sample.stderr
+
+
+def test_a_project_folder_overrides_the_shipped_templates(tmp_path):
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    plan = tmp_path / "templates" / "work-plan.md"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("制定本方案。", "制定本方案（本地版）。"), encoding="utf-8")
+    result = run(["fanwen", "draft", "work-plan", "--data", str(QINGHE), "--out", "x.txt"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "本地版" in (tmp_path / "x.txt").read_text(encoding="utf-8")
+
+
+def test_markdown_output_has_no_attribute_markup(tmp_path):
+    result, out = _draft_text("work-plan", "unit-town.yml", tmp_path, suffix=".md")
+    text = out.read_text(encoding="utf-8")
+    assert result.returncode == 0 and "{ ." not in text and "{:" not in text and "@sign" not in text
+    assert text.startswith("# 青禾镇安全生产工作方案\n") and "\n## 一、指导思想\n" in text
+    assert text.rstrip().endswith("青禾镇人民政府\n\n2027年3月1日")
+
+
+def test_output_has_the_users_normal_permissions(tmp_path):
+    out = tmp_path / "草稿.txt"
+    result = subprocess.run(["sh", "-c", f"umask 022 && exec {ROOT}/.venv/bin/fanwen draft work-plan "
+                             f"--data {QINGHE} --out {out}"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert oct(os.stat(out).st_mode & 0o777) == oct(0o644)
+
+
+def test_out_onto_a_directory_is_a_clear_error(tmp_path):
+    target = tmp_path / "已有文件夹.docx"
+    target.mkdir()
+    result = run(["fanwen", "draft", "work-plan", "--data", str(QINGHE), "--out", str(target)])
+    assert result.returncode == 1 and "已有的文件夹" in result.stderr and "Traceback" not in result.stderr
+    assert not list(tmp_path.glob(".draft-*")) and target.is_dir()
+
+
+# --------------------------------------------------------------------------- untrusted values
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("甲镇\ue001<script>alert('pua')</script>", "甲镇&lt;script&gt;alert('pua')&lt;/script&gt;"),
+    ("甲镇\n{: onclick=alert('attr') }", "甲镇 {: onclick=alert('attr') }"),
+    ("甲镇\n\n# 标题\n\n@sign 伪造署名", "甲镇 # 标题 @sign 伪造署名"),
+])
+def test_values_never_become_markup_on_the_template_page(value, shown):
+    """Issue 10, item 2: a private-use mark in a value cannot end its escaping, a line break
+    cannot start an attribute list or a block. (Unit data files refuse both outright; this is
+    the page's own defence for values that arrive any other way.)"""
+    from fanwen.macros import template_html
+
+    sample = default_context(ROOT)
+    html = template_html(ROOT, "work-plan", unit={**sample["unit"], "short_name": value})
+    assert "<script" not in html and not re.search(r"<[^>]*onclick", html)
+    assert "\ue000" not in html and "\ue001" not in html
+    assert f'<span class="fw-filled">{shown}</span>' in html
+    assert html.count('class="fw-sign"') == 1  # a value cannot add a block of its own
+
+
 # --------------------------------------------------------------------------- Word
 
 
