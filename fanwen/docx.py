@@ -9,6 +9,7 @@ The fonts are named with a common fallback (`w:altName`) for PCs without the GB 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -268,6 +269,9 @@ def build_docx(blocks: list[tuple[str, str]], author: str | None = None, title: 
             _set_font(run, TITLE_FONT, TITLE_SIZE)
             _fixed_spacing(fmt, first_line_indent=False)
             fmt.line_spacing = Pt(35)  # a 22 pt title needs more than the grid
+            snap = OxmlElement("w:snapToGrid")  # and must not snap to it (a broken title's lines
+            snap.set(qn("w:val"), "0")  # would sit two grid lines apart)
+            paragraph._p.get_or_add_pPr().insert(0, snap)
             fmt.space_after = LINE_PITCH
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif kind in ("sign", "date"):
@@ -302,6 +306,7 @@ def build_docx(blocks: list[tuple[str, str]], author: str | None = None, title: 
     core.author = core.last_modified_by = author or ""
     core.title = (title or "").replace("\u200b", "")
     core.comments = core.subject = core.keywords = core.category = ""
+    core.created = core.modified = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

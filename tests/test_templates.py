@@ -380,7 +380,7 @@ def test_values_never_become_markup_on_the_template_page(value, shown):
 @pytest.fixture(scope="module")
 def word_draft(tmp_path_factory):
     out = tmp_path_factory.mktemp("docx") / "草稿.docx"
-    result = run(["fanwen", "draft", "work-plan", "--data", str(QINGHE), "--out", str(out)])
+    result = run(["fanwen", "draft", "work-plan", "--data", str(FIXTURES / "unit-town.yml"), "--out", str(out)])
     assert result.returncode == 0, result.stderr
     return out
 
@@ -439,4 +439,98 @@ def test_docx_converts_to_a_pdf_page(word_draft, tmp_path):
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(shots / "word-draft")], check=True)
     assert list(shots.glob("word-draft*.png"))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-    assert "青禾镇工作方案" in text and re.search(r"—\s*1\s*—", text)
+    assert "青禾镇安全生产工作方案" in text and re.search(r"—\s*1\s*—", text)
+
+
+def _docx(slug, fixture, tmp_path_factory):
+    out = tmp_path_factory.mktemp("docx") / f"{slug}.docx"
+    result = run(["fanwen", "draft", slug, "--data", str(FIXTURES / fixture), "--out", str(out)])
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def request_draft(tmp_path_factory):
+    return _docx("request", "unit-bureau.yml", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def election_draft(tmp_path_factory):
+    return _docx("election-plan", "unit-village.yml", tmp_path_factory)
+
+
+def _chars(length) -> float:
+    from fanwen.docx import CHAR
+    return round((length or 0) / CHAR, 2)
+
+
+@pytest.mark.parametrize("which", ["word_draft", "request_draft", "election_draft"])
+def test_docx_signature_and_date_as_gb9704_7_3_5(which, request):
+    """One blank line after the text; the name 右空二字 (or further left when the date is longer);
+    the date's first character two characters right of the name's first."""
+    from docx import Document
+    from fanwen.docx import _width
+
+    paragraphs = Document(request.getfixturevalue(which)).paragraphs
+    i = next(i for i, p in enumerate(paragraphs) if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", p.text))
+    blank, name, date = paragraphs[i - 2], paragraphs[i - 1], paragraphs[i]
+    assert blank.text == "" and paragraphs[i - 3].text  # exactly one blank line
+    assert name.alignment == date.alignment == 2  # right
+    name_right, date_right = _chars(name.paragraph_format.right_indent), _chars(date.paragraph_format.right_indent)
+    assert min(name_right, date_right) == 2
+    name_start, date_start = name_right + _width(name.text), date_right + _width(date.text)
+    assert name_start - date_start == 2, (name.text, name_right, date.text, date_right)
+
+
+def test_docx_recipient_flush_left(request_draft):
+    from docx import Document
+
+    to = next(p for p in Document(request_draft).paragraphs if p.text == "云溪县人民政府：")
+    assert to.alignment in (None, 0) and not to.paragraph_format.first_line_indent
+    assert not to.paragraph_format.left_indent
+
+
+def test_docx_title_breaks_between_words(request_draft):
+    from docx import Document
+    from fanwen.docx import title_lines
+
+    title = Document(request_draft).paragraphs[0]
+    assert title.text == "县农业农村局关于\n高标准农田建设工作有关事项的请示"
+    assert title_lines("石桥村\u2002027年村“两委”换届选举工作方案".replace("\u2002", "\u200b2")) == [
+        "石桥村2027年村“两委”换届选举工作方案"]
+    long = "青禾镇\u200b关于\u200b农村人居环境整治提升五年行动工作\u200b情况的报告"
+    # 26 characters; the only word boundaries give three lines, none broken inside the topic
+    assert title_lines(long) == ["青禾镇关于", "农村人居环境整治提升五年行动工作", "情况的报告"]
+
+
+def test_docx_heading_styles_show_the_outline(word_draft):
+    """Word's own heading styles (the navigation pane lists them), restyled to look like
+    the body's headings: 黑体/楷体 16 pt, black, not bold, no extra space."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    document = Document(word_draft)
+    h1 = [p for p in document.paragraphs if p.style.name == "Heading 1"]
+    h2 = [p for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert [p.text for p in h1] == ["一、指导思想", "二、工作目标", "三、组织领导", "四、主要任务", "五、方法步骤", "六、工作要求"]
+    assert h2 and all(re.match(r"（[一二三四五六七八九十]+）", p.text) for p in h2)
+    for style, level in ((document.styles["Heading 1"], "0"), (document.styles["Heading 2"], "1")):
+        rpr = style.element.rPr
+        assert rpr.find(qn("w:color")) is None and not style.font.bold and style.font.size.pt == 16
+        assert style.element.pPr.find(qn("w:outlineLvl")).get(qn("w:val")) == level
+        assert style.paragraph_format.space_before.pt == 0
+        assert all(not k.endswith("Theme") for k in rpr.rFonts.attrib)
+
+
+def test_docx_language_and_properties(word_draft):
+    import zipfile
+
+    with zipfile.ZipFile(word_draft) as docx:
+        styles = docx.read("word/styles.xml").decode()
+        core = docx.read("docProps/core.xml").decode()
+    defaults = styles[styles.index("<w:docDefaults>"):styles.index("</w:docDefaults>")]
+    assert 'w:eastAsia="zh-CN"' in defaults
+    from docx import Document
+    props = Document(word_draft).core_properties
+    assert props.author == props.last_modified_by == "青禾镇人民政府"
+    assert props.title == "青禾镇安全生产工作方案" and "python-docx" not in core.lower()
