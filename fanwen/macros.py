@@ -108,11 +108,11 @@ def template_actions(root: Path, page_url: str, name: str) -> str:
 
 
 def section_examples(docs_dir: str, page_path: str, heading: str, type: str | list[str] | None = None,
-                     n: int = 3) -> str:
+                     n: int = 3, topic: str | None = None) -> str:
     """How others wrote this section: the real text from n model documents, linked."""
     from .sections import section_examples as find
 
-    found = find(docs_dir, heading, type, n)
+    found = find(docs_dir, heading, type, n, topic)
     if not found:
         return f"*范文库中暂无“{heading}”部分的范例。*"
     parts = []

@@ -41,14 +41,17 @@ def template_page(template) -> str:
     """The site page of one writing template; the macros fill it in at build time."""
     lines = ["---", f"title: {template.name}", "render_macros: true", "---", "",
              f"# {template.name}", "", template.purpose, "", f"**什么时候用：**{template.when}", "",
+             f"**适用层级：**{'、'.join(template.levels)}" + (f"。{template.not_for}" if template.not_for else ""), "",
              f'{{{{ template_actions("{template.slug}") }}}}', "",
-             "下面是用示例单位数据填好的全文，<span class=\"fw-filled\">这样标出的</span>是从单位数据中填入的内容。"
+             "下面是用示例单位数据填好的全文，<span class=\"fw-filled\">这样标出的</span>是从单位数据中填入的内容，"
+             "<span class=\"fw-blank\">【待填写：……】</span>是数据中没有、须由撰稿人补写的内容。"
              "用 `fanwen draft` 可以换成本单位的数据（见 README）。", "",
              f'{{{{ template("{template.slug}") }}}}', "", "## 分节写作要点", ""]
     for number, section in enumerate(template.sections, start=1):
         lines += [f"### {number}. {section['part']}", "", '!!! tip "写作要点"', "", f"    {section['note']}", "",
                   f"**别人怎么写的：**", "",
-                  f'{{{{ section_examples("{section["part"]}", type={template.derived_from!r}) }}}}', ""]
+                  f'{{{{ section_examples("{section["part"]}", type={template.derived_from!r}, '
+                  f'topic={template.topic!r}) }}}}', ""]
     return "\n".join(lines)
 
 

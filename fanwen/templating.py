@@ -48,6 +48,7 @@ class Template:
     derived_from: list[str] = field(default_factory=list)  # document types its sections come from
     levels: list[str] = field(default_factory=list)  # unit levels it is written for
     not_for: str = ""  # what to use instead at the other levels
+    topic: str | None = None  # a word the section examples should be about (换届), if any
 
 
 def cn_date(value: dt.date) -> str:
@@ -138,7 +139,8 @@ def list_templates(root: Path | None = None) -> list[Template]:
                               "参照 templates/work-plan.md 补全。")
         found.append(Template(path.stem, path, meta["name"], meta["type"], meta["purpose"], meta["when"],
                               meta["sections"], meta.get("derived_from") or [meta["type"]],
-                              meta.get("levels") or list(LEVELS), meta.get("not_for") or ""))
+                              meta.get("levels") or list(LEVELS), meta.get("not_for") or "",
+                              meta.get("topic")))
     return found
 
 

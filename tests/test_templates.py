@@ -95,6 +95,13 @@ def test_village_election_plan_has_the_statutory_steps_with_dates():
     assert "十严禁" in text and text.count("严禁") >= 10 and "村务监督委员会" in text
 
 
+def test_town_election_plan_deploys_the_villages_elections():
+    context, _ = load_context(FIXTURES / "unit-town.yml", ROOT)
+    text = plain_text(render("election-plan", context, ROOT))
+    assert "为做好全镇村（社区）“两委”换届选举工作" in text and "各村（社区）依法推选产生" in text
+    assert "村（社区）党组织书记一般通过法定程序担任主任" in text and "镇党委书记一般" not in text
+
+
 def test_community_election_plan_without_dates_leaves_visible_blanks():
     context, _ = load_context(FIXTURES / "unit-community.yml", ROOT)
     filled = render("election-plan", context, ROOT)
@@ -534,3 +541,35 @@ def test_docx_language_and_properties(word_draft):
     props = Document(word_draft).core_properties
     assert props.author == props.last_modified_by == "青禾镇人民政府"
     assert props.title == "青禾镇安全生产工作方案" and "python-docx" not in core.lower()
+
+
+# --------------------------------------------------------------------------- section examples
+
+
+@pytest.mark.parametrize("template", list_templates(ROOT), ids=lambda t: t.slug)
+def test_section_examples_fit_the_template(template):
+    """Examples on a template page come from its own document types, are never damaged or
+    placeholder-only, and a 组织领导 example actually lists a group."""
+    from fanwen.sections import plain, section_examples, usable
+
+    for section in template.sections:
+        for found in section_examples(ROOT / "docs", section["part"], template.derived_from, 3, template.topic):
+            text = plain("\n".join(found.paragraphs))
+            assert found.entry.type in template.derived_from
+            assert "乱码" not in text and "\ufffd" not in text and usable(found)
+            if section["part"] == "组织领导":
+                assert "组长" in text
+
+
+def test_damaged_and_placeholder_sections_are_never_examples():
+    from fanwen.sections import Section, usable
+
+    def section(text, part="工作目标"):
+        return Section(None, 0, 3, part, part, (text,))
+
+    real = "到2027年底，全镇农村生活垃圾集中收运处理率达到100%，卫生厕所普及率达到95%以上，村庄环境明显改善。"
+    assert usable(section(real))
+    assert not usable(section(real + "【原文此处乱码】"))
+    assert not usable(section("××镇××工作领导小组：组长：×××，副组长：×××、×××，成员：×××、×××、×××。"))
+    assert not usable(section("成立工作领导小组，统筹推进各项工作，确保取得实效，形成齐抓共管的良好局面和强大合力。", "组织领导"))
+    assert usable(section("成立工作领导小组，由镇党委书记任组长，镇长任副组长，各站所负责人为成员，统筹推进各项工作。", "组织领导"))
