@@ -148,7 +148,8 @@ def write_draft(template: str, data_file: Path | None, out_file: Path) -> tuple[
     import tempfile
 
     from .docx import build_docx
-    from .templating import blanks, blocks, clean_markdown, data_file as shipped, load_context, render
+    from .templating import (blanks, blocks, clean_markdown, data_file as shipped, find_template, load_context,
+                             render, wrap_notice)
 
     suffix = out_file.suffix.lower()
     if suffix not in (".docx", ".md", ".txt"):
@@ -165,6 +166,8 @@ def write_draft(template: str, data_file: Path | None, out_file: Path) -> tuple[
         raise FanwenError(str(data_file), "数据文件不存在", "复制 data/unit.yml 改成本单位的数据，再用 --data 指向它。")
     context, warnings = load_context(data_file)
     filled = render(template, context)
+    if context.get("issue") and context["issue"].get("notice") and find_template(template).type == "方案":
+        filled = wrap_notice(filled, context)
     docx_meta = {"author": context["unit"]["name"], "title": blocks(filled)[0][1].replace("\u200b", "")}
     content = {".docx": lambda: build_docx(blocks(filled), **docx_meta),
                ".md": lambda: clean_markdown(filled).encode("utf-8"),

@@ -219,6 +219,19 @@ def sign_indents(name: str, date: str) -> tuple[float, float]:
     return date_right + date_w + 2 - name_w, date_right
 
 
+def _rule(paragraph, side: str, size: int) -> None:
+    """A line above or below a paragraph (版记's 分隔线: the first and last thick, between thin)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        ppr.append(borders)
+    line = OxmlElement(f"w:{side}")
+    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", "000000")):
+        line.set(qn(key), value)
+    borders.append(line)
+
+
 def _blank_line(document) -> None:
     paragraph = document.add_paragraph()
     _fixed_spacing(paragraph.paragraph_format, first_line_indent=False)
@@ -258,8 +271,28 @@ def build_docx(blocks: list[tuple[str, str]], author: str | None = None, title: 
             _blank_line(document)  # one blank line after the text (and after the 附件说明)
         if kind == "date" and previous != "sign":
             _blank_line(document)
+        if kind == "pagebreak":  # the plan after its 印发通知 starts on a new page
+            from docx.enum.text import WD_BREAK
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            previous = kind
+            continue
         paragraph = document.add_paragraph(style=styles.get(kind))
         fmt = paragraph.paragraph_format
+        if kind in ("cc", "imprint"):  # 版记: 4号仿宋, one character in from each side, ruled
+            left, _, right = text.partition("　　")
+            run = paragraph.add_run(left)
+            _set_font(run, BODY_FONT, PAGE_SIZE)
+            _fixed_spacing(fmt, first_line_indent=False)
+            fmt.left_indent = fmt.right_indent = PAGE_SIZE
+            if right:
+                tab = paragraph.add_run("\t" + right)
+                _set_font(tab, BODY_FONT, PAGE_SIZE)
+                fmt.tab_stops.add_tab_stop(TEXT_WIDTH - PAGE_SIZE * 2, alignment=2)  # right
+            _rule(paragraph, "top", 8 if previous not in ("cc", "imprint") else 4)
+            if kind == "imprint":
+                _rule(paragraph, "bottom", 8)
+            previous = kind
+            continue
         if kind == "title":
             lines = title_lines(text)
             run = paragraph.add_run(lines[0])

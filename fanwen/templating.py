@@ -33,7 +33,8 @@ CN_DIGITS = "〇一二三四五六七八九"
 BLANK = "【待填写：{}】"  # a visible blank: what the writer still has to put there
 # Block markers a template line may start with (never a value: values are wrapped in FILL
 # marks, so a block that starts with a value starts with FILL_START).
-MARKERS = {"@to ": "to", "@sign ": "sign", "@date ": "date", "@attach ": "attach", "@center ": "center"}
+MARKERS = {"@to ": "to", "@sign ": "sign", "@date ": "date", "@attach ": "attach", "@center ": "center",
+           "@cc ": "cc", "@imprint ": "imprint", "@pagebreak": "pagebreak"}
 
 
 @dataclass
@@ -130,7 +131,7 @@ def templates_dir(root: Path | None = None) -> Path:
 def list_templates(root: Path | None = None) -> list[Template]:
     found = []
     for path in sorted(templates_dir(root).glob("*.md")):
-        if path.name == "README.md":
+        if path.name == "README.md" or path.name.startswith("_"):  # _notice.md: a wrapper, not a template
             continue
         meta, _ = _front_matter(path)
         missing = [k for k in ("name", "type", "purpose", "when", "sections") if k not in meta]
@@ -267,6 +268,22 @@ def render(slug: str, data: dict, root: Path | None = None) -> str:
                           "模板只能用变量、if、for 和 templates/README.md 列出的过滤器。") from None
 
 
+def wrap_notice(filled: str, context: dict, root: Path | None = None) -> str:
+    """A plan as issued: 关于印发《…》的通知 (templates/_notice.md), the plan after a page break
+    (its own 署名 and 日期 are the notice's), and the 版记 (抄送, 印发机关, 印发日期) at the end."""
+    issue = context.get("issue") or {}
+    title = _ZW.sub("", blocks(filled)[0][1])
+    env = _environment(root)
+    notice = env.get_template("_notice.md").render(**context, doc_title=title)
+    body = "\n\n".join(block for block in filled.split("\n\n")
+                        if not block.strip().startswith(("@sign ", "@date ")))
+    issuer = issue.get("issuer") or context["unit"]["name"]  # or the office that prints it, if given
+    when = issue.get("date") or context["plan_date"]
+    record = (f"@cc 抄送：{_finalize('、'.join(issue['cc']))}。\n\n" if issue.get("cc") else "")
+    record += f"@imprint {_finalize(issuer)}　　{_finalize(cn_date(when))}印发\n"
+    return notice + "\n\n" + body.rstrip() + "\n\n" + record
+
+
 def load_levels(root: Path | None = None) -> dict[str, dict[str, str]]:
     path = data_file("levels.yml", root)
     raw = load_yaml(path)
@@ -376,7 +393,7 @@ def blanks(filled: str) -> list[str]:
     return re.findall(r"【待填写：(.*?)】", plain_text(filled))
 
 
-_HTML_CLASS = {"title": "fw-doc-title", "h1": "fw-doc-h1", "h2": "fw-doc-h2", "to": "fw-to", "sign": "fw-sign",
+_HTML_CLASS = {"cc": "fw-cc", "imprint": "fw-imprint", "pagebreak": "fw-pagebreak", "title": "fw-doc-title", "h1": "fw-doc-h1", "h2": "fw-doc-h2", "to": "fw-to", "sign": "fw-sign",
                "date": "fw-date", "attach": "fw-attach", "center": "fw-center", "body": None}
 
 

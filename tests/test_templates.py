@@ -573,3 +573,40 @@ def test_damaged_and_placeholder_sections_are_never_examples():
     assert not usable(section("××镇××工作领导小组：组长：×××，副组长：×××、×××，成员：×××、×××、×××。"))
     assert not usable(section("成立工作领导小组，统筹推进各项工作，确保取得实效，形成齐抓共管的良好局面和强大合力。", "组织领导"))
     assert usable(section("成立工作领导小组，由镇党委书记任组长，镇长任副组长，各站所负责人为成员，统筹推进各项工作。", "组织领导"))
+
+
+# --------------------------------------------------------------------------- 印发通知 and 版记
+
+
+@pytest.fixture(scope="module")
+def issued_plan(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("issue")
+    data = folder / "unit.yml"
+    data.write_text((FIXTURES / "unit-town.yml").read_text(encoding="utf-8")
+                    + "issue: {cc: [县应急管理局, 县安委会办公室], date: 2027-02-26}\n", encoding="utf-8")
+    outputs = {}
+    for suffix in (".txt", ".docx"):
+        out = folder / f"plan{suffix}"
+        result = run(["fanwen", "draft", "work-plan", "--data", str(data), "--out", str(out)])
+        assert result.returncode == 0, result.stderr
+        outputs[suffix] = out
+    return outputs
+
+
+def test_plan_issued_with_a_notice_and_imprint(issued_plan):
+    text = issued_plan[".txt"].read_text(encoding="utf-8")
+    assert text.startswith("青禾镇人民政府关于印发《青禾镇安全生产工作方案》的通知\n各村（社区）、镇各站所：\n")
+    assert text.count("青禾镇人民政府\n2027年2月26日\n") == 1  # the plan itself is not signed twice
+    assert text.rstrip().endswith("抄送：县应急管理局、县安委会办公室。\n青禾镇人民政府　　2027年2月26日印发")
+
+
+def test_docx_imprint_is_ruled_and_the_plan_starts_a_new_page(issued_plan):
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    paragraphs = Document(issued_plan[".docx"]).paragraphs
+    assert any('w:type="page"' in p._p.xml for p in paragraphs)
+    cc, imprint = paragraphs[-2], paragraphs[-1]
+    assert cc.text.startswith("抄送：") and imprint.text == "青禾镇人民政府\t2027年2月26日印发"
+    sizes = [b.get(qn("w:sz")) for p in (cc, imprint) for b in p._p.pPr.find(qn("w:pBdr"))]
+    assert sizes == ["8", "4", "8"]  # thick first and last rule, thin between
