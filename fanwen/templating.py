@@ -379,7 +379,8 @@ _MD_PREFIX = {"title": "# ", "h1": "## ", "h2": "### "}
 def clean_markdown(filled: str) -> str:
     """The download: headings as Markdown headings, everything else plain paragraphs (no
     attribute markup)."""
-    return "\n\n".join(_MD_PREFIX.get(kind, "") + _ZW.sub("", text) for kind, text in blocks(filled)) + "\n"
+    return "\n\n".join("---" if kind == "pagebreak" else _MD_PREFIX.get(kind, "") + _ZW.sub("", text)
+                        for kind, text in blocks(filled)) + "\n"
 
 
 def plain_text(filled: str) -> str:
