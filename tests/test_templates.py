@@ -610,3 +610,18 @@ def test_docx_imprint_is_ruled_and_the_plan_starts_a_new_page(issued_plan):
     assert cc.text.startswith("抄送：") and imprint.text == "青禾镇人民政府\t2027年2月26日印发"
     sizes = [b.get(qn("w:sz")) for p in (cc, imprint) for b in p._p.pPr.find(qn("w:pBdr"))]
     assert sizes == ["8", "4", "8"]  # thick first and last rule, thin between
+
+
+def test_attachment_note_after_one_blank_line(tmp_path):
+    data = tmp_path / "unit.yml"
+    data.write_text((FIXTURES / "unit-bureau.yml").read_text(encoding="utf-8")
+                    + "attachments: [项目资金需求测算表, 项目区分布图]\n", encoding="utf-8")
+    out = tmp_path / "请示.docx"
+    result = run(["fanwen", "draft", "request", "--data", str(data), "--out", str(out)])
+    assert result.returncode == 0, result.stderr
+    from docx import Document
+    paragraphs = Document(out).paragraphs
+    i = next(i for i, p in enumerate(paragraphs) if p.text.startswith("附件："))
+    assert paragraphs[i].text == "附件：1. 项目资金需求测算表　2. 项目区分布图"  # no final punctuation
+    assert paragraphs[i - 1].text == "" and paragraphs[i - 2].text == "妥否，请批示。"
+    assert paragraphs[i + 1].text == "" and paragraphs[i + 2].text == "云溪县农业农村局"
