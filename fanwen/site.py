@@ -20,7 +20,7 @@ from pathlib import Path
 from .data import load_themes, set_data_dir
 from .errors import FanwenError
 from .library import Entry, pin, read_front_matter, scan, unpin
-from .templating import list_templates
+from .templating import default_context, list_templates
 from .page import escape_markdown
 from . import csp, search
 
@@ -166,6 +166,9 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         try:
             themes = load_themes()
             self.templates = list_templates(self.root)
+            # The sample unit data fills every template page: a bad value stops the build here,
+            # with its file, line and key, before any page is rendered or the indexer starts.
+            default_context(self.root)
         except FanwenError as error:
             raise PluginError(str(error)) from None
         if not config.nav:
