@@ -180,6 +180,14 @@ def _lang(rpr) -> None:
 
 
 def _doc_defaults_lang(document) -> None:
+    # python-docx's default settings say the theme's east-Asian language is ja-JP (the file
+    # comes from a Japanese Word), which LibreOffice follows when it picks a fallback font.
+    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is None:
+        theme_lang = OxmlElement("w:themeFontLang")
+        document.settings.element.append(theme_lang)
+    theme_lang.set(qn("w:val"), "zh-CN")
+    theme_lang.set(qn("w:eastAsia"), "zh-CN")
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))

@@ -435,7 +435,10 @@ def test_docx_page_numbers_and_fallback_fonts(word_draft):
 
 def test_docx_converts_to_a_pdf_page(word_draft, tmp_path):
     """LibreOffice renders the draft; the first page is kept as a PNG for a person to look at."""
-    result = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(word_draft)],
+    # A profile of its own: another LibreOffice running on the machine would take the conversion.
+    profile = f"-env:UserInstallation=file://{tmp_path}/lo-profile"
+    result = subprocess.run(["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                             str(word_draft)],
                             capture_output=True, text=True, timeout=180)
     pdf = tmp_path / "草稿.pdf"
     assert pdf.exists(), result.stderr
@@ -535,6 +538,8 @@ def test_docx_language_and_properties(word_draft):
     with zipfile.ZipFile(word_draft) as docx:
         styles = docx.read("word/styles.xml").decode()
         core = docx.read("docProps/core.xml").decode()
+        settings = docx.read("word/settings.xml").decode()
+    assert 'w:eastAsia="zh-CN"' in settings and "ja-JP" not in settings  # the theme's language too
     defaults = styles[styles.index("<w:docDefaults>"):styles.index("</w:docDefaults>")]
     assert 'w:eastAsia="zh-CN"' in defaults
     from docx import Document
