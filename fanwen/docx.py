@@ -275,7 +275,7 @@ def build_docx(blocks: list[tuple[str, str]], author: str | None = None, title: 
     previous = None
     for kind, text in blocks:
         text = text.replace("\u200b", "") if kind != "title" else text
-        if kind in ("attach", "sign"):
+        if kind == "sign" or (kind == "attach" and previous != "attach"):
             _blank_line(document)  # one blank line after the text (and after the 附件说明)
         if kind == "date" and previous != "sign":
             _blank_line(document)
@@ -333,7 +333,12 @@ def build_docx(blocks: list[tuple[str, str]], author: str | None = None, title: 
             _set_font(run, H2_FONT, BODY_SIZE)
             _fixed_spacing(fmt, first_line_indent=False)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        else:  # body, h1, h2, attach (附件说明 左空二字)
+        elif kind == "attach" and previous == "attach":  # 2. … aligned under the 1. after 附件：
+            run = paragraph.add_run(text)
+            _set_font(run, BODY_FONT, BODY_SIZE)
+            _fixed_spacing(fmt, first_line_indent=False)
+            fmt.left_indent = int(CHAR * 5)
+        else:  # body, h1, h2, the first attach (附件说明 左空二字)
             run = paragraph.add_run(text)
             name = {"h1": H1_FONT, "h2": H2_FONT}.get(kind, BODY_FONT)
             _set_font(run, name, BODY_SIZE)

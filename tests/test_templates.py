@@ -627,6 +627,10 @@ def test_attachment_note_after_one_blank_line(tmp_path):
     from docx import Document
     paragraphs = Document(out).paragraphs
     i = next(i for i, p in enumerate(paragraphs) if p.text.startswith("附件："))
-    assert paragraphs[i].text == "附件：1. 项目资金需求测算表　2. 项目区分布图"  # no final punctuation
+    assert paragraphs[i].text == "附件：1. 项目资金需求测算表"  # no final punctuation
+    assert paragraphs[i + 1].text == "2. 项目区分布图"  # aligned under 1.
+    from fanwen.docx import CHAR
+    assert round(paragraphs[i + 1].paragraph_format.left_indent / CHAR) == 5
+    assert round(paragraphs[i].paragraph_format.first_line_indent / CHAR) == 2  # 左空二字
     assert paragraphs[i - 1].text == "" and paragraphs[i - 2].text == "妥否，请批示。"
-    assert paragraphs[i + 1].text == "" and paragraphs[i + 2].text == "云溪县农业农村局"
+    assert paragraphs[i + 2].text == "" and paragraphs[i + 3].text == "云溪县农业农村局"
