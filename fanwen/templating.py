@@ -142,6 +142,9 @@ def list_templates(root: Path | None = None) -> list[Template]:
                               meta["sections"], meta.get("derived_from") or [meta["type"]],
                               meta.get("levels") or list(LEVELS), meta.get("not_for") or "",
                               meta.get("topic")))
+    # Grouped by document type (方案 first, as the site's navigation and `--list` show them).
+    types = ("方案", "报告", "汇报", "总结", "讲话")
+    found.sort(key=lambda t: (types.index(t.type) if t.type in types else len(types), t.slug))
     return found
 
 
