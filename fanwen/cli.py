@@ -133,44 +133,94 @@ def dist_command(dist_dir: Path, site_dir: Path, offline_dir: Path, no_offline: 
 
 @main.command("draft")
 @click.argument("template", required=False)
-@click.option("--data", "data_file", type=click.Path(path_type=Path), default=Path("data/unit.yml"), show_default=True,
-              help="本单位数据（格式同 data/unit.yml）。")
+@click.option("--data", "data_file", type=click.Path(path_type=Path),
+              help="本单位数据（格式同 data/unit.yml）；不写时用当前目录的 data/unit.yml，没有则用示例数据。")
 @click.option("--out", "out_file", type=click.Path(path_type=Path), help="输出文件：.docx、.md 或 .txt。")
 @click.option("--list", "list_only", is_flag=True, help="列出可用的模板。")
-def draft_command(template: str | None, data_file: Path, out_file: Path | None, list_only: bool) -> None:
+def draft_command(template: str | None, data_file: Path | None, out_file: Path | None, list_only: bool) -> None:
     """用本单位数据填写模板 TEMPLATE（如 work-plan），生成草稿。"""
     from .templating import list_templates
 
     try:
         if list_only:
             for t in list_templates():
-                click.echo(f"{t.slug:<22}{t.name}（{t.type}）")
+                click.echo(f"{t.slug:<22}{t.name}（{t.type}；适用：{'、'.join(t.levels)}）")
             return
         if not template or not out_file:
             raise click.UsageError("需要模板名和 --out，例如：fanwen draft work-plan --data my-unit.yml --out 草稿.docx")
-        write_draft(template, data_file, out_file)
+        warnings, blanks = write_draft(template, data_file, out_file)
     except FanwenError as error:
         click.echo(f"生成失败：{error}", err=True)
         sys.exit(1)
+    for warning in warnings:
+        click.echo(f"提醒：{warning}", err=True)
     click.echo(f"已生成：{out_file}")
+    if blanks:
+        counted: dict[str, int] = {}
+        for what in blanks:
+            counted[what] = counted.get(what, 0) + 1
+        click.echo(f"提醒：草稿中有 {len(blanks)} 处【待填写】，请逐项补上：", err=True)
+        for what, n in counted.items():
+            click.echo(f"  · {what}" + (f"（{n} 处）" if n > 1 else ""), err=True)
 
 
-def write_draft(template: str, data_file: Path, out_file: Path) -> None:
-    """Render and write atomically: on any error no output file is left behind."""
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_draft(template: str, data_file: Path | None, out_file: Path) -> tuple[list[str], list[str]]:
+    """Render and write atomically: on any error no output file (and no temporary file) is
+    left behind. Returns the warnings about the data and the blanks left in the draft."""
+    import os
     import tempfile
 
     from .docx import build_docx
-    from .templating import blocks, clean_markdown, default_context, plain_text, render
+    from .templating import (blanks, blocks, clean_markdown, data_file as shipped, find_template, load_context,
+                             render, wrap_notice)
 
     suffix = out_file.suffix.lower()
     if suffix not in (".docx", ".md", ".txt"):
         raise FanwenError(str(out_file), f"不支持的输出格式 `{suffix or '（无扩展名）'}`", "输出文件名以 .docx、.md 或 .txt 结尾。")
+    if out_file.is_dir():
+        raise FanwenError(str(out_file), "这是一个已有的文件夹，不能作为输出文件", "在 --out 后写文件名，如 草稿/工作方案.docx。")
+    notes = []
+    if data_file is None:
+        data_file = Path("data/unit.yml")
+        if not data_file.is_file():
+            data_file = shipped("unit.yml")
+            notes.append(f"没有指定 --data，使用示例数据 {data_file}；请复制它改成本单位的数据，再用 --data 指向它。")
     if not data_file.is_file():
         raise FanwenError(str(data_file), "数据文件不存在", "复制 data/unit.yml 改成本单位的数据，再用 --data 指向它。")
-    filled = render(template, default_context(unit_file=data_file))
-    content = {".docx": lambda: build_docx(blocks(filled)), ".md": lambda: clean_markdown(filled).encode("utf-8"),
-               ".txt": lambda: plain_text(filled).encode("utf-8")}[suffix]()
+    context, warnings = load_context(data_file)
+    filled = render(template, context)
+    if context.get("issue") and context["issue"].get("notice") and find_template(template).type == "方案":
+        filled = wrap_notice(filled, context)
+    docx_meta = {"author": context["unit"]["name"], "title": blocks(filled)[0][1].replace("\u200b", "")}
+    content = {".docx": lambda: build_docx(blocks(filled), **docx_meta),
+               ".md": lambda: clean_markdown(filled).encode("utf-8"),
+               ".txt": lambda: plain_text_of(filled).encode("utf-8")}[suffix]()
     out_file.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=out_file.parent, prefix=".draft-", delete=False) as tmp:
-        tmp.write(content)
-    Path(tmp.name).replace(out_file)
+    tmp = tempfile.NamedTemporaryFile(dir=out_file.parent, prefix=".draft-", delete=False)
+    try:
+        with tmp:
+            tmp.write(content)
+        # NamedTemporaryFile creates 0600; a draft is an ordinary file of the user's.
+        os.chmod(tmp.name, 0o666 & ~_umask())
+        Path(tmp.name).replace(out_file)
+    except OSError as error:
+        Path(tmp.name).unlink(missing_ok=True)
+        raise FanwenError(str(out_file), f"无法写入：{error.strerror or error}", "检查文件夹的写入权限和磁盘空间。") from None
+    except BaseException:
+        Path(tmp.name).unlink(missing_ok=True)
+        raise
+    return notes + warnings, blanks(filled)
+
+
+def plain_text_of(filled: str) -> str:
+    from .templating import plain_text
+
+    return plain_text(filled)

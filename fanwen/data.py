@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 import os
+import re
 from pathlib import Path
 
 import yaml
@@ -70,12 +71,57 @@ def parse_yaml(text: str):
     return yaml.load(text, Loader=LOADER)
 
 
-def load_yaml(path: Path):
-    """Parse a YAML file; a syntax error names the file and line."""
+def _gb_plausible(text: str) -> bool:
+    """GB18030 decodes almost any byte string (Big5 or Shift-JIS "succeed" as garbage): take it
+    only when nearly all its Chinese characters are common ones (GB2312)."""
+    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    common = sum(1 for c in han if len(c.encode("gb18030")) == 2 and c.encode("gb18030")[0] >= 0xB0)
+    return not han or common / len(han) >= 0.9
+
+
+def read_data_text(path: Path) -> str:
+    """A data file's text: UTF-8 (with or without BOM) or GB18030/GBK, as Windows editors save it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise FanwenError(str(path), "文件不存在", "检查路径是否正确，或从仓库恢复该文件。") from None
+    except IsADirectoryError:
+        raise FanwenError(str(path), "这是一个文件夹，不是数据文件", "指定一个 .yml 文件。") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or not _gb_plausible(text):
+        raise FanwenError(str(path), "无法识别文件的编码（不是 UTF-8，也不是 GBK/GB18030）",
+                          "用记事本或 WPS 打开，另存为“UTF-8”编码后重试。")
+    return text
+
+
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+IMPOSSIBLE_DATE_FIX = "改成实际存在的日期（注意各月天数，如 2 月没有 30 日），写成 2027-03-01 的形式。"
+
+
+def impossible_date(value) -> bool:
+    """A text that is written as a date but names none (2027-02-30). YAML leaves dates as text
+    here (parse_yaml), so the model that wants a date reports it; this says why."""
+    match = _DATE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match:
+        return False
+    try:
+        dt.date(*map(int, match.groups()))
+    except ValueError:
+        return True
+    return False
+
+
+def load_yaml(path: Path):
+    """Parse a YAML file; a syntax error names the file and line."""
+    text = read_data_text(path)
     try:
         return parse_yaml(text)
     except yaml.YAMLError as exc:

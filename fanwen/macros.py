@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -80,17 +81,12 @@ def stats(docs_dir: str, page_path: str) -> str:
 
 def template_html(root: Path, name: str, **overrides) -> str:
     """The template filled with the sample data (and any overrides), filled-in values marked,
-    as an HTML block (kept out of the page's table of contents)."""
-    import markdown
-
-    from .templating import default_context, marked_markdown, render
+    as one HTML block (kept out of the page's table of contents). Built from the document's
+    blocks, not through Markdown: nothing in a value can become markup or an attribute."""
+    from .templating import default_context, paper_html, render
 
     context = {**default_context(root), **overrides}
-    html = markdown.markdown(marked_markdown(render(name, context, root)), extensions=["attr_list"])
-    html = html.replace("<h1>", '<p class="fw-doc-title">').replace("</h1>", "</p>")
-    for level in (2, 3):
-        html = html.replace(f"<h{level}>", f'<p class="fw-doc-h{level - 1}">').replace(f"</h{level}>", "</p>")
-    return '<div class="fw-paper">' + html.replace("\n", "") + "</div>"
+    return paper_html(render(name, context, root))
 
 
 def url_from(page_url: str, target: str) -> str:
@@ -109,17 +105,25 @@ def template_actions(root: Path, page_url: str, name: str) -> str:
     text = plain_text(render(name, default_context(root), root))
     data = html.escape(text, quote=True).replace("\n", "&#10;")
     md, docx = (url_from(page_url, f"{DOWNLOADS}/{name}{ext}") for ext in (".md", ".docx"))
+    # Saved under the document's own title (××镇2027年工作方案.docx), not the template's slug.
+    stem = html.escape(file_stem(text.split("\n", 1)[0]), quote=True)
     return (f'<p class="fw-actions"><button class="md-button md-button--primary fw-copy" type="button" '
-            f'data-copy="{data}">复制全文</button> <a class="md-button" href="{md}" download>下载 Markdown</a> '
-            f'<a class="md-button" href="{docx}" download>下载 Word</a></p>')
+            f'data-copy="{data}">复制全文</button> <a class="md-button" href="{md}" download="{stem}.md">下载 Markdown</a> '
+            f'<a class="md-button" href="{docx}" download="{stem}.docx">下载 Word</a></p>')
+
+
+def file_stem(title: str) -> str:
+    """A title as a file name on Windows, macOS and Linux: no \\ / : * ? " < > |, at most 60 characters."""
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "", title).strip(" .") or "草稿"
+    return stem[:60]
 
 
 def section_examples(docs_dir: str, page_path: str, heading: str, type: str | list[str] | None = None,
-                     n: int = 3) -> str:
+                     n: int = 3, topic: str | None = None) -> str:
     """How others wrote this section: the real text from n model documents, linked."""
     from .sections import section_examples as find
 
-    found = find(docs_dir, heading, type, n)
+    found = find(docs_dir, heading, type, n, topic)
     if not found:
         return f"*范文库中暂无“{heading}”部分的范例。*"
     parts = []

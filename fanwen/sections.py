@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .data import data_dir, cached_data_file, load_yaml
 from .errors import FanwenError
-from .library import Entry, read_front_matter, scan
+from .library import Entry, read_front_matter, scan, reliable
 
 _TOP = re.compile(r"^## (?:[一二三四五六七八九十]{1,3}、)?(?P<text>.*)$")
 _TAGS = re.compile(r"<[^>]+>")
@@ -123,20 +123,42 @@ def outline(docs_dir: str | Path, doc_type: str) -> list[dict]:
     return rows
 
 
+DAMAGED = ("【原文此处乱码】", "乱码", "\ufffd")
+_PLACEHOLDER = re.compile(r"[×XＸxｘ*＊○〇□某]+")
+# A part whose examples must show what the part is for, not just carry its heading.
+_MUST_SHOW = {"组织领导": ("组长",)}
+
+
+def usable(section: Section) -> bool:
+    """A section worth showing as an example: not a damaged passage (【原文此处乱码】), not a
+    placeholder skeleton (“××镇××工作……”), and for 组织领导 one that actually lists a group."""
+    text = plain("\n".join(section.paragraphs))
+    if any(mark in text for mark in DAMAGED):
+        return False
+    placeholders = sum(len(m) for m in _PLACEHOLDER.findall(text))
+    words = len(re.sub(r"[\W\d_]", "", _PLACEHOLDER.sub("", text)))
+    if words < 30 or placeholders > 0.05 * max(1, len(text)):
+        return False
+    needed = _MUST_SHOW.get(section.part)
+    return not needed or any(word in text for word in needed)
+
+
 def section_examples(docs_dir: str | Path, heading: str, doc_type: str | list[str] | None = None,
-                     n: int = 3) -> list[Section]:
-    """Up to n sections, from n different documents, that are the part `heading` names (or
-    whose heading contains it), from documents of the given type(s); fullest first."""
+                     n: int = 3, topic: str | None = None) -> list[Section]:
+    """Up to n usable sections, from n different documents, that are the part `heading` names
+    (or whose heading contains it), from documents of the given type(s); documents about the
+    topic first, then fullest first."""
     parts = load_parts()
     wanted = part_of(heading, parts) or heading
     types = [doc_type] if isinstance(doc_type, str) else doc_type
     found = []
     for entry in scan(docs_dir):
-        if types and entry.type not in types:
+        if (types and entry.type not in types) or not reliable(entry):  # never 有缺损 or 疑似洗稿
             continue
         for section in sections_of(docs_dir, entry, parts):
-            if (section.part == wanted or heading in section.heading) and section.paragraphs:
+            if (section.part == wanted or heading in section.heading) and section.paragraphs and usable(section):
                 found.append(section)
                 break
-    found.sort(key=lambda s: (-min(len("".join(s.paragraphs)), 600), s.entry.path))
+    found.sort(key=lambda s: (not (topic and topic in s.entry.title), -min(len("".join(s.paragraphs)), 600),
+                              s.entry.path))
     return found[:n]

@@ -22,7 +22,7 @@ from .data import load_themes, set_data_dir
 from .errors import FanwenError
 from .library import Entry, pin, read_front_matter, scan, unpin
 from .related import Related
-from .templating import list_templates
+from .templating import default_context, list_templates
 from .page import escape_markdown
 from . import csp, overview, publish, search
 
@@ -47,14 +47,17 @@ def template_page(template) -> str:
     """The site page of one writing template; the macros fill it in at build time."""
     lines = ["---", f"title: {template.name}", "render_macros: true", "---", "",
              f"# {template.name}（写作模板）", "", template.purpose, "", f"**什么时候用：**{template.when}", "",
+             f"**适用层级：**{'、'.join(template.levels)}" + (f"。{template.not_for}" if template.not_for else ""), "",
              f'{{{{ template_actions("{template.slug}") }}}}', "",
-             "下面是用示例单位数据填好的全文，<span class=\"fw-filled\">这样标出的</span>是从单位数据中填入的内容。"
-             "用 `fanwen draft` 可以换成本单位的数据（见 README）。", "",
+             "下面是用示例单位数据填好的全文，<span class=\"fw-filled\">这样标出的</span>是从单位数据中填入的内容，"
+             "<span class=\"fw-blank\">【待填写：……】</span>是数据中没有、须由撰稿人补写的内容。"
+             "", "",
              f'{{{{ template("{template.slug}") }}}}', "", "## 分节写作要点", ""]
     for number, section in enumerate(template.sections, start=1):
         lines += [f"### {number}. {section['part']}", "", '!!! tip "写作要点"', "", f"    {section['note']}", "",
                   f"**别人怎么写的：**", "",
-                  f'{{{{ section_examples("{section["part"]}", type={template.derived_from!r}) }}}}', ""]
+                  f'{{{{ section_examples("{section["part"]}", type={template.derived_from!r}, '
+                  f'topic={template.topic!r}) }}}}', ""]
     return "\n".join(lines)
 
 
@@ -127,9 +130,11 @@ def template_downloads(root: Path, template) -> dict[str, bytes]:
     from .docx import build_docx
     from .templating import blocks, clean_markdown, default_context, render
 
-    filled = render(template.slug, default_context(root), root)
+    context = default_context(root)
+    filled = render(template.slug, context, root)
     return {f"{DOWNLOADS}/{template.slug}.md": clean_markdown(filled).encode("utf-8"),
-            f"{DOWNLOADS}/{template.slug}.docx": build_docx(blocks(filled))}
+            f"{DOWNLOADS}/{template.slug}.docx": build_docx(blocks(filled), author=context["unit"]["name"],
+                                                            title=blocks(filled)[0][1])}
 
 
 RELATED_HEADING = re.compile(r'<h2 id="相关范文"')
@@ -209,6 +214,9 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         try:
             themes = load_themes()
             self.templates = list_templates(self.root)
+            # The sample unit data fills every template page: a bad value stops the build here,
+            # with its file, line and key, before any page is rendered or the indexer starts.
+            default_context(self.root)
         except FanwenError as error:
             raise PluginError(str(error)) from None
         if not config.nav:

@@ -1,5 +1,7 @@
 """The MkDocs build: strict, no executed imported text, clear errors for bad data."""
 
+import pytest
+
 from conftest import copy_project, run
 
 
@@ -50,6 +52,25 @@ def test_data_values_show_as_text_on_template_pages(tmp_path):
     assert '<span class="fw-filled">&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}**整治**工作</span>' in paper
     assert "<script>alert(1)" not in page and "49" not in paper
     assert_no_script_ran_from(tmp_path / "site")
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("甲镇\\ue001<script>alert('pua')</script>", "私用区字符"),
+    ("甲镇\\n{: onclick=alert('attr') }", "不能换行"),
+])
+def test_injected_unit_data_stops_the_build_with_the_key(tmp_path, value, problem):
+    """Issue 10, item 2: a private-use mark that would end the escaping, or a line break that
+    would start an attribute list, is refused in data/unit.yml — the build stops and says
+    which key, nothing is published."""
+    project = copy_project(tmp_path)
+    unit = project / "data" / "unit.yml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("short_name: ××镇", f'short_name: "{value}"'),
+                    encoding="utf-8")
+    result = run(["mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=project)
+    assert result.returncode != 0
+    assert "unit.short_name" in result.stderr and problem in result.stderr and "unit.yml:" in result.stderr
+    page = tmp_path / "site" / "moban" / "work-plan" / "index.html"
+    assert not page.exists() or "alert(" not in page.read_text(encoding="utf-8")
 
 
 def test_undefined_macro_variable_fails_the_build(tmp_path):
