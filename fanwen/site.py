@@ -112,6 +112,11 @@ def template_link(entry: Entry, template) -> str:
     return f"[用这个模板起草：{escape_markdown(template.name)}]({target}){{ .fw-use-template }}\n\n"
 
 
+# 复制全文 on a document page: fanwen.js copies the title and the article's text as plain text.
+DOCUMENT_ACTIONS = ('<p class="fw-actions"><button class="md-button md-button--primary fw-copy" type="button" '
+                    'data-copy-article>复制全文</button></p>\n\n')
+
+
 def related_section(entry: Entry, items: list[Entry]) -> str:
     """相关范文: links to documents like this one (fanwen/related.py)."""
     if not items:
@@ -140,8 +145,8 @@ def template_downloads(root: Path, template) -> dict[str, bytes]:
 RELATED_HEADING = re.compile(r'<h2 id="相关范文"')
 # Ours, above the document's text: the metadata line, the link to its template and the
 # importer's notes (节选, 标题为整理者所拟). Not indexed: they would make every page match.
-META_PARAGRAPH = re.compile(r'^\s*<p class="fw-meta">.*?</p>\s*'
-                            r'(?:<p><a class="fw-use-template"[^>]*>.*?</a></p>\s*|<p class="fw-note">.*?</p>\s*)*', re.S)
+META_PARAGRAPH = re.compile(r'^\s*<p class="fw-meta">.*?</p>\s*(?:<p class="fw-actions">.*?</p>\s*'
+                            r'|<p><a class="fw-use-template"[^>]*>.*?</a></p>\s*|<p class="fw-note">.*?</p>\s*)*', re.S)
 
 
 def mark_article(html: str) -> tuple[str, str]:
@@ -273,7 +278,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         if entry is None:
             return markdown
         return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n"
-                + template_link(entry, template_for(entry, self.templates)) + markdown
+                + DOCUMENT_ACTIONS + template_link(entry, template_for(entry, self.templates)) + markdown
                 + related_section(entry, self.related.of(entry, RELATED)))
 
     def on_page_context(self, context, page, config, nav):

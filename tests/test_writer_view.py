@@ -168,3 +168,19 @@ def test_no_page_shows_a_source_file_name_or_raw_markup_in_card_text(built_site)
             visible = re.sub(r"<[^>]+>", "", card)
             assert "<" not in html_unescape(visible) or "&lt;" in card, html
             assert "fw-" not in visible and "title=" not in visible, (html, visible)
+
+
+def test_copy_on_a_document_page_gives_its_text(browser, site_url, built_site):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"], locale="zh-CN")
+    page = context.new_page()
+    page.goto(site_url + "examples/jingji/000-153e3eec68b796a2-03/")
+    page.locator(".fw-actions .fw-copy").click()
+    page.wait_for_function("() => document.querySelector('.fw-actions .fw-copy').textContent === '已复制'")
+    text = page.evaluate("() => navigator.clipboard.readText()")
+    context.close()
+    lines = text.splitlines()
+    assert lines[0] == "村级财务检查工作方案"
+    assert "一、检查对象和范围" in lines and "（一）自查方式" in lines
+    for leftover in ("复制全文", "用这个模板起草", "相关范文", "¶", "来源", "范文库"):
+        assert leftover not in text, leftover
+    assert text.endswith("\n") and len(text) > 600

@@ -3,7 +3,7 @@
 document.addEventListener("click", function (event) {
   var button = event.target.closest(".fw-copy");
   if (!button) return;
-  var text = button.getAttribute("data-copy");
+  var text = button.hasAttribute("data-copy-article") ? articleText() : button.getAttribute("data-copy");
   var done = function () {
     var label = button.textContent;
     button.textContent = "已复制";
@@ -15,6 +15,24 @@ document.addEventListener("click", function (event) {
     done();
   }
 });
+
+// A model document as plain text: its title, then each paragraph, heading, list item and
+// table row on a line of its own (no ¶ marks, no site furniture).
+function articleText() {
+  var article = document.querySelector(".fw-article");
+  var title = document.querySelector(".md-content h1");
+  var lines = [title ? title.textContent.replace(/¶$/, "").trim() : ""];
+  article.querySelectorAll("p, h2, h3, h4, li, tr").forEach(function (el) {
+    if (el.closest("li") && el.tagName !== "LI") return;  // a paragraph inside a list item
+    var clone = el.cloneNode(true);
+    clone.querySelectorAll(".headerlink").forEach(function (a) { a.remove(); });
+    var text = el.tagName === "TR"
+      ? Array.prototype.map.call(clone.children, function (c) { return c.textContent.trim(); }).join("\t")
+      : clone.textContent.trim();
+    if (text) lines.push(text);
+  });
+  return lines.join("\n") + "\n";
+}
 
 function fallback(text) {
   var area = document.createElement("textarea");
