@@ -63,11 +63,23 @@ def cn_range(start: dt.date, end: dt.date) -> str:
 
 
 def cn_number(n: int) -> str:
-    """1 → 一, 12 → 十二 (numbering of sections and items)."""
+    """1 → 一, 12 → 十二, 105 → 一百零五, 2027 → 二千零二十七 (numbering of sections and items;
+    a timetable may have a hundred phases). Numbers from 0 to 9999."""
+    if not 0 <= n <= 9999:
+        raise ValueError(f"{n} 超出中文编号的范围（0–9999）")
     if n < 10:
         return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+    if n < 20:
+        return "十" + (CN_DIGITS[n - 10] if n > 10 else "")
+    out, zero = "", False
+    for unit, value in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
+        digit, n = divmod(n, value)
+        if digit:
+            out += ("零" if zero and out else "") + CN_DIGITS[digit] + unit
+            zero = False
+        else:
+            zero = bool(out)
+    return out
 
 
 def _front_matter(path: Path) -> tuple[dict, str]:

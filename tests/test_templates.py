@@ -642,3 +642,31 @@ def test_attachment_note_after_one_blank_line(tmp_path):
     assert round(paragraphs[i].paragraph_format.first_line_indent / CHAR) == 2  # 左空二字
     assert paragraphs[i - 1].text == "" and paragraphs[i - 2].text == "妥否，请批示。"
     assert paragraphs[i + 2].text == "" and paragraphs[i + 3].text == "云溪县农业农村局"
+
+
+def test_chinese_numbering_goes_past_ninety_nine():
+    from fanwen.templating import cn_number
+
+    assert [cn_number(n) for n in (1, 10, 12, 20, 99, 100, 101, 110, 120, 1001, 2027)] == [
+        "一", "十", "十二", "二十", "九十九", "一百", "一百零一", "一百一十", "一百二十", "一千零一", "二千零二十七"]
+
+
+def test_a_timetable_of_a_hundred_and_twenty_phases_drafts(tmp_path):
+    import datetime as dt
+
+    import yaml
+
+    data = yaml.safe_load(QINGHE.read_text(encoding="utf-8"))
+    day = dt.date(2027, 1, 1)
+    data["timeline"] = []
+    for k in range(120):
+        data["timeline"].append({"phase": f"阶段{k + 1}", "start": day, "end": day + dt.timedelta(days=1),
+                                 "tasks": [f"第{k + 1}项任务。"]})
+        day += dt.timedelta(days=2)
+    unit = tmp_path / "my-unit.yml"
+    unit.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "草稿.txt"
+    result = run(["fanwen", "draft", "work-plan", "--data", str(unit), "--out", str(out)])
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "阶段120" in text and "（一百二十）" in text
