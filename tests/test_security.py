@@ -258,3 +258,36 @@ def test_random_titles_show_as_text(tmp_path):
     shown = shown_titles(root, "zz-fuzz")
     assert len(shown) == len(titles)
     assert sorted(built for _, built in shown.values()) == sorted(re.sub(INVISIBLE, "", t).strip() for t in titles)
+
+
+# --------------------------------------------------------------------------- unit data
+
+def test_random_unit_data_values_show_as_text_or_are_refused_cleanly(tmp_path):
+    """Seeded random values in the unit data: a value with a private-use mark or a line break is
+    refused naming its key; the others are built into every template page as text."""
+    rng = random.Random(13)
+    root = copy_project(tmp_path)
+    unit = root / "data" / "unit.yml"
+    data = yaml.safe_load(unit.read_text(encoding="utf-8"))
+    plain = [c for c in CHARACTER_CLASSES if c not in ("\n", "\ue000", "\ue001")]
+    values = {}
+    for key in ("short_name", "name", "parent"):
+        value = "".join(rng.choice(plain) for _ in range(8)) + "镇"
+        data["unit"][key] = values[key] = re.sub(INVISIBLE, "", value).strip()
+    data["topic"] = values["topic"] = "".join(rng.choice(plain) for _ in range(6)).strip() + "整治"
+    data["office"]["name"] = values["office"] = "<b>办</b>{: onclick=alert(9) }"
+    unit.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = run(["fanwen", "build"], cwd=root)
+    assert result.returncode == 0, result.stderr
+    pages = sorted((root / "site" / "moban").glob("*/index.html"))
+    assert len(pages) >= 10
+    for page in pages:
+        assert code_in(page) == [], page
+    shown = html.unescape((root / "site" / "moban" / "work-plan" / "index.html").read_text(encoding="utf-8"))
+    assert values["topic"] in shown and "<b>办</b>{: onclick=alert(9) }" in shown
+    for bad in ("甲镇\ue001<script>alert('pua')</script>", "甲镇\n{: onclick=alert('attr') }"):
+        data["unit"]["short_name"] = bad
+        unit.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        result = run(["fanwen", "build"], cwd=root)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1 and "unit.short_name" in output and "Traceback" not in output, output
