@@ -3,17 +3,24 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+DEV    := $(VENV)/.dev-installed-$(shell cat requirements.txt requirements-dev.txt pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build build-offline dist test test-fast system-deps import clean
 
-# Create the virtualenv and install the pinned dependencies (again only when they change).
+# Create the virtualenv and install the pinned dependencies (again only when they change):
+# the runtime lock for serve/build/import, and the test tools on top of it for `make test`.
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# setuptools warns about every editable install: shown only when the install fails.
+	$(BIN)/python -m pip install --quiet --no-deps -e . 2> $(VENV)/install.log || { cat $(VENV)/install.log >&2; exit 1; }
 	rm -f $(VENV)/.installed-* && touch $@
+
+$(DEV): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.dev-installed-* && touch $@
 
 ## serve: install, build and serve the site on http://127.0.0.1:8000 with live reload
 ##        (--dirty: an edit re-renders the edited page only; theme lists and search catch up on restart)
@@ -47,7 +54,7 @@ system-deps:
 	fi
 
 ## test: install everything and run the whole suite (unit, corpus, build and browser tests)
-test: $(STAMP) system-deps
+test: $(DEV) system-deps
 	$(BIN)/python -m pytest -q
 
 clean:
