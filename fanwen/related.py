@@ -45,7 +45,7 @@ class Related:
         weights, postings = self.weights.get(entry.type, {}), self.postings[entry.type]
         scores: dict[str, float] = defaultdict(float)
         by_path: dict[str, Entry] = {}
-        for pair in self.pairs.get(entry.path, ()):
+        for pair in sorted(self.pairs.get(entry.path, ())):  # a fixed order: the same sums every build
             weight = weights.get(pair)
             if weight is None:
                 continue
