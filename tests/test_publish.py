@@ -149,6 +149,8 @@ def test_printing_gives_the_document_alone_on_a4(page, site_url, tmp_path, path,
     # …and nothing of the site around it.
     for chrome in ("范文库", "按主题浏览", "搜索", "相关范文", "复制全文", "下载 Word", "写作要点", "Material for MkDocs"):
         assert "".join(chrome.split()) not in flat, chrome
+    # Page numbers as GB/T 9704 writes them, under the text: — 1 —.
+    assert "—1—" in "".join(pages[0].split())
     # No page ends with a heading: headings stay with the text they introduce.
     folded = {"".join(h.split()) for h in heads}
     for number, text in enumerate(pages[:-1], start=1):
