@@ -34,14 +34,22 @@ def run(args: list[str], cwd: Path = ROOT, env: dict | None = None) -> subproces
 
 
 @pytest.fixture(scope="session")
-def fresh_import(tmp_path_factory):
-    """`fanwen import sources/*.txt` into a temporary docs folder: (docs dir, report)."""
-    import json
-
+def import_run(tmp_path_factory):
+    """`fanwen import sources/*.txt` into a temporary docs folder, once per session (the real
+    collections take a while): (docs dir, report path, what the command printed)."""
     docs = tmp_path_factory.mktemp("import") / "docs"
     report = docs.parent / "report.json"
     result = run(["fanwen", "import", *map(str, SOURCES), "--docs", str(docs), "--report", str(report)])
     assert result.returncode == 0, result.stderr
+    return docs, report, result.stdout
+
+
+@pytest.fixture(scope="session")
+def fresh_import(import_run):
+    """The session's import of the real sources: (docs dir, report)."""
+    import json
+
+    docs, report, _ = import_run
     return docs, json.loads(report.read_text(encoding="utf-8"))
 
 
