@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -357,6 +356,3 @@ def build_docx(blocks: list[tuple[str, str]], author: str | None = None, title: 
     document.save(buffer)
     return buffer.getvalue()
 
-
-def write_docx(blocks: list[tuple[str, str]], path: Path, **meta) -> None:
-    path.write_bytes(build_docx(blocks, **meta))

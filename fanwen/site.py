@@ -55,7 +55,7 @@ def template_page(template) -> str:
              f'{{{{ template("{template.slug}") }}}}', "", "## 分节写作要点", ""]
     for number, section in enumerate(template.sections, start=1):
         lines += [f"### {number}. {section['part']}", "", '!!! tip "写作要点"', "", f"    {section['note']}", "",
-                  f"**别人怎么写的：**", "",
+                  "**别人怎么写的：**", "",
                   f'{{{{ section_examples("{section["part"]}", type={template.derived_from!r}, '
                   f'topic={template.topic!r}) }}}}', ""]
     return "\n".join(lines)

@@ -88,7 +88,6 @@ class Unit:
     marker: Line | None = None  # the article marker that opened the unit, if any
     index: int = 0  # article number in its collection (1-based), set by the importer
     part: int = 0  # >0 when a marked unit was split further by structure
-    repeat_of: int | None = None  # line number where the block this unit repeats started
     reasons: list[str] = field(default_factory=list)  # why the unit starts where it does
     overrides: dict = field(default_factory=dict)  # title/type/level/theme from a manifest
 

@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from conftest import SOURCES, copy_project, run
-from test_links import broken_links
+from linkcheck import broken_links
 
 # A real collection imported together with the bad one (the smallest, to keep the battery fast).
 GOOD_SOURCE = "sources/" + min(SOURCES, key=lambda p: p.stat().st_size).name

@@ -7,12 +7,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
-import os
 import re
-import socket
-import subprocess
-import time
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest

@@ -38,6 +38,7 @@ def test_markup_in_source_text_shows_as_text():
         assert visible == f"<p>{text}</p>", (text, out)
 
 
-def test_page_is_deterministic():
+def test_page_is_front_matter_then_one_block_per_line():
     meta = {"title": "镇水利工作情况报告", "type": "报告"}
-    assert render_page(meta, ["一、基本情况。", "正文。"]) == render_page(meta, ["一、基本情况。", "正文。"])
+    assert render_page(meta, ["一、基本情况。", "正文。"]) == (
+        "---\ntitle: 镇水利工作情况报告\ntype: 报告\n---\n\n## 一、基本情况。\n\n正文。\n")

@@ -9,19 +9,15 @@ and refuses anything else, and the search indexers never keep a failed or killed
 from __future__ import annotations
 
 import html
-import os
 import random
 import re
-import signal
-import subprocess
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import BIN, WATCH, copy_project, free_port, run, serve_with_nginx
+from conftest import WATCH, copy_project, free_port, run, serve_with_nginx
 
 # Each title is the line after an article marker; the text around it differs per article so
 # that no two are near-duplicates.
