@@ -1,0 +1,143 @@
+"""Importing an office's own files: Word (.docx, .doc, .wps), PDF and saved web pages.
+
+`read_office(path)` is the dispatcher: it checks the file (size, what it really is, password),
+hands it to the reader for its format and builds the same cleaned, split collection that a
+text collection becomes (`fanwen.office.model`). Every problem is a FanwenError in Chinese that
+names the file and what to do; the importer then skips the file and lists it in the report.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from pathlib import Path
+
+from ..errors import FanwenError
+
+WORD = (".docx", ".doc", ".wps")
+PDF = (".pdf",)
+WEB = (".html", ".htm", ".mht", ".mhtml")
+OFFICE_SUFFIXES = WORD + PDF + WEB
+TEXT_SUFFIXES = (".txt",)
+SUFFIXES = TEXT_SUFFIXES + OFFICE_SUFFIXES
+# Largest office file read. Word files with photos and scanned PDFs reach tens of megabytes;
+# the text of even a long report is a few hundred kilobytes. Past this size a file is almost
+# surely an archive of images, and reading it would hold it all in memory.
+MAX_OFFICE_BYTES = 100 * 1024 * 1024
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .doc, .wps, or an encrypted .docx
+_ZIP = b"PK\x03\x04"
+# The stream names of an encrypted Office Open XML file inside its compound-file wrapper.
+_ENCRYPTED = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+
+
+def is_office(path: Path) -> bool:
+    return path.suffix.lower() in OFFICE_SUFFIXES
+
+
+def expand_sources(paths: list[Path]) -> tuple[list[Path], list[dict]]:
+    """Folders → the importable files in them (recursively, sorted); named files stay as given.
+
+    Returns the files and the ones skipped in folders (other formats), for the report. A
+    collection's manifest (`<name>.yml`) and Word's lock files (`~$…`) are passed over silently.
+    """
+    files, skipped = [], []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            relative = child.relative_to(path)
+            if any(part.startswith(".") for part in relative.parts) or child.name.startswith("~$"):
+                continue
+            suffix = child.suffix.lower()
+            if suffix in SUFFIXES:
+                files.append(child)
+            elif suffix not in (".yml", ".yaml"):
+                skipped.append({"file": str(child), "problem": f"不支持的格式 `{suffix or '（无扩展名）'}`",
+                                "fix": f"可导入的格式：{'、'.join(SUFFIXES)}；其他格式请先另存为其中一种。"})
+    return files, skipped
+
+
+def _check(path: Path) -> bytes:
+    """The file's first bytes, after the checks every format shares."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise FanwenError(str(path), "文件不存在", "检查文件名和路径。") from None
+    if size > MAX_OFFICE_BYTES:
+        limit = MAX_OFFICE_BYTES // (1024 * 1024)
+        raise FanwenError(str(path), f"文件太大：{size / (1024 * 1024):.0f} MB，超过 {limit} MB 的上限",
+                          "范文的文字不会这么大：多半是嵌入了大量图片或扫描页。用 Word/WPS 另存一份不含图片的 .docx"
+                          "（或只复制文字另存为 .txt）再导入。")
+    if size == 0:
+        raise FanwenError(str(path), "文件是空的（0 字节）", "确认文件已完整复制或下载；不需要就把它移出文件夹。")
+    with path.open("rb") as f:
+        return f.read(8)
+
+
+def _encrypted(path: Path) -> bool:
+    with path.open("rb") as f:
+        data = f.read(1 << 20)  # the compound file's directory sits near the start
+    return any(name in data for name in _ENCRYPTED)
+
+
+def read_office(path: Path, use_manifest: bool = True):
+    """One office file → an OfficeCollection (see fanwen.office.model)."""
+    from .model import build_collection
+
+    head = _check(path)
+    suffix = path.suffix.lower()
+    if suffix in WORD:
+        extracted = _read_word(path, head)
+    elif suffix in PDF:
+        from .pdf import read_pdf
+
+        extracted = read_pdf(path, head)
+    else:
+        from .web import read_web
+
+        extracted = read_web(path)
+    return build_collection(path, extracted, use_manifest, web_cleaning=suffix in WEB)
+
+
+def _read_word(path: Path, head: bytes):
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    from .convert import to_docx
+    from .word import read_docx
+
+    suffix = path.suffix.lower()
+    notes = []
+    if head.startswith(_OLE) and _encrypted(path):
+        raise FanwenError(str(path), "文档设有打开密码，无法读取",
+                          "用 Word/WPS 输入密码打开，在“文件 → 信息 → 保护文档”中取消密码，保存后再导入。")
+    with tempfile.TemporaryDirectory(prefix="fanwen-office-") as work:
+        source = path
+        if head.startswith(_OLE):
+            # .doc and .wps, and a .docx that is really an old .doc renamed: LibreOffice first.
+            if suffix == ".docx":
+                notes.append("扩展名是 .docx，实际是旧版 .doc 格式，已用 LibreOffice 转换后导入")
+            else:
+                notes.append(f"{suffix} 已用 LibreOffice 转换为 .docx 后导入")
+            source = to_docx(path, Path(work))
+        elif not head.startswith(_ZIP):
+            what = "文本或网页" if head[:1] in (b"<", b"{") or head.isascii() else "其他格式的文件"
+            raise FanwenError(str(path), f"不是 Word 文档（文件内容像是{what}，只是扩展名为 {suffix}）",
+                              "用 Word/WPS 打开确认内容，另存为 .docx 后再导入；若是网页或文本，改成 .html 或 .txt 扩展名。")
+        try:
+            document = docx.Document(str(source))
+        except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
+            if suffix == ".docx" and isinstance(error, (zipfile.BadZipFile, PackageNotFoundError)):
+                problem = "文件已损坏（不是完整的 .docx 压缩包，可能复制或下载不完整）"
+            else:
+                problem = f"无法读取 Word 文档内容（{type(error).__name__}）"
+            raise FanwenError(str(path), problem,
+                              "用 Word/WPS 打开它（会提示修复），另存为新的 .docx 后再导入；打不开就找原始文件。") from None
+        except Exception as error:  # lxml and python-docx raise many kinds for a damaged package
+            raise FanwenError(str(path), f"Word 文档内部结构有误，无法读取（{type(error).__name__}）",
+                              "用 Word/WPS 打开后另存为新的 .docx，再导入。") from None
+        extracted = read_docx(path, document)
+    extracted.notes[:0] = notes
+    return extracted
