@@ -34,7 +34,9 @@ def to_docx(path: Path, work: Path) -> Path:
                           "或用 Word/WPS 把它另存为 .docx 后再导入。")
     # LibreOffice names its output after the input file: copy it under a plain ASCII name so
     # that unusual characters in the original name cannot trip its command line.
-    source = work / f"input{path.suffix.lower()}"
+    # A .docx that is really a .doc is copied as .doc (its output would overwrite it otherwise).
+    suffix = ".doc" if path.suffix.lower() == ".docx" else path.suffix.lower()
+    source = work / f"source{suffix}"
     shutil.copyfile(path, source)
     profile = Path(tempfile.mkdtemp(prefix="lo-profile-", dir=work))
     command = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
@@ -51,7 +53,7 @@ def to_docx(path: Path, work: Path) -> Path:
                           "用 Word/WPS 打开，确认能正常打开后另存为 .docx，再导入。") from None
     finally:
         _kill_group(process)  # oosplash may leave soffice.bin behind even after a normal exit
-    target = work / "input.docx"
+    target = work / "source.docx"
     if process.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
         detail = (err or out or b"").decode("utf-8", "replace").strip().splitlines()
         raise FanwenError(str(path), "LibreOffice 无法转换这个文件（可能有密码保护、已损坏，或不是 Word/WPS 文档）"

@@ -24,6 +24,9 @@ from .rules import part_action
 MARGIN = 0.08  # share of the page height at the top and bottom where running heads and feet sit
 _PAGE_NUMBER = re.compile(r"^(?:[—–\-－]?\s*\d{1,4}\s*[—–\-－]?|第\s*\d{1,4}\s*页.*|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d+.*)$")
 _CJK_SPACE = re.compile(rf"(?<=[{CJK}，。、；：？！“”（）《》])\s+(?=[{CJK}，。、；：？！“”（）《》])")
+# Word and LibreOffice put a little extra space between Chinese and digits (24 小时); the PDF
+# then has a space character there that the author never typed.
+_DIGIT_SPACE = re.compile(rf"(?<=[{CJK}])\s+(?=\d)|(?<=\d)\s+(?=[{CJK}])")
 
 
 @dataclass
@@ -46,7 +49,7 @@ def _lines(page_layout, number: int) -> tuple[list[TextLine], bool]:
     def walk(element):
         nonlocal images
         if isinstance(element, LTTextLine):
-            text = _CJK_SPACE.sub("", element.get_text().strip())
+            text = _DIGIT_SPACE.sub("", _CJK_SPACE.sub("", element.get_text().strip()))
             if text:
                 sizes = [c.size for c in element if isinstance(c, LTChar)]
                 size = statistics.median(sizes) if sizes else element.height

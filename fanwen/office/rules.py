@@ -67,7 +67,9 @@ def apply_part_rules(collection) -> None:
     """
     rules = load_office_rules()
     edge = rules["edge_lines"]
-    lines = collection.lines
+    # Footnotes are printed after the body: the end of the document is the end of the body.
+    lines = [line for line in collection.lines
+             if getattr(collection.kinds.get(line.no), "kind", "para") not in ("footnote", "table")]
     decided: dict[int, dict] = {}
 
     def match(text: str, where: str):
@@ -91,9 +93,10 @@ def apply_part_rules(collection) -> None:
         if not rule:
             break
         decided[i] = rule
+    by_no = {lines[i].no: rule for i, rule in decided.items()}
     keep = []
-    for i, line in enumerate(lines):
-        rule = decided.get(i)
+    for line in collection.lines:
+        rule = by_no.get(line.no)
         if rule:
             collection.recognised.append({"line": line.no, "part": rule["name"], "action": ACTIONS[rule["action"]],
                                           "text": line.text})

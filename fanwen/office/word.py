@@ -328,8 +328,10 @@ def read_docx(path: Path, document) -> Extracted:
         if not text.strip():
             continue
         label = numbering.label(item)
-        if not starts_document(text.strip()):
-            leading += 1  # a masthead (…文件) or copy mark above the title does not count
+        # A masthead (…文件) or copy mark above the title is neither the title nor counted.
+        masthead = not starts_document(text.strip())
+        if not masthead:
+            leading += 1
         kind, level = "para", heading_level(item)
         style_kind = _is_title_style(item)
         if label and label[1]:
@@ -338,7 +340,7 @@ def read_docx(path: Path, document) -> Extracted:
             text = label[0] + text.lstrip()
         size = _size(item)
         large = (size or 0) > body_size if body_size and size else leading == 1
-        is_title = style_kind == "title" or (leading <= 3 and not label and _centred(item) and large)
+        is_title = not masthead and (style_kind == "title" or (leading <= 3 and not label and _centred(item) and large))
         if is_title and blocks and blocks[-1].kind == "title":
             blocks[-1].text += text.strip().replace("\n", "")  # a title set on two lines is one title
             continue

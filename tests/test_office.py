@@ -1,0 +1,275 @@
+"""Office files through `fanwen import`: Word, .doc/.wps via LibreOffice, PDF, saved web pages,
+and bad files that are skipped while the rest of the folder is imported. Every fixture is
+generated here (tests/office_fixtures.py); the pages are checked line by line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import office_fixtures as fx
+from conftest import ROOT, run
+from fanwen.errors import FanwenError
+from fanwen.importer import run_import
+
+BLANK = '<span class="fw-blank" title="待填写">××</span>'
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+
+
+def pages(docs: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted((docs / "examples").glob("*/*.md"))
+            if p.name != "index.md"}
+
+
+def split_page(text: str) -> tuple[str, list[str]]:
+    """(front matter, non-blank body lines)."""
+    _, front, body = text.split("---\n", 2)
+    return front, [line for line in body.split("\n") if line]
+
+
+def only_page(docs: Path) -> tuple[str, list[str]]:
+    found = pages(docs)
+    assert len(found) == 1, list(found)
+    return split_page(next(iter(found.values())))
+
+
+def source_report(report: dict, name: str) -> dict:
+    return next(s for s in report["sources"] if s["file"] == name)
+
+
+# --------------------------------------------------------------------------- Word
+
+
+def test_word_document_line_by_line(tmp_path):
+    source = fx.word_plan(tmp_path / "清河镇防汛方案.docx")
+    report = run_import([source], tmp_path / "docs")
+    front, lines = only_page(tmp_path / "docs")
+    assert "title: 清河镇2027年防汛工作实施方案\n" in front  # the centred 22 pt line, not the masthead
+    assert "type: 方案\n" in front and "level: 乡镇\n" in front and "source: 清河镇防汛方案.docx 第 1 篇\n" in front
+    assert lines == [
+        fx.INTRO,
+        "## 总体要求",  # Heading 1 style without a number
+        fx.REQUIREMENT,
+        "## 一、工作措施",  # Word list numbering, level 1 (chineseCounting `%1、`)
+        "**（一）加强组织领导。**" + fx.MEASURE_1,  # level 2 `（%2）`, run-in heading
+        "**（二）强化隐患排查。**" + fx.MEASURE_2 + "汛前完成。",  # tracked insertion in, deletion out
+        "**三、落实值班制度。**严格执行24小时值班\\[注1\\]和领导带班制度。",  # 一、 by text; footnote mark
+        "| 村名 | 责任人 | 隐患点数 |",
+        "| --- | --- | --- |",
+        f"| 东村 | 张{BLANK} | 3 |",
+        f"| 西村 | 李{BLANK} | 2 |",
+        "- 应急物资",
+        "清河镇人民政府",  # 落款 kept
+        "2027年3月1日",
+        "---",
+        "**注释**",
+        "\\[注1\\]" + fx.FOOTNOTE,
+    ]
+    entry = source_report(report, "清河镇防汛方案.docx")
+    assert entry["format"] == "Word" and entry["accounting"]["balanced"]
+    parts = [(r["part"], r["action"], r["text"]) for r in entry["recognised"]]
+    assert parts == [("页眉", "删除", "清河镇人民政府"), ("页脚", "删除", "— 1 —"),
+                     ("版头标记", "删除", "清河镇人民政府文件"),
+                     ("落款", "保留", "清河镇人民政府"), ("落款", "保留", "2027年3月1日"),
+                     ("版记", "删除", "抄送：县防汛抗旱指挥部办公室。"), ("版记", "删除", "清河镇党政办公室 2027年3月1日印发")]
+    removed = {r["text"]: r["reason"] for r in entry["removed"]}
+    assert removed["抄送：县防汛抗旱指挥部办公室。"] == "版记" and removed["— 1 —"] == "页脚"
+    assert "汛后再说" not in json.dumps(report, ensure_ascii=False)  # deleted text is not the document's
+
+
+def test_word_import_is_idempotent(tmp_path):
+    source = fx.word_plan(tmp_path / "a.docx")
+    first = run_import([source], tmp_path / "docs")
+    before = pages(tmp_path / "docs")
+    second = run_import([source], tmp_path / "docs")
+    assert pages(tmp_path / "docs") == before and first == second
+    assert not [p for p in (tmp_path / "docs").iterdir() if p.name.startswith(".examples")]
+
+
+def test_title_style_and_heading_levels(tmp_path):
+    source = fx.word_report(tmp_path / "report-7.docx", 7)
+    run_import([source], tmp_path / "docs")
+    front, lines = only_page(tmp_path / "docs")
+    assert "title: 关于第7村2027年上半年安全生产工作情况的报告\n" in front and "type: 报告\n" in front
+    assert [line for line in lines if line.startswith("#")] == ["## 一、基本情况", "## 二、主要做法", "## 三、下步打算"]
+    assert lines[-3:] == ["| 项目 | 数量 |", "| --- | --- |", "| 隐患 | 7 |"]
+
+
+@needs_soffice
+def test_doc_wps_and_doc_renamed_docx_via_libreoffice(tmp_path):
+    """.doc and .wps go through LibreOffice; a .docx that is really a .doc too (said in the
+    report). The three are one document: one page, two duplicates."""
+    work = tmp_path / "work"
+    work.mkdir()
+    doc = fx.soffice_convert(fx.word_plan(work / "plan.docx"), "doc")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a-old.doc", "b-wps.wps", "c-renamed.docx"):
+        shutil.copyfile(doc, folder / name)
+    result = run(["fanwen", "import", str(folder), "--docs", str(tmp_path / "docs"), "--report", str(tmp_path / "r.json")])
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["totals"]["documents"] == 1 and report["totals"]["duplicates"] == 2 and not report["skipped"]
+    assert "已用 LibreOffice 转换" in source_report(report, "a-old.doc")["notes"][0]
+    assert "实际是旧版 .doc 格式" in source_report(report, "c-renamed.docx")["notes"][0]
+    front, lines = only_page(tmp_path / "docs")
+    assert "title: 清河镇2027年防汛工作实施方案\n" in front
+    assert lines[:4] == [fx.INTRO, "## 总体要求", fx.REQUIREMENT, "## 一、工作措施"]
+    assert "| 村名 | 责任人 | 隐患点数 |" in lines and "抄送：县防汛抗旱指挥部办公室。" not in lines
+    # No LibreOffice left running from our temporary profiles.
+    left = subprocess.run(["pgrep", "-f", "fanwen-office-"], capture_output=True, text=True)
+    assert left.stdout.strip() == ""
+
+
+def test_missing_libreoffice_names_the_package(tmp_path, monkeypatch):
+    from fanwen.office import convert, read_office
+
+    monkeypatch.setattr(convert, "soffice", lambda: None)
+    old = tmp_path / "旧文件.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+    with pytest.raises(FanwenError) as error:
+        read_office(old)
+    assert "旧文件.doc" in str(error.value) and "LibreOffice" in error.value.problem
+    assert "sudo apt-get install libreoffice-writer-nogui" in error.value.fix
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+@needs_soffice
+def test_pdf_two_columns_headers_and_page_breaks(tmp_path):
+    source = fx.pdf_two_columns(tmp_path / "two.pdf")
+    report = run_import([source], tmp_path / "docs")
+    front, lines = only_page(tmp_path / "docs")
+    assert "title: 清河镇防汛工作实施方案\n" in front
+    long = fx.LONG + fx.LONG[:-1] + "，不留死角。"
+    assert lines == [
+        fx.INTRO,  # two lines in the PDF, one paragraph
+        "## " + fx.LEFT[0][0], fx.LEFT[1][0], "## " + fx.LEFT[2][0], fx.LEFT[3][0],  # left column first
+        "## " + fx.RIGHT[0][0], fx.RIGHT[1][0], "## " + fx.RIGHT[2][0], fx.RIGHT[3][0],
+        *[f"（{n}）" + long for n in "一二三四五六七八九"],  # (九) runs from page 2 onto page 3
+        "2027年3月1日",
+    ]
+    entry = source_report(report, "two.pdf")
+    removed = [(r["reason"], r["text"]) for r in entry["removed"] if r.get("inline") is None]
+    assert removed == [("页眉", "清河镇人民政府"), ("页码", "— 1 —"), ("页眉", "清河镇人民政府"), ("页码", "— 2 —"),
+                       ("页眉", "清河镇人民政府"), ("页码", "— 3 —")]
+    assert entry["accounting"]["balanced"] and entry["format"] == "PDF"
+
+
+def test_scanned_pdf_asks_for_ocr(tmp_path):
+    from fanwen.office import read_office
+
+    with pytest.raises(FanwenError) as error:
+        read_office(fx.pdf_scanned(tmp_path / "扫描件.pdf"))
+    assert "扫描件.pdf" in error.value.where and "需要先做文字识别（OCR）" in error.value.problem
+
+
+# --------------------------------------------------------------------------- web pages
+
+
+def test_saved_web_page_and_web_archive(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "page.html").write_text(fx.WEB_PAGE, encoding="utf-8")
+    (folder / "page.mht").write_bytes(fx.mht(fx.WEB_PAGE))
+    report = run_import(sorted(folder.iterdir()), tmp_path / "docs")
+    assert report["totals"]["documents"] == 1 and report["totals"]["duplicates"] == 1
+    front, lines = only_page(tmp_path / "docs")
+    assert "title: 清河镇防汛工作实施方案\n" in front and "source: page.html 第 1 篇\n" in front
+    assert lines == [
+        "为切实做好今年防汛工作，确保人民群众生命财产安全，根据上级有关要求，结合我镇实际，制定本方案。",  # 上級 → 上级
+        "## 一、总体要求",
+        "坚持以人民为中心的发展思想，坚持人民至上、生命至上，把确保人民群众生命安全放在第一位，立足于防大汛、抗大洪、抢大险。",
+        "## 二、工作措施",
+        "**（一）加强组织领导。**镇成立防汛工作领导小组，由镇长任组长，分管副镇长任副组长，各村党支部书记为成员。",
+        "**（二）强化隐患排查。**各村要对辖区内的河道、水库、山塘、地质灾害隐患点开展全面排查，建立台账，落实整改。",
+        "| 村名 | 责任人 | 隐患点数 |", "| --- | --- | --- |", f"| 东村 | 张{BLANK} | 3 |", f"| 西村 | 李{BLANK} | 2 |",
+        "**（三）做好物资储备。**镇村两级要按照规定储备编织袋、救生衣、冲锋舟等防汛物资，确保关键时刻拿得出、用得上。",
+    ]
+    entry = source_report(report, "page.html")
+    assert entry["repairs"] == {"占位符": 2, "标点": 1} and entry["accounting"]["chars_converted_to_simplified"] == 1
+
+
+# --------------------------------------------------------------------------- bad files
+
+
+def _bad_folder(folder: Path) -> None:
+    folder.mkdir()
+    fx.word_report(folder / "good.docx", 3)
+    (folder / "encrypted.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)
+                                            + "EncryptionInfo".encode("utf-16-le") + bytes(512))
+    whole = (folder / "good.docx").read_bytes()
+    (folder / "corrupt.docx").write_bytes(whole[: len(whole) // 2])
+    import docx
+
+    docx.Document().save(folder / "empty.docx")
+    with (folder / "huge.pdf").open("wb") as f:
+        f.truncate(200 * 1024 * 1024)  # sparse: 200 MB without writing them
+    fx.pdf_scanned(folder / "scan.pdf")
+    (folder / "notes.docx").write_text("这其实是文本", encoding="utf-8")
+    (folder / "table.xlsx").write_bytes(b"PK\x03\x04")
+
+
+def test_bad_files_are_skipped_and_the_rest_imported(tmp_path):
+    folder = tmp_path / "in"
+    _bad_folder(folder)
+    result = run(["fanwen", "import", str(folder), "--docs", str(tmp_path / "docs"), "--report", str(tmp_path / "r.json")])
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [s["file"] for s in report["sources"]] == ["good.docx"] and report["totals"]["documents"] == 1
+    skipped = {Path(s["file"]).name: s["problem"] for s in report["skipped"]}
+    assert set(skipped) == {"encrypted.docx", "corrupt.docx", "empty.docx", "huge.pdf", "scan.pdf", "notes.docx",
+                            "table.xlsx"}
+    assert "密码" in skipped["encrypted.docx"]
+    assert "损坏" in skipped["corrupt.docx"]
+    assert "没有可导入的文字" in skipped["empty.docx"]
+    assert "文件太大" in skipped["huge.pdf"] and "200 MB" in skipped["huge.pdf"]
+    assert "需要先做文字识别（OCR）" in skipped["scan.pdf"]
+    assert "不是 Word 文档" in skipped["notes.docx"]
+    assert "不支持的格式" in skipped["table.xlsx"]
+    for name in skipped:
+        assert f"已跳过：{folder / name}" in result.stderr
+    assert result.stderr.count("怎么办：") == len(skipped)
+    assert "7 个文件无法导入已跳过" in result.stdout
+    assert not [p for p in (tmp_path / "docs").iterdir() if p.name.startswith(".examples")]
+
+
+def test_nothing_importable_keeps_the_previous_pages(tmp_path):
+    good = fx.word_report(tmp_path / "good.docx", 1)
+    run_import([good], tmp_path / "docs")
+    before = pages(tmp_path / "docs")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    fx.pdf_scanned(bad / "scan.pdf")
+    result = run(["fanwen", "import", str(bad), "--docs", str(tmp_path / "docs"), "--report", str(tmp_path / "r.json")])
+    assert result.returncode == 1 and "没有一个文件能导入" in result.stderr and "OCR" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert pages(tmp_path / "docs") == before
+
+
+def test_folder_of_sources_is_the_text_collections():
+    from fanwen.office import expand_sources
+
+    files, skipped = expand_sources([ROOT / "sources"])
+    assert files == sorted((ROOT / "sources").glob("*.txt")) and skipped == []  # manifests pass silently
+
+
+def test_office_rules_are_validated(tmp_path):
+    from fanwen.office.rules import _parse
+
+    bad = tmp_path / "office.yml"
+    bad.write_text("rules:\n  - name: 版记\n    action: remove\n    patterns: ['抄送']\n", encoding="utf-8")
+    with pytest.raises(FanwenError) as error:
+        _parse(bad)
+    assert "rules[0].action" in error.value.where and "drop 或 keep" in error.value.problem
+    bad.write_text("rules:\n  - name: 版记\n    action: drop\n    patterns: ['抄送(']\n", encoding="utf-8")
+    with pytest.raises(FanwenError) as error:
+        _parse(bad)
+    assert "patterns[0]" in error.value.where and "正则表达式有误" in error.value.problem
