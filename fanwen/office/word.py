@@ -155,9 +155,9 @@ class Numbering:
                                                     int(val("w:start", "1")))
         return out
 
-    def label(self, paragraph: Paragraph) -> tuple[str, bool] | None:
+    def label(self, paragraph: Paragraph, styles: "Styles") -> tuple[str, bool] | None:
         """(number text, is_bullet) for a numbered paragraph, counting on; None otherwise."""
-        num_pr = _property(paragraph, "w:numPr")
+        num_pr = styles.property(paragraph, "w:numPr")
         if num_pr is None:
             return None
         num_id_el, ilvl_el = num_pr.find(qn("w:numId")), num_pr.find(qn("w:ilvl"))
@@ -185,38 +185,74 @@ class Numbering:
         return re.sub(r"%(\d)", number, text), False
 
 
-def _property(paragraph: Paragraph, tag: str):
-    """A paragraph property from the paragraph itself or its style chain (numbering, outline level)."""
-    p_pr = paragraph._p.pPr
-    if p_pr is not None and p_pr.find(qn(tag)) is not None:
-        return p_pr.find(qn(tag))
-    style = paragraph.style
-    while style is not None:
-        s_pr = style.element.pPr
-        if s_pr is not None and s_pr.find(qn(tag)) is not None:
-            return s_pr.find(qn(tag))
-        style = style.base_style
-    return None
+class Styles:
+    """Style lookups, once per style. python-docx resolves `paragraph.style` by scanning every
+    style of the document (Word's template has a few hundred), which made style lookups nine
+    tenths of the import time; here each style id is resolved and walked up its chain once."""
+
+    def __init__(self, document):
+        from docx.enum.style import WD_STYLE_TYPE
+
+        self.by_id = {style.style_id: style for style in document.styles}
+        self.default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self._chains: dict[str | None, list] = {}
+        self._props: dict[tuple[str | None, str], object] = {}
+
+    def chain(self, paragraph: Paragraph) -> list:
+        """The paragraph's style and the styles it is based on, nearest first."""
+        style_id = paragraph._p.style
+        if style_id not in self._chains:
+            chain, style = [], self.by_id.get(style_id) or self.default
+            while style is not None and style not in chain:
+                chain.append(style)
+                style = style.base_style
+            self._chains[style_id] = chain
+        return self._chains[style_id]
+
+    def property(self, paragraph: Paragraph, tag: str):
+        """A paragraph property (numbering, outline level) from the paragraph or its styles."""
+        p_pr = paragraph._p.pPr
+        if p_pr is not None:
+            found = p_pr.find(qn(tag))
+            if found is not None:
+                return found
+        key = (paragraph._p.style, tag)
+        if key not in self._props:
+            self._props[key] = next((s.element.pPr.find(qn(tag)) for s in self.chain(paragraph)
+                                     if s.element.pPr is not None and s.element.pPr.find(qn(tag)) is not None), None)
+        return self._props[key]
+
+    def names(self, paragraph: Paragraph) -> list[str]:
+        return [(style.name or "").strip() for style in self.chain(paragraph)]
+
+    def size(self, paragraph: Paragraph) -> float | None:
+        key = (paragraph._p.style, "size")
+        if key not in self._props:
+            self._props[key] = next((s.font.size.pt for s in self.chain(paragraph)
+                                     if s.font is not None and s.font.size is not None), None)
+        return self._props[key]
+
+    def alignment(self, paragraph: Paragraph):
+        key = (paragraph._p.style, "alignment")
+        if key not in self._props:
+            try:
+                self._props[key] = next((s.paragraph_format.alignment for s in self.chain(paragraph)
+                                         if s.paragraph_format.alignment is not None), None)
+            except ValueError:  # an alignment value python-docx does not know
+                self._props[key] = None
+        return self._props[key]
 
 
 # --------------------------------------------------------------------------- paragraphs
 
 
-def _style_names(paragraph: Paragraph) -> list[str]:
-    names, style = [], paragraph.style
-    while style is not None:
-        names.append((style.name or "").strip())
-        style = style.base_style
-    return names
-
-
-def heading_level(paragraph: Paragraph) -> int:
+def heading_level(paragraph: Paragraph, styles: Styles) -> int:
     """1–3 from a heading style (Heading 1 / 标题 1, or a style based on one) or an outline level."""
-    for name in _style_names(paragraph):
+    for name in styles.names(paragraph):
         match = _HEADING_STYLE.match(name)
         if match:
             return max(1, min(int(match.group(1)), 3))
-    outline = _property(paragraph, "w:outlineLvl")
+    outline = styles.property(paragraph, "w:outlineLvl")
     if outline is not None:
         level = int(outline.get(qn("w:val"), "9"))
         if level < 9:  # 9 is "body text"
@@ -224,8 +260,8 @@ def heading_level(paragraph: Paragraph) -> int:
     return 0
 
 
-def _is_title_style(paragraph: Paragraph) -> str | None:
-    names = {n.lower() for n in _style_names(paragraph)[:1]}
+def _is_title_style(paragraph: Paragraph, styles: Styles) -> str | None:
+    names = {n.lower() for n in styles.names(paragraph)[:1]}
     if names & _TITLE_STYLES:
         return "title"
     if names & _SUBTITLE_STYLES:
@@ -233,28 +269,19 @@ def _is_title_style(paragraph: Paragraph) -> str | None:
     return None
 
 
-def _size(paragraph: Paragraph) -> float | None:
+def _size(paragraph: Paragraph, styles: Styles) -> float | None:
     """The largest font size (pt) of the paragraph's runs, from the runs or the style chain."""
     sizes = [r.font.size.pt for r in paragraph.runs if r.font.size is not None]
-    if sizes:
-        return max(sizes)
-    style = paragraph.style
-    while style is not None:
-        if style.font is not None and style.font.size is not None:
-            return style.font.size.pt
-        style = style.base_style
-    return None
+    return max(sizes) if sizes else styles.size(paragraph)
 
 
-def _centred(paragraph: Paragraph) -> bool:
+def _centred(paragraph: Paragraph, styles: Styles) -> bool:
     try:
         align = paragraph.alignment
-        style = paragraph.style
-        while align is None and style is not None:
-            align = style.paragraph_format.alignment
-            style = style.base_style
-    except ValueError:  # an alignment value python-docx does not know
+    except ValueError:
         return False
+    if align is None:
+        align = styles.alignment(paragraph)
     return align in (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.DISTRIBUTE)
 
 
@@ -301,11 +328,12 @@ def read_docx(path: Path, document) -> Extracted:
     """An opened python-docx Document → blocks in reading order."""
     notes = Notes(document)
     numbering = Numbering(document)
+    styles = Styles(document)
     items = list(document.iter_inner_content())
     sizes = Counter()
     for item in items:
         if isinstance(item, Paragraph):
-            size = _size(item)
+            size = _size(item, styles)
             if size:
                 sizes[size] += len(item.text)
     body_size = sizes.most_common(1)[0][0] if sizes else None
@@ -327,20 +355,20 @@ def read_docx(path: Path, document) -> Extracted:
         pending = ""
         if not text.strip():
             continue
-        label = numbering.label(item)
+        label = numbering.label(item, styles)
         # A masthead (…文件) or copy mark above the title is neither the title nor counted.
         masthead = not starts_document(text.strip())
         if not masthead:
             leading += 1
-        kind, level = "para", heading_level(item)
-        style_kind = _is_title_style(item)
+        kind, level = "para", heading_level(item, styles)
+        style_kind = _is_title_style(item, styles)
         if label and label[1]:
             kind = "bullet"
         elif label and label[0]:
             text = label[0] + text.lstrip()
-        size = _size(item)
+        size = _size(item, styles)
         large = (size or 0) > body_size if body_size and size else leading == 1
-        is_title = not masthead and (style_kind == "title" or (leading <= 3 and not label and _centred(item) and large))
+        is_title = not masthead and (style_kind == "title" or (leading <= 3 and not label and _centred(item, styles) and large))
         if is_title and blocks and blocks[-1].kind == "title":
             blocks[-1].text += text.strip().replace("\n", "")  # a title set on two lines is one title
             continue
