@@ -214,6 +214,19 @@ def _bad_folder(folder: Path) -> None:
     fx.pdf_scanned(folder / "scan.pdf")
     (folder / "notes.docx").write_text("这其实是文本", encoding="utf-8")
     (folder / "table.xlsx").write_bytes(b"PK\x03\x04")
+    with zipfile.ZipFile(folder / "good.docx") as good, zipfile.ZipFile(folder / "broken-xml.docx", "w") as broken:
+        for item in good.infolist():
+            broken.writestr(item, b"<w:document><unclosed" if item.filename == "word/document.xml" else good.read(item))
+    (folder / "menu.html").write_text('<html><body><a href="/">首页</a> <a href="/a">工作方案</a></body></html>',
+                                      encoding="utf-8")
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.text(20, 20, "secret")
+    pdf.set_encryption(owner_password="owner", user_password="user")
+    pdf.output(str(folder / "locked.pdf"))
 
 
 def test_bad_files_are_skipped_and_the_rest_imported(tmp_path):
@@ -226,18 +239,21 @@ def test_bad_files_are_skipped_and_the_rest_imported(tmp_path):
     assert [s["file"] for s in report["sources"]] == ["good.docx"] and report["totals"]["documents"] == 1
     skipped = {Path(s["file"]).name: s["problem"] for s in report["skipped"]}
     assert set(skipped) == {"encrypted.docx", "corrupt.docx", "empty.docx", "huge.pdf", "scan.pdf", "notes.docx",
-                            "table.xlsx"}
+                            "table.xlsx", "broken-xml.docx", "menu.html", "locked.pdf"}
     assert "密码" in skipped["encrypted.docx"]
     assert "损坏" in skipped["corrupt.docx"]
     assert "没有可导入的文字" in skipped["empty.docx"]
     assert "文件太大" in skipped["huge.pdf"] and "200 MB" in skipped["huge.pdf"]
     assert "需要先做文字识别（OCR）" in skipped["scan.pdf"]
-    assert "不是 Word 文档" in skipped["notes.docx"]
+    assert "不是 Word 文档（文件内容像是文本或网页" in skipped["notes.docx"]
     assert "不支持的格式" in skipped["table.xlsx"]
+    assert "内部结构有误" in skipped["broken-xml.docx"]
+    assert "没有找到正文" in skipped["menu.html"]
+    assert "PDF 设有密码" in skipped["locked.pdf"]
     for name in skipped:
         assert f"已跳过：{folder / name}" in result.stderr
     assert result.stderr.count("怎么办：") == len(skipped)
-    assert "7 个文件无法导入已跳过" in result.stdout
+    assert "10 个文件无法导入已跳过" in result.stdout
     assert not [p for p in (tmp_path / "docs").iterdir() if p.name.startswith(".examples")]
 
 
@@ -273,3 +289,76 @@ def test_office_rules_are_validated(tmp_path):
     with pytest.raises(FanwenError) as error:
         _parse(bad)
     assert "patterns[0]" in error.value.where and "正则表达式有误" in error.value.problem
+
+
+def test_gbk_web_page(tmp_path):
+    from fanwen.office import read_office
+
+    page = tmp_path / "旧网页.htm"
+    html = fx.WEB_PAGE.replace('charset="utf-8"', 'charset="gbk"').replace("上級", "上级").replace("©", "")
+    page.write_bytes(html.encode("gbk"))
+    lines = [line.text for line in read_office(page).lines]
+    assert lines[:2] == ["清河镇防汛工作实施方案",
+                         "为切实做好今年防汛工作，确保人民群众生命财产安全，根据上级有关要求，结合我镇实际，制定本方案。"]
+
+
+def _plain_docx(path: Path, paragraphs: list[str]) -> Path:
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.save(path)
+    return path
+
+
+ARTICLE = ["关于清河镇2027年秸秆禁烧工作的报告", "今年以来，我镇把秸秆禁烧作为改善空气质量的重要抓手，层层压实责任，全镇未发生一起焚烧事件。",
+           "一、主要做法", "镇村两级签订责任书，划定网格，每个网格落实一名责任人，实行日巡查、周通报制度。",
+           "二、下步打算", "继续抓好秸秆综合利用，推广机械化还田，力争综合利用率达到百分之九十五以上。"]
+
+
+def test_a_word_copy_of_an_imported_text_is_a_duplicate(tmp_path):
+    text = tmp_path / "a-collection.txt"
+    text.write_text("\n".join(ARTICLE) + "\n", encoding="utf-8")
+    word = _plain_docx(tmp_path / "b-copy.docx", ARTICLE)
+    report = run_import([text, word], tmp_path / "docs")
+    assert report["totals"]["documents"] == 1 and report["totals"]["duplicates"] == 1
+    entry = source_report(report, "b-copy.docx")
+    assert entry["duplicates"][0]["duplicate_of"] == "a-collection.txt 第 1 篇" and entry["accounting"]["balanced"]
+
+
+def test_a_word_file_that_numbers_its_articles_is_a_collection(tmp_path):
+    second = ["关于清河镇2027年防汛工作的总结", "今年汛期，我镇紧紧围绕不死人、少损失的目标，扎实做好各项防汛工作，安全度汛。",
+              "一、工作成效", "全镇排查隐患点四十二处，全部整改到位，转移群众一百二十人。"]
+    word = _plain_docx(tmp_path / "合集.docx", ["篇1", *ARTICLE, "篇2", *second])
+    report = run_import([word], tmp_path / "docs")
+    titles = [d["title"] for d in source_report(report, "合集.docx")["documents"]]
+    assert titles == [ARTICLE[0], second[0]]
+
+
+def test_libreoffice_timeout_leaves_no_process(tmp_path, monkeypatch):
+    """A conversion that hangs is killed with everything it started."""
+    import os
+    import time
+
+    from fanwen.office import convert, read_office
+
+    pids = tmp_path / "pids"
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\nsleep 60 &\necho $$ $! > {pids}\nsleep 60\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(convert, "soffice", lambda: str(fake))
+    monkeypatch.setattr(convert, "TIMEOUT", 2)
+    old = tmp_path / "挂起.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+    with pytest.raises(FanwenError) as error:
+        read_office(old)
+    assert "超过 2 秒" in error.value.problem and "挂起.doc" in error.value.where
+
+    def alive(pid: str) -> bool:
+        status = Path(f"/proc/{pid}/status")
+        return status.exists() and "\tZ" not in status.read_text().split("State:")[1][:4]
+
+    time.sleep(0.5)
+    assert not any(alive(pid) for pid in pids.read_text().split())
+    assert os.path.exists(old)

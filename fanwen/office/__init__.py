@@ -123,7 +123,10 @@ def _read_word(path: Path, head: bytes):
                 notes.append(f"{suffix} 已用 LibreOffice 转换为 .docx 后导入")
             source = to_docx(path, Path(work))
         elif not head.startswith(_ZIP):
-            what = "文本或网页" if head[:1] in (b"<", b"{") or head.isascii() else "其他格式的文件"
+            with path.open("rb") as f:
+                start = f.read(512)
+            # No NUL byte in the opening: text (or a web page) saved under a Word name.
+            what = "文本或网页" if b"\x00" not in start else "其他格式的文件"
             raise FanwenError(str(path), f"不是 Word 文档（文件内容像是{what}，只是扩展名为 {suffix}）",
                               "用 Word/WPS 打开确认内容，另存为 .docx 后再导入；若是网页或文本，改成 .html 或 .txt 扩展名。")
         try:

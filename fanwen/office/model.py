@@ -118,6 +118,9 @@ def build_collection(path: Path, extracted: Extracted, use_manifest: bool = True
         remove_boilerplate(collection)
         join_link_fragments(collection)
     if not collection.lines:
+        if web_cleaning:
+            raise FanwenError(str(path), "网页中没有找到正文（只有导航、链接或站点套话）",
+                              "在浏览器中打开文章本身的页面再另存为；或复制正文另存为 .txt 后导入。")
         raise FanwenError(str(path), "文档中没有可导入的文字（空文档，或只有页眉页脚、版记）",
                           "用 Word/WPS 打开确认内容；若正文是图片，请先做文字识别（OCR）再导入。")
     manifest = load_manifest(path, len(extracted.blocks)) if use_manifest else None
