@@ -362,3 +362,35 @@ def test_libreoffice_timeout_leaves_no_process(tmp_path, monkeypatch):
     time.sleep(0.5)
     assert not any(alive(pid) for pid in pids.read_text().split())
     assert os.path.exists(old)
+
+
+def test_content_controls_and_zip_bomb(tmp_path):
+    """Text inside a block-level content control is read; a .docx unpacking to gigabytes is refused
+    before it is unpacked."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from fanwen.office import read_office
+
+    document = docx.Document()
+    document.add_paragraph("关于清河镇2027年防汛工作的报告", style="Title")
+    document.element.body.insert(1, parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>今年汛期，我镇安全度汛，未发生人员伤亡。</w:t></w:r></w:p>'
+        '</w:sdtContent></w:sdt>'))
+    path = tmp_path / "controls.docx"
+    document.save(path)
+    assert [line.text for line in read_office(path).lines] == ["关于清河镇2027年防汛工作的报告", "今年汛期，我镇安全度汛，未发生人员伤亡。"]
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path) as good, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in good.infolist():
+            out.writestr(item, good.read(item))
+        with out.open("word/media/padding.bin", "w") as padding:
+            chunk = bytes(1 << 20)
+            for _ in range(450):
+                padding.write(chunk)
+    assert bomb.stat().st_size < 5 * 1024 * 1024
+    with pytest.raises(FanwenError) as error:
+        read_office(bomb)
+    assert "解压后有 451 MB，超过 400 MB 的上限" in error.value.problem

@@ -24,6 +24,7 @@ SUFFIXES = TEXT_SUFFIXES + OFFICE_SUFFIXES
 # the text of even a long report is a few hundred kilobytes. Past this size a file is almost
 # surely an archive of images, and reading it would hold it all in memory.
 MAX_OFFICE_BYTES = 100 * 1024 * 1024
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # what a .docx may unpack to (photos included)
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .doc, .wps, or an encrypted .docx
 _ZIP = b"PK\x03\x04"
@@ -74,6 +75,20 @@ def _check(path: Path) -> bytes:
         raise FanwenError(str(path), "文件是空的（0 字节）", "确认文件已完整复制或下载；不需要就把它移出文件夹。")
     with path.open("rb") as f:
         return f.read(8)
+
+
+def _check_unpacked_size(path: Path, source: Path) -> None:
+    """A .docx is a zip: a few kilobytes can unpack to gigabytes (a zip bomb), and python-docx
+    holds every part in memory. The sizes the zip declares are checked before anything is read."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # python-docx reports the damage in its own words below
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FanwenError(str(path), f"文档解压后有 {unpacked / (1024 * 1024):.0f} MB，超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB 的上限"
+                          "（多半是大量图片，或文件已损坏）",
+                          "用 Word/WPS 打开，删去图片或只复制文字另存为新的 .docx，再导入。")
 
 
 def _encrypted(path: Path) -> bool:
@@ -129,6 +144,7 @@ def _read_word(path: Path, head: bytes):
             what = "文本或网页" if b"\x00" not in start else "其他格式的文件"
             raise FanwenError(str(path), f"不是 Word 文档（文件内容像是{what}，只是扩展名为 {suffix}）",
                               "用 Word/WPS 打开确认内容，另存为 .docx 后再导入；若是网页或文本，改成 .html 或 .txt 扩展名。")
+        _check_unpacked_size(path, source)
         try:
             document = docx.Document(str(source))
         except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import FanwenError
 from ..text import CJK, numbering_level
 from .model import Block, Extracted
-from .rules import part_action
+from .rules import part_action, starts_document
 
 MARGIN = 0.08  # share of the page height at the top and bottom where running heads and feet sit
 _PAGE_NUMBER = re.compile(r"^(?:[—–\-－]?\s*\d{1,4}\s*[—–\-－]?|第\s*\d{1,4}\s*页.*|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d+.*)$")
@@ -192,7 +192,8 @@ def read_pdf(path: Path, head: bytes) -> Extracted:
                 if action == "drop":
                     blocks.append(Block("para", line.text, drop=where))
                     continue
-            if title_open and line.page == 1 and body_size and line.size >= body_size * 1.2:
+            if title_open and line.page == 1 and body_size and line.size >= body_size * 1.2 \
+                    and starts_document(line.text):  # a masthead (…文件) above the title is not it
                 if current is not None and current.kind == "title":
                     current.text += line.text
                 else:

@@ -324,12 +324,29 @@ def _page_parts(document) -> list[Block]:
     return blocks
 
 
+def _body_items(document):
+    """Paragraphs and tables of the body in order, including those inside block-level content
+    controls (w:sdt: cover pages, template fields), which python-docx's iter_inner_content skips."""
+    body = document.element.body
+
+    def walk(element):
+        for child in element.iterchildren():
+            if child.tag == qn("w:p"):
+                yield Paragraph(child, document._body)
+            elif child.tag == qn("w:tbl"):
+                yield Table(child, document._body)
+            elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
+                yield from walk(child)
+
+    yield from walk(body)
+
+
 def read_docx(path: Path, document) -> Extracted:
     """An opened python-docx Document → blocks in reading order."""
     notes = Notes(document)
     numbering = Numbering(document)
     styles = Styles(document)
-    items = list(document.iter_inner_content())
+    items = list(_body_items(document))
     sizes = Counter()
     for item in items:
         if isinstance(item, Paragraph):
