@@ -394,3 +394,20 @@ def test_content_controls_and_zip_bomb(tmp_path):
     with pytest.raises(FanwenError) as error:
         read_office(bomb)
     assert "解压后有 451 MB，超过 400 MB 的上限" in error.value.problem
+
+
+def test_pdf_reading_order_rules():
+    """Two columns only where both halves have lines starting at one x; right-aligned dates and
+    short lines of a one-column page keep top-to-bottom order."""
+    from fanwen.office.pdf import TextLine, _reading_order
+
+    def line(y: float, x0: float, x1: float, text: str) -> TextLine:
+        return TextLine(1, x0, y, x1, y + 12, text, 12)
+
+    one_column = [line(700, 72, 520, "甲"), line(680, 72, 200, "乙"), line(660, 400, 520, "丙"),
+                  line(640, 72, 210, "丁"), line(620, 420, 520, "戊"), line(600, 72, 190, "己"),
+                  line(580, 380, 520, "庚")]
+    assert [l.text for l in _reading_order(one_column, 595)] == list("甲乙丙丁戊己庚")
+    two_columns = [line(700, 72, 520, "题"), *[line(680 - 20 * i, 72, 290, f"左{i}") for i in range(3)],
+                   *[line(680 - 20 * i, 310, 520, f"右{i}") for i in range(3)], line(600, 72, 520, "尾")]
+    assert [l.text for l in _reading_order(two_columns, 595)] == ["题", "左0", "左1", "左2", "右0", "右1", "右2", "尾"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +83,14 @@ def _reading_order(lines: list[TextLine], width: float) -> list[TextLine]:
 
     ordered = sorted(lines, key=lambda l: (-l.y1, l.x0))
     sides = [side(l) for l in ordered]
-    if sides.count("left") < 3 or sides.count("right") < 3:
+
+    def aligned(which: str) -> bool:
+        # A column is lines that start at one x (give or take indents): three lines in the
+        # right half that start at scattered places are right-aligned dates or a table, not a column.
+        starts = Counter(round(l.x0 / 4) for l, s in zip(ordered, sides) if s == which)
+        return bool(starts) and starts.most_common(1)[0][1] >= 3
+
+    if not (aligned("left") and aligned("right")):
         for line in ordered:
             line.column = (min(l.x0 for l in ordered), max(l.x1 for l in ordered))
         return ordered
