@@ -411,3 +411,27 @@ def test_pdf_reading_order_rules():
     two_columns = [line(700, 72, 520, "题"), *[line(680 - 20 * i, 72, 290, f"左{i}") for i in range(3)],
                    *[line(680 - 20 * i, 310, 520, f"右{i}") for i in range(3)], line(600, 72, 520, "尾")]
     assert [l.text for l in _reading_order(two_columns, 595)] == ["题", "左0", "左1", "左2", "右0", "右1", "右2", "尾"]
+
+
+def test_headings_from_outline_levels_and_chinese_style_names(tmp_path):
+    """WPS names its heading styles 标题 1/标题 2; some offices set only an outline level."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.styles.add_style("标题 2", WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("清河镇2027年工作总结", style="Title")
+    document.add_paragraph("今年以来，全镇上下认真落实各项工作部署，经济社会发展稳中有进。")
+    outlined = document.add_paragraph("主要成效")
+    outlined._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="0"/>'))
+    document.add_paragraph("（一）产业发展", style="标题 2")
+    document.add_paragraph("全镇新建设施大棚一百二十座，带动群众增收。")
+    path = tmp_path / "summary.docx"
+    document.save(path)
+    run_import([path], tmp_path / "docs")
+    front, lines = only_page(tmp_path / "docs")
+    assert "title: 清河镇2027年工作总结\n" in front and "type: 总结\n" in front
+    assert lines == ["今年以来，全镇上下认真落实各项工作部署，经济社会发展稳中有进。", "## 主要成效", "### （一）产业发展",
+                     "全镇新建设施大棚一百二十座，带动群众增收。"]
