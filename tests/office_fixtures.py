@@ -107,6 +107,11 @@ def word_plan(path: Path, town: str = "清河镇") -> Path:
     for r, row in enumerate([("村名", "责任人", "隐患点数"), ("东村", "张××", "3"), ("西村", "李××", "2")]):
         for c, value in enumerate(row):
             table.cell(r, c).text = value
+    deleted = table.add_row()  # a row struck out under track changes
+    for c, value in enumerate(("南村", "王××", "1")):
+        deleted.cells[c].text = value
+    deleted._tr.get_or_add_trPr().append(parse_xml(
+        f'<w:del {W} w:id="3" w:author="审核人" w:date="2027-03-01T00:00:00Z"/>'))
     document.add_paragraph("应急物资", style="List Bullet")
     document.add_paragraph(f"{town}人民政府")
     document.add_paragraph("2027年3月1日")

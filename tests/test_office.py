@@ -79,7 +79,8 @@ def test_word_document_line_by_line(tmp_path):
                      ("版记", "删除", "抄送：县防汛抗旱指挥部办公室。"), ("版记", "删除", "清河镇党政办公室 2027年3月1日印发")]
     removed = {r["text"]: r["reason"] for r in entry["removed"]}
     assert removed["抄送：县防汛抗旱指挥部办公室。"] == "版记" and removed["— 1 —"] == "页脚"
-    assert "汛后再说" not in json.dumps(report, ensure_ascii=False)  # deleted text is not the document's
+    # Deleted text and a deleted table row are not the document's.
+    assert "汛后再说" not in json.dumps(report, ensure_ascii=False) and "南村" not in json.dumps(report, ensure_ascii=False)
 
 
 def test_word_import_is_idempotent(tmp_path):

@@ -295,6 +295,8 @@ def _cell_text(cell, notes: Notes) -> str:
 def _table_rows(table: Table, notes: Notes) -> list[list[str]]:
     rows = []
     for row in table.rows:
+        if row._tr.xpath("./w:trPr/w:del"):
+            continue  # a row deleted under track changes is not in the accepted table
         cells, last = [], None
         for cell in row.cells:
             if cell._tc is last:
