@@ -271,6 +271,19 @@ def test_nothing_importable_keeps_the_previous_pages(tmp_path):
     assert pages(tmp_path / "docs") == before
 
 
+def test_a_saved_pages_resource_folder_is_not_imported(tmp_path):
+    from fanwen.office import expand_sources
+
+    (tmp_path / "方案.html").write_text(fx.WEB_PAGE, encoding="utf-8")
+    (tmp_path / "方案_files").mkdir()
+    (tmp_path / "方案_files" / "ad-frame.html").write_text("<html><body>广告</body></html>", encoding="utf-8")
+    (tmp_path / "方案_files" / "logo.png").write_bytes(b"\x89PNG")
+    (tmp_path / "其他_files").mkdir()  # no page of that name beside it: an ordinary folder
+    (tmp_path / "其他_files" / "报告.html").write_text(fx.WEB_PAGE, encoding="utf-8")
+    files, skipped = expand_sources([tmp_path])
+    assert files == [tmp_path / "其他_files" / "报告.html", tmp_path / "方案.html"] and skipped == []
+
+
 def test_folder_of_sources_is_the_text_collections():
     from fanwen.office import expand_sources
 

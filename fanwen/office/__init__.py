@@ -51,6 +51,8 @@ def expand_sources(paths: list[Path]) -> tuple[list[Path], list[dict]]:
             relative = child.relative_to(path)
             if any(part.startswith(".") for part in relative.parts) or child.name.startswith("~$"):
                 continue
+            if _saved_page_resources(path, relative):
+                continue
             suffix = child.suffix.lower()
             if suffix in SUFFIXES:
                 files.append(child)
@@ -58,6 +60,19 @@ def expand_sources(paths: list[Path]) -> tuple[list[Path], list[dict]]:
                 skipped.append({"file": str(child), "problem": f"不支持的格式 `{suffix or '（无扩展名）'}`",
                                 "fix": f"可导入的格式：{'、'.join(SUFFIXES)}；其他格式请先另存为其中一种。"})
     return files, skipped
+
+
+def _saved_page_resources(root: Path, relative: Path) -> bool:
+    """A browser saves a complete page as `页面.html` plus a folder `页面_files` (or `页面.files`)
+    of its images, scripts and frames; those are part of the page, not documents of their own."""
+    folder = root
+    for part in relative.parts[:-1]:
+        for ending in ("_files", ".files"):
+            stem = part[: -len(ending)]
+            if part.endswith(ending) and any((folder / (stem + suffix)).is_file() for suffix in (".html", ".htm")):
+                return True
+        folder = folder / part
+    return False
 
 
 def _check(path: Path) -> bytes:
