@@ -449,3 +449,31 @@ def test_headings_from_outline_levels_and_chinese_style_names(tmp_path):
     assert "title: 清河镇2027年工作总结\n" in front and "type: 总结\n" in front
     assert lines == ["今年以来，全镇上下认真落实各项工作部署，经济社会发展稳中有进。", "## 主要成效", "### （一）产业发展",
                      "全镇新建设施大棚一百二十座，带动群众增收。"]
+
+
+def test_radicals_from_pdf_fonts_fold_to_characters():
+    from fanwen.office.pdf import fold_radicals
+
+    assert fold_radicals("⼯作⽅案，⼈⺠群众，⾸⻚") == "工作方案，人民群众，首页"  # punctuation stays full-width
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium not installed")
+def test_pdf_printed_by_a_browser(tmp_path):
+    """A second PDF producer: Chromium prints the saved page in two CSS columns. Its CJK font maps
+    several characters to radical code points; the page must read as plain text all the same."""
+    import re
+
+    page = tmp_path / "page.html"
+    page.write_text(fx.WEB_PAGE.replace("<article>", '<article style="column-count:2">'), encoding="utf-8")
+    pdf = tmp_path / "printed.pdf"
+    subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, timeout=120, check=True)
+    page.unlink()
+    run_import([pdf], tmp_path / "docs")
+    front, lines = only_page(tmp_path / "docs")
+    assert "title: 清河镇防汛工作实施方案\n" in front  # the large type below the navigation
+    text = "\n".join(lines)
+    assert not re.search("[\u2e80-\u2fdf]", text)
+    assert "**（一）加强组织领导。**镇成立防汛工作领导小组，由镇长任组长，分管副镇长任副组长，各村党支部书记为成员。" in lines
+    assert lines.index("## 二、工作措施") < lines.index(
+        "**（三）做好物资储备。**镇村两级要按照规定储备编织袋、救生衣、冲锋舟等防汛物资，确保关键时刻拿得出、用得上。")

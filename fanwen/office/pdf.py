@@ -11,8 +11,10 @@ column and page breaks alike.
 
 from __future__ import annotations
 
+import logging
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +30,22 @@ _CJK_SPACE = re.compile(rf"(?<=[{CJK}，。、；：？！“”（）《》])\s
 # Word and LibreOffice put a little extra space between Chinese and digits (24 小时); the PDF
 # then has a space character there that the author never typed.
 _DIGIT_SPACE = re.compile(rf"(?<=[{CJK}])\s+(?=\d)|(?<=\d)\s+(?=[{CJK}])")
+
+
+# Many CJK fonts draw a character and its radical with one glyph, and a PDF's ToUnicode table may
+# then map the glyph to the radical's code point: 工 comes out as ⼯ (Kangxi radical U+2F2F), 页 as
+# ⻚ (U+2EDA). They look right and break search, classification and OpenCC. Kangxi radicals and
+# compatibility ideographs fold back by NFKC (applied to those characters only: NFKC would also
+# turn full-width punctuation into ASCII); the simplified-form radicals that stand for whole
+# characters have no decomposition and are listed here.
+_RADICALS = str.maketrans("⺟⺠⻄⻅⻆⻉⻋⻓⻔⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+                          "母民西见角贝车长门青韦页风飞食马骨鬼鱼鸟卤麦黄黾齐齿龙龟")
+_COMPATIBLE = re.compile("[\u2f00-\u2fdf\uf900-\ufaff]")
+
+
+def fold_radicals(text: str) -> str:
+    text = _COMPATIBLE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    return text.translate(_RADICALS)
 
 
 @dataclass
@@ -50,7 +68,7 @@ def _lines(page_layout, number: int) -> tuple[list[TextLine], bool]:
     def walk(element):
         nonlocal images
         if isinstance(element, LTTextLine):
-            text = _DIGIT_SPACE.sub("", _CJK_SPACE.sub("", element.get_text().strip()))
+            text = _DIGIT_SPACE.sub("", _CJK_SPACE.sub("", fold_radicals(element.get_text().strip())))
             if text:
                 sizes = [c.size for c in element if isinstance(c, LTChar)]
                 size = statistics.median(sizes) if sizes else element.height
@@ -158,11 +176,30 @@ def _join(a: str, b: str) -> str:
     return a + b
 
 
+def _title_lines(pages, running: dict[int, str], body_size: float) -> set[int]:
+    """id() of the title's lines: the first run of large type (1.2 × the body size) among the
+    first lines of page 1 — below a site's navigation or a breadcrumb, if the PDF has one, but
+    never a masthead (…文件)."""
+    if not pages or not body_size:
+        return set()
+    first = [line for line in pages[0][0] if id(line) not in running][:6]
+    found: set[int] = set()
+    for line in first:
+        if line.size >= body_size * 1.2 and starts_document(line.text):
+            found.add(id(line))
+        elif found:
+            break
+    return found
+
+
 def read_pdf(path: Path, head: bytes) -> Extracted:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+    # pdfminer logs every font quirk it works around (missing FontBBox…) as a warning on
+    # stderr; the keeper can do nothing about them, and they would bury the import's messages.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     if not head.startswith(b"%PDF"):
         raise FanwenError(str(path), "不是 PDF 文件（文件开头没有 %PDF 标记，可能只是改了扩展名）",
                           "用阅读器打开确认它的真实格式，改成正确的扩展名，或重新导出 PDF。")
@@ -191,7 +228,7 @@ def read_pdf(path: Path, head: bytes) -> Extracted:
     blocks: list[Block] = []
     previous: TextLine | None = None
     current: Block | None = None  # the paragraph being rejoined (running heads between do not end it)
-    title_open = True  # the title is the large type at the very top of the first page
+    title = _title_lines(pages, running, body_size)
     for lines, _ in pages:
         for line in lines:
             where = running.get(id(line))
@@ -200,8 +237,7 @@ def read_pdf(path: Path, head: bytes) -> Extracted:
                 if action == "drop":
                     blocks.append(Block("para", line.text, drop=where))
                     continue
-            if title_open and line.page == 1 and body_size and line.size >= body_size * 1.2 \
-                    and starts_document(line.text):  # a masthead (…文件) above the title is not it
+            if id(line) in title:
                 if current is not None and current.kind == "title":
                     current.text += line.text
                 else:
@@ -209,7 +245,6 @@ def read_pdf(path: Path, head: bytes) -> Extracted:
                     blocks.append(current)
                 previous = line
                 continue
-            title_open = False
             if current is not None and current.kind == "para" and previous is not None \
                     and not _ends_paragraph(previous, line):
                 current.text = _join(current.text, line.text)
