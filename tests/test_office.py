@@ -452,7 +452,7 @@ def test_headings_from_outline_levels_and_chinese_style_names(tmp_path):
 
 
 def test_radicals_from_pdf_fonts_fold_to_characters():
-    from fanwen.office.pdf import fold_radicals
+    from fanwen.office.model import fold_radicals
 
     assert fold_radicals("⼯作⽅案，⼈⺠群众，⾸⻚") == "工作方案，人民群众，首页"  # punctuation stays full-width
 
@@ -469,7 +469,8 @@ def test_pdf_printed_by_a_browser(tmp_path):
     subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
                     f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, timeout=120, check=True)
     page.unlink()
-    run_import([pdf], tmp_path / "docs")
+    report = run_import([pdf], tmp_path / "docs")
+    assert report["sources"][0]["repairs"].get("部首字符", 0) > 0 and report["sources"][0]["accounting"]["balanced"]
     front, lines = only_page(tmp_path / "docs")
     assert "title: 清河镇防汛工作实施方案\n" in front  # the large type below the navigation
     text = "\n".join(lines)

@@ -13,6 +13,8 @@ footers included), which is what the report and a manifest refer to.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,9 +68,31 @@ class OfficeCollection(Collection):
         return render_blocks(self, lines)
 
 
+# Many CJK fonts draw a character and its radical with one glyph, and a PDF's ToUnicode table may
+# then map the glyph to the radical's code point (text copied from such a PDF into Word keeps them): 工 comes out as ⼯ (Kangxi radical U+2F2F), 页 as
+# ⻚ (U+2EDA). They look right and break search, classification and OpenCC. Kangxi radicals and
+# compatibility ideographs fold back by NFKC (applied to those characters only: NFKC would also
+# turn full-width punctuation into ASCII); the simplified-form radicals that stand for whole
+# characters have no decomposition and are listed here.
+_RADICALS = str.maketrans("⺟⺠⻄⻅⻆⻉⻋⻓⻔⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+                          "母民西见角贝车长门青韦页风飞食马骨鬼鱼鸟卤麦黄黾齐齿龙龟")
+_COMPATIBLE = re.compile("[\u2f00-\u2fdf\uf900-\ufaff]")
+
+
+def fold_radicals(text: str) -> str:
+    text = _COMPATIBLE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    return text.translate(_RADICALS)
+
+
 def _clean(collection: OfficeCollection, no: int, raw: str, inline_ads) -> str:
     """One piece of text through the text importer's line cleaning, recorded under line `no`."""
     collection.chars_in += len(raw)
+    folded = fold_radicals(raw)
+    if folded != raw:  # one character for one: reported as a repair, the accounting unchanged
+        count = sum(a != b for a, b in zip(raw, folded))
+        collection.repairs["部首字符"] = collection.repairs.get("部首字符", 0) + count
+        collection.changes.append({"line": no, "kind": "部首字符", "count": count})
+        raw = folded
     cleaned = clean_line(raw, inline_ads)
     if cleaned.pinyin:
         collection.removed.append(Removal(no, "".join(cleaned.pinyin), "拼音注音", whole_line=False))

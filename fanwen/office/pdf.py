@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import re
 import statistics
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,22 +29,6 @@ _CJK_SPACE = re.compile(rf"(?<=[{CJK}，。、；：？！“”（）《》])\s
 # Word and LibreOffice put a little extra space between Chinese and digits (24 小时); the PDF
 # then has a space character there that the author never typed.
 _DIGIT_SPACE = re.compile(rf"(?<=[{CJK}])\s+(?=\d)|(?<=\d)\s+(?=[{CJK}])")
-
-
-# Many CJK fonts draw a character and its radical with one glyph, and a PDF's ToUnicode table may
-# then map the glyph to the radical's code point: 工 comes out as ⼯ (Kangxi radical U+2F2F), 页 as
-# ⻚ (U+2EDA). They look right and break search, classification and OpenCC. Kangxi radicals and
-# compatibility ideographs fold back by NFKC (applied to those characters only: NFKC would also
-# turn full-width punctuation into ASCII); the simplified-form radicals that stand for whole
-# characters have no decomposition and are listed here.
-_RADICALS = str.maketrans("⺟⺠⻄⻅⻆⻉⻋⻓⻔⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
-                          "母民西见角贝车长门青韦页风飞食马骨鬼鱼鸟卤麦黄黾齐齿龙龟")
-_COMPATIBLE = re.compile("[\u2f00-\u2fdf\uf900-\ufaff]")
-
-
-def fold_radicals(text: str) -> str:
-    text = _COMPATIBLE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
-    return text.translate(_RADICALS)
 
 
 @dataclass
@@ -68,7 +51,7 @@ def _lines(page_layout, number: int) -> tuple[list[TextLine], bool]:
     def walk(element):
         nonlocal images
         if isinstance(element, LTTextLine):
-            text = _DIGIT_SPACE.sub("", _CJK_SPACE.sub("", fold_radicals(element.get_text().strip())))
+            text = _DIGIT_SPACE.sub("", _CJK_SPACE.sub("", element.get_text().strip()))
             if text:
                 sizes = [c.size for c in element if isinstance(c, LTChar)]
                 size = statistics.median(sizes) if sizes else element.height
