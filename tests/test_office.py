@@ -478,3 +478,17 @@ def test_pdf_printed_by_a_browser(tmp_path):
     assert "**（一）加强组织领导。**镇成立防汛工作领导小组，由镇长任组长，分管副镇长任副组长，各村党支部书记为成员。" in lines
     assert lines.index("## 二、工作措施") < lines.index(
         "**（三）做好物资储备。**镇村两级要按照规定储备编织袋、救生衣、冲锋舟等防汛物资，确保关键时刻拿得出、用得上。")
+
+
+def test_an_unforeseen_reader_error_skips_only_that_file(tmp_path, monkeypatch):
+    from fanwen.office import word
+
+    def broken(path, document):
+        raise AttributeError("'NoneType' object has no attribute 'val'")
+
+    monkeypatch.setattr(word, "read_docx", broken)
+    (tmp_path / "page.html").write_text(fx.WEB_PAGE, encoding="utf-8")
+    fx.word_report(tmp_path / "odd.docx", 1)
+    report = run_import(sorted(tmp_path.glob("*.*")), tmp_path / "docs")
+    assert [s["file"] for s in report["sources"]] == ["page.html"]
+    assert report["skipped"][0]["problem"].startswith("读取文件时出错（AttributeError")

@@ -118,16 +118,25 @@ def read_office(path: Path, use_manifest: bool = True):
 
     head = _check(path)
     suffix = path.suffix.lower()
-    if suffix in WORD:
-        extracted = _read_word(path, head)
-    elif suffix in PDF:
-        from .pdf import read_pdf
+    try:
+        if suffix in WORD:
+            extracted = _read_word(path, head)
+        elif suffix in PDF:
+            from .pdf import read_pdf
 
-        extracted = read_pdf(path, head)
-    else:
-        from .web import read_web
+            extracted = read_pdf(path, head)
+        else:
+            from .web import read_web
 
-        extracted = read_web(path)
+            extracted = read_web(path)
+    except (FanwenError, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        # Files from the wild are stranger than any test: an unforeseen structure that trips a
+        # reader skips this one file (named, with the error's kind for the maintainers) instead
+        # of ending the import of a whole folder with a traceback.
+        raise FanwenError(str(path), f"读取文件时出错（{type(error).__name__}: {str(error)[:120]}）",
+                          "用 Word/WPS 或阅读器打开后另存一份（.docx 或 PDF）再导入；仍不行请把文件交给维护者。") from None
     return build_collection(path, extracted, use_manifest, web_cleaning=suffix in WEB)
 
 
