@@ -492,3 +492,18 @@ def test_an_unforeseen_reader_error_skips_only_that_file(tmp_path, monkeypatch):
     report = run_import(sorted(tmp_path.glob("*.*")), tmp_path / "docs")
     assert [s["file"] for s in report["sources"]] == ["page.html"]
     assert report["skipped"][0]["problem"].startswith("读取文件时出错（AttributeError")
+
+
+def test_web_page_title_outside_the_article(tmp_path):
+    """The <h1> sits above the article container, which is all trafilatura keeps: the page title
+    (without the site's name) is the document's title."""
+    body = "".join(f"<p>{text}</p>" for text in ARTICLE[1:])
+    html = ('<html><head><meta charset="utf-8"><title>关于清河镇2027年秸秆禁烧工作的报告_范文大全网</title></head><body>'
+            '<div class="nav"><a href="/">首页</a> <a href="/bg/">工作报告</a></div>'
+            f'<div class="top"><h1>{ARTICLE[0]}</h1></div><div id="article" class="content">{body}</div>'
+            '<div class="footer">版权所有 范文大全网</div></body></html>')
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    run_import([tmp_path / "page.html"], tmp_path / "docs")
+    front, lines = only_page(tmp_path / "docs")
+    assert f"title: {ARTICLE[0]}\n" in front and "type: 报告\n" in front
+    assert lines == [ARTICLE[1], "## 一、主要做法", ARTICLE[3], "## 二、下步打算", ARTICLE[5]]

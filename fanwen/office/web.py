@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from pathlib import Path
 
 from ..errors import FanwenError
@@ -38,6 +39,26 @@ def _text(element) -> str:
         parts.append("\n" if child.tag == "lb" else _text(child))
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+_SITE_SUFFIX = re.compile(r"\s*(?:_|\s[-–|]\s|｜).*$")
+
+
+def _page_title(html: bytes | str) -> str | None:
+    """The page's title when the article body has no <h1> of its own: trafilatura's metadata
+    (og:title, the headline, else <title>), without a site name after `_`, ` - ` or ` | `."""
+    from trafilatura import extract_metadata
+
+    try:
+        text = html.decode("utf-8") if isinstance(html, bytes) else html
+    except UnicodeDecodeError:
+        return None  # a legacy-encoded page: the text rules find the title in the body
+    try:
+        title = extract_metadata(text, extensive=False).title
+    except Exception:  # metadata is a nicety: never a reason to lose the page
+        return None
+    title = _SITE_SUFFIX.sub("", title or "").strip()
+    return title if 4 <= len(title) <= 60 else None
 
 
 def read_web(path: Path) -> Extracted:
@@ -75,4 +96,8 @@ def read_web(path: Path) -> Extracted:
                 blocks.append(Block("table", rows=rows))
         else:
             blocks.extend(Block("para", line) for line in _text(element).split("\n") if line.strip())
+    if not any(block.kind == "title" for block in blocks[:1]):
+        title = _page_title(html)
+        if title and not (blocks and blocks[0].text.strip() == title):
+            blocks.insert(0, Block("title", title))
     return Extracted("网页", blocks, ["网页正文由 trafilatura 提取：导航、页头页脚、相关链接等不在正文中，字数核对从正文算起"])
