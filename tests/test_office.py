@@ -507,3 +507,10 @@ def test_web_page_title_outside_the_article(tmp_path):
     front, lines = only_page(tmp_path / "docs")
     assert f"title: {ARTICLE[0]}\n" in front and "type: 报告\n" in front
     assert lines == [ARTICLE[1], "## 一、主要做法", ARTICLE[3], "## 二、下步打算", ARTICLE[5]]
+
+
+def test_reader_source_names_the_office_file(tmp_path):
+    from fanwen.office import read_office
+
+    collection = read_office(fx.word_report(tmp_path / "上半年报告.docx", 2))
+    assert collection.reader_source(collection.units[0]) == "Word文件《上半年报告.docx》"

@@ -67,6 +67,12 @@ class OfficeCollection(Collection):
     def render_body(self, lines: list[Line]) -> str:
         return render_blocks(self, lines)
 
+    def reader_source(self, unit: Unit) -> str:
+        """Where the document came from, as a reader wants it: the office's own file, not a
+        collection scraped from the web."""
+        place = f"第 {unit.index} 篇" + (f"之 {unit.part}" if unit.part else "") if len(self.units) > 1 else ""
+        return f"{self.format}文件《{self.path.name}》{place}"
+
 
 # Many CJK fonts draw a character and its radical with one glyph, and a PDF's ToUnicode table may
 # then map the glyph to the radical's code point (text copied from such a PDF into Word keeps them): 工 comes out as ⼯ (Kangxi radical U+2F2F), 页 as
