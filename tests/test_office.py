@@ -514,3 +514,20 @@ def test_reader_source_names_the_office_file(tmp_path):
 
     collection = read_office(fx.word_report(tmp_path / "上半年报告.docx", 2))
     assert collection.reader_source(collection.units[0]) == "Word文件《上半年报告.docx》"
+
+
+def test_a_one_column_layout_table_is_read_as_paragraphs(tmp_path):
+    import docx
+
+    document = docx.Document()
+    frame = document.add_table(rows=1, cols=1)
+    cell = frame.cell(0, 0)
+    cell.paragraphs[0].text = ARTICLE[0]
+    for text in ARTICLE[1:]:
+        cell.add_paragraph(text)
+    path = tmp_path / "framed.docx"
+    document.save(path)
+    run_import([path], tmp_path / "docs")
+    front, lines = only_page(tmp_path / "docs")
+    assert f"title: {ARTICLE[0]}\n" in front
+    assert lines == [ARTICLE[1], "## 一、主要做法", ARTICLE[3], "## 二、下步打算", ARTICLE[5]]

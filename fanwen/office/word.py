@@ -163,7 +163,8 @@ class Numbering:
         num_id_el, ilvl_el = num_pr.find(qn("w:numId")), num_pr.find(qn("w:ilvl"))
         if num_id_el is None:
             return None
-        num_id, ilvl = num_id_el.get(qn("w:val")), int(ilvl_el.get(qn("w:val"))) if ilvl_el is not None else 0
+        num_id = num_id_el.get(qn("w:val"))
+        ilvl = int(ilvl_el.get(qn("w:val"), "0")) if ilvl_el is not None else 0
         levels = self.levels.get(num_id)
         if not levels or ilvl not in levels or num_id == "0":
             return None
@@ -336,7 +337,13 @@ def _body_items(document):
             if child.tag == qn("w:p"):
                 yield Paragraph(child, document._body)
             elif child.tag == qn("w:tbl"):
-                yield Table(child, document._body)
+                if len(child.xpath("./w:tblGrid/w:gridCol")) == 1:
+                    # A one-column table is layout, not data: templates frame the whole text (or
+                    # the 版记) in one. Its paragraphs are read as body paragraphs.
+                    for cell in child.xpath("./w:tr/w:tc"):
+                        yield from walk(cell)
+                else:
+                    yield Table(child, document._body)
             elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
                 yield from walk(child)
 
