@@ -531,3 +531,27 @@ def test_a_one_column_layout_table_is_read_as_paragraphs(tmp_path):
     front, lines = only_page(tmp_path / "docs")
     assert f"title: {ARTICLE[0]}\n" in front
     assert lines == [ARTICLE[1], "## 一、主要做法", ARTICLE[3], "## 二、下步打算", ARTICLE[5]]
+
+
+def test_office_pages_build_into_the_site(tmp_path):
+    """Office files dropped into sources/ go through `fanwen import sources/` and the strict site
+    build: headings, the table, the list and the footnotes come out as HTML, and the links check."""
+    from conftest import copy_project
+
+    from test_links import broken_links
+
+    project = copy_project(tmp_path)
+    office = project / "sources" / "office"
+    office.mkdir()
+    fx.word_plan(office / "清河镇防汛方案.docx")
+    (office / "page.html").write_text(fx.WEB_PAGE.replace("清河镇", "东湖镇"), encoding="utf-8")
+    result = run(["fanwen", "import", "sources/", "--report", "build/r.json"], cwd=project)
+    assert result.returncode == 0, result.stderr
+    result = run(["fanwen", "build"], cwd=project)
+    assert result.returncode == 0, result.stderr
+    report = json.loads((project / "build" / "r.json").read_text(encoding="utf-8"))
+    page = next(d["page"] for s in report["sources"] if s["file"] == "清河镇防汛方案.docx" for d in s["documents"])
+    html = (project / "site" / page.replace(".md", "/index.html")).read_text(encoding="utf-8")
+    assert ">总体要求<" in html and "<th>村名</th>" in html and "<li>应急物资</li>" in html
+    assert f"<p>[注1]{fx.FOOTNOTE}</p>" in html and "抄送" not in html
+    assert not broken_links(project / "site")
