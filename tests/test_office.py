@@ -555,3 +555,13 @@ def test_office_pages_build_into_the_site(tmp_path):
     assert ">总体要求<" in html and "<th>村名</th>" in html and "<li>应急物资</li>" in html
     assert f"<p>[注1]{fx.FOOTNOTE}</p>" in html and "抄送" not in html
     assert not broken_links(project / "site")
+
+
+def test_same_file_name_in_two_year_folders(tmp_path):
+    for year, n in (("2026", 4), ("2027", 5)):
+        (tmp_path / "archive" / year).mkdir(parents=True)
+        fx.word_report(tmp_path / "archive" / year / "工作报告.docx", n)
+    result = run(["fanwen", "import", str(tmp_path / "archive"), "--docs", str(tmp_path / "docs"),
+                  "--report", str(tmp_path / "r.json")])
+    assert result.returncode == 0, result.stderr
+    assert len(pages(tmp_path / "docs")) == 2

@@ -58,8 +58,11 @@ class OfficeCollection(Collection):
 
     @property
     def id(self) -> str:
-        # The suffix is part of the name: 报告.docx and 报告.pdf are two files, two pages.
-        return self.path.name
+        # The page's file name is made from this. The suffix is part of it (报告.docx and 报告.pdf
+        # are two files, two pages), and so is the folder: an office archive sorted by year has a
+        # 工作总结.docx in 2026/ and another in 2027/. Only the nearest folder, so that moving the
+        # whole archive elsewhere keeps every page's name.
+        return f"{self.path.parent.name}/{self.path.name}"
 
     def report_extra(self) -> dict:
         return {"format": self.format, "notes": self.notes, "recognised": self.recognised}
