@@ -39,9 +39,9 @@ build-offline: $(STAMP)
 dist: $(STAMP)
 	$(BIN)/fanwen dist
 
-## import: re-import every collection in sources/ into docs/examples/
+## import: re-import everything in sources/ (text collections, Word, PDF, saved web pages) into docs/examples/
 import: $(STAMP)
-	$(BIN)/fanwen import sources/*.txt --docs docs --report build/import-report.json
+	$(BIN)/fanwen import sources/ --docs docs --report build/import-report.json
 
 # Debian packages the tests drive: chromium (never a downloaded browser), CJK fonts,
 # LibreOffice and poppler (to turn the Word drafts into PDF and PNG), nginx (deploy/nginx.conf).

@@ -46,18 +46,28 @@ def run() -> None:
 @click.option("--no-manifest", is_flag=True, help="忽略整理清单，只用导入规则（用于衡量规则本身的质量）。")
 def import_command(sources: tuple[Path, ...], docs_dir: Path, report_path: Path, write_manifest: bool,
                    no_manifest: bool) -> None:
-    """把原始范文合集 SOURCES 导入为每篇一页的 Markdown。"""
+    """把范文 SOURCES 导入为每篇一页的 Markdown。
+
+    SOURCES 可以是文件或文件夹：文本合集（.txt）、Word（.docx .doc .wps）、PDF、网页（.html .htm .mht）。
+    """
     from tqdm import tqdm
 
     from .importer import run_import, write_manifest_draft, write_report
+    from .office import expand_sources
 
     started = time.perf_counter()
+    # A folder stands for the importable files in it; other formats there are reported as skipped.
+    sources, skipped = expand_sources(list(sources))
+    if not sources:
+        click.echo("导入失败：没有找到可导入的文件\n  怎么办：传入 .txt、.docx、.doc、.wps、.pdf、.html/.htm/.mht 文件，"
+                   "或包含这些文件的文件夹。", err=True)
+        sys.exit(1)
     # The bar only shows when there is enough to wait for; tqdm hides itself off a terminal.
     total_bytes = sum(p.stat().st_size for p in sources if p.is_file())
     with tqdm(total=len(sources), unit="个文件", desc="导入", disable=total_bytes < 2_000_000 or None) as bar:
         try:
             report = run_import(list(sources), docs_dir, progress=lambda _: bar.update(),
-                                use_manifests=not no_manifest)
+                                use_manifests=not no_manifest, skipped=skipped)
         except FanwenError as error:
             click.echo(f"导入失败：{error}", err=True)
             sys.exit(1)
@@ -66,13 +76,17 @@ def import_command(sources: tuple[Path, ...], docs_dir: Path, report_path: Path,
                        "  怎么办：检查文件的读取权限、docs 目录的写入权限和磁盘空间，再重新导入。", err=True)
             sys.exit(1)
     write_report(report, report_path)
+    for entry in report["skipped"]:
+        click.echo(f"已跳过：{entry['file']}: {entry['problem']}\n  怎么办：{entry['fix']}", err=True)
     if write_manifest:
-        for path in sources:
+        imported = {r["file"] for r in report["sources"]}
+        for path in (p for p in sources if p.name in imported):
             written = write_manifest_draft(path, report)
             click.echo(f"整理清单草稿：{written}")
     totals = report["totals"]
     click.echo(f"导入完成：{totals['files']} 个文件，{totals['documents']} 篇文档，"
-               f"{totals['duplicates']} 篇重复已跳过；输入 {totals['chars_in']} 字，"
+               + (f"{totals['skipped']} 个文件无法导入已跳过（见上），" if totals["skipped"] else "")
+               + f"{totals['duplicates']} 篇重复已跳过；输入 {totals['chars_in']} 字，"
                f"写入页面 {totals['chars_in_pages']} 字，移除 {totals['chars_removed']} 字"
                f"（{time.perf_counter() - started:.1f} 秒）。报告：{report_path}")
     if totals["flags"]:

@@ -290,6 +290,10 @@ def split_into_units(collection: Collection, manifest: list[Entry] | None = None
 
 def read_collection(path: Path, use_manifest: bool = True) -> Collection:
     """Read, clean and split one raw collection file (following its manifest, if any)."""
+    from .office import is_office, read_office  # Word, PDF and web pages: fanwen/office/
+
+    if is_office(path):
+        return read_office(path, use_manifest)
     try:
         data = path.read_bytes()
     except FileNotFoundError:

@@ -219,6 +219,9 @@ def page_meta(doc: Document, theme_names: dict[str, str]) -> dict:
 def reader_source(doc: Document) -> str:
     """Where a document came from, as a reader wants it: the collection's own title (not the
     file name the keeper saved it under) and the article's place in it."""
+    own = getattr(doc.collection, "reader_source", None)  # an office file names itself
+    if own is not None:
+        return own(doc.unit)
     place = f"第 {doc.unit.index} 篇" + (f"之 {doc.unit.part}" if doc.unit.part else "")
     title = doc.collection.title
     return f"范文合集《{title}》{place}" if title else f"网上范文合集，{place}"
@@ -276,24 +279,43 @@ def collection_report(collection: Collection, documents: list[Document]) -> dict
     }
 
 
-def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests: bool = True) -> dict:
+def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests: bool = True,
+               skipped: list[dict] | None = None) -> dict:
     """Import the sources and replace docs_dir/examples atomically. Returns the report.
 
     Everything is built in a temporary folder first, so a failing source leaves the previous
-    pages untouched.
+    pages untouched. An office file that cannot be read (fanwen.office) is skipped and listed
+    in the report's `skipped` with the problem and the fix; a bad text collection still stops
+    the import.
     """
+    from .errors import FanwenError
+    from .office import is_office
+
     themes = load_themes()
     theme_names = {t["slug"]: t["name"] for t in themes}
+    skipped = list(skipped or [])
     check_sizes(sources)
     collections: list[Collection] = []
     documents: list[Document] = []
     for path in sorted(sources, key=lambda p: p.name):
-        collection = read_collection(path, use_manifest=use_manifests)
+        try:
+            collection = read_collection(path, use_manifest=use_manifests)
+        except FanwenError as error:
+            if not is_office(path):
+                raise
+            skipped.append({"file": str(path), "problem": error.problem, "fix": error.fix})
+            if progress:
+                progress(path)
+            continue
         collections.append(collection)
         for unit in collection.units:
             documents.append(make_document(collection, unit))
         if progress:
             progress(path)
+    if not collections:  # every file was skipped: keep the pages there are
+        raise FanwenError("、".join(Path(s["file"]).name for s in skipped[:5]) + ("等" if len(skipped) > 5 else ""),
+                          "没有一个文件能导入：" + "；".join(f"{Path(s['file']).name}：{s['problem']}" for s in skipped[:5]),
+                          "按每个文件的提示处理后重新导入；原有页面保持不变。")
     duplicates = mark_duplicates(documents)
     assign_slugs(documents)
     _check_unique_slugs(documents)
@@ -307,7 +329,7 @@ def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests
                 continue
             page = staging / doc.theme / f"{doc.slug}.md"
             page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text(render_page(page_meta(doc, theme_names), doc.body, page_notes(doc)), encoding="utf-8")
+            page.write_text(_render(doc, page_meta(doc, theme_names), page_notes(doc)), encoding="utf-8")
         for theme in themes:
             index = staging / theme["slug"] / "index.md"
             index.parent.mkdir(parents=True, exist_ok=True)
@@ -329,11 +351,15 @@ def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests
         if staging.exists():
             shutil.rmtree(staging)
 
-    reports = [collection_report(c, documents) for c in collections]
+    # An office file's report also says its format, notes and the parts kept or dropped by rule.
+    reports = [collection_report(c, documents) | (c.report_extra() if hasattr(c, "report_extra") else {})
+               for c in collections]
     return {
         "sources": reports,
+        "skipped": skipped,
         "totals": {
             "files": len(reports),
+            "skipped": len(skipped),
             "documents": sum(len(r["documents"]) for r in reports),
             "duplicates": len(duplicates),
             "chars_in": sum(r["accounting"]["chars_in"] for r in reports),
@@ -344,11 +370,24 @@ def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests
     }
 
 
+def _render(doc: Document, meta: dict, notes: list[str]) -> str:
+    """A page; an office file renders its own body (headings, tables, footnotes from the file)."""
+    render_body = getattr(doc.collection, "render_body", None)
+    if render_body is None:
+        return render_page(meta, doc.body, notes)
+    lines = doc.unit.lines[len(doc.unit.lines) - len(doc.body):]
+    return render_page(meta, [], notes).rstrip("\n") + "\n\n" + render_body(lines) + "\n"
+
+
 def check_sizes(sources: list[Path]) -> None:
-    """Refuse an oversized source before reading any (missing files are reported on reading)."""
+    """Refuse an oversized source before reading any (missing files are reported on reading).
+    Office files have their own limit (fanwen.office), checked when each is read."""
     from .errors import FanwenError
+    from .office import is_office
 
     for path in sources:
+        if is_office(path):
+            continue
         size = path.stat().st_size if path.is_file() else 0
         if size > MAX_SOURCE_BYTES:
             limit = MAX_SOURCE_BYTES // (1024 * 1024)

@@ -95,7 +95,8 @@ def decode_source(path: Path, data: bytes) -> str:
         if text is None:
             nul = data.find(b"\x00")
             raise FanwenError(f"{path}: 字节偏移 {nul}", "这是二进制文件（含 NUL 字节），不是文本合集",
-                              "只导入 .txt 文本；Word/PDF 请先另存为 UTF-8 文本。")
+                              "若它其实是 Word、PDF 或网页，改用 .docx/.doc/.pdf/.html 扩展名直接导入；"
+                              "文本合集请另存为 UTF-8 文本。")
     if text is None:
         try:
             text = data.decode("utf-8")
