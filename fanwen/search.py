@@ -15,10 +15,13 @@ substring by construction:
 
 Why chunked: the browser must not download the whole site's text (the stock index is tens of
 megabytes). Postings live in shard files chosen by a hash of the n-gram; a large posting list
-gets a file of its own, so a query loads a handful of small files. Page text for snippets is
-split into fixed-size pieces, loaded only for the results shown.
+gets a file of its own, so a query loads a handful of files. Page text for snippets comes in
+fixed-size chunks of the whole site's text, loaded only for the results shown. Files are few
+(a few hundred for 10,000 pages: copying a site of 100,000 small files to a Windows share or
+zipping it was slow and fragile) and compressed (the index is smaller than the Markdown).
 
-Every file is a script calling `fanwenData(key, payload)`: served over HTTP the worker fetches
+Every file is a script calling `fanwenData(key, payload)` (the payload base64 of raw deflate,
+inflated by the browser's DecompressionStream, no code of ours): served over HTTP the worker fetches
 and parses it as JSON; opened from file:// (Material's offline plugin runs the worker in an
 iframe where only <script> loading works) it is loaded with importScripts. The same files serve
 both.
@@ -29,16 +32,14 @@ from __future__ import annotations
 import base64
 import errno
 import hashlib
-import itertools
 import json
 import multiprocessing
-import operator
 import os
 import queue
 import re
 import shutil
 import traceback
-from collections import Counter
+import zlib
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -146,23 +147,31 @@ def html_blocks(html: str) -> list[tuple[int, str]]:
 
 
 # --------------------------------------------------------------------------- index
+#
+# Layout (every data file deflate-compressed, then base64 in a `fanwenData(key, "…")` script):
+#
+# * The text of all pages is one stream: page 0, "\n", page 1, "\n", … Page d starts at the sum
+#   of the lengths (+1) of the pages before it; `docs` holds those lengths, so a position in the
+#   stream names a page and a place in it.
+# * t/<n>: the n-th CHUNK code points of that stream (snippets). Many pages per file: a few
+#   hundred files for 10,000 pages instead of one per page and 1,000 characters.
+# * Trigram postings are positions in the stream, delta-coded per trigram: (gap << 2 | field)
+#   varints. A page-local (document, count, positions) list cost twice as much; the stream
+#   position holds the document for free.
+# * Unigram and bigram postings stay document lists: (document gap, count << 3 | fields) varints.
+# * s/<n>: the postings of the n-grams whose FNV hash is n modulo the shard count, after a
+#   header [gram, byte length, …]; a list longer than BIG gets a file of its own, x/<k>, and
+#   its header length is -1 - k.
+# * m/<n>: [location, title] of META pages.
 
-
-def _encode(n: int) -> bytes:
-    out = bytearray()
-    while n > 0x7F:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-_CACHED = 1 << 15
-_VARINT = [_encode(n) for n in range(_CACHED)]  # most numbers written are small: look them up
-
-
-def _varbytes(n: int) -> bytes:
-    return _VARINT[n] if n < _CACHED else _encode(n)
+CHUNK = 32768        # code points of the text stream per t/ file
+META = 256           # pages per m/ file
+BIG = 16384          # posting bytes above which a list gets its own x/ file
+SHARD_RAW = 131072   # uncompressed posting bytes aimed at per shard
+LEVEL = 6            # zlib level: 9 saves ~2% and costs twice the time
+_BITS = 21           # bits per code point in an n-gram key
+_LOW = (1 << _BITS) - 1
+_FIELD_BITS = (1, 2, 4)  # BODY, HEADING, TITLE as the bits of a 1-2-gram's field mask
 
 
 def fnv(key: str) -> int:
@@ -173,173 +182,233 @@ def fnv(key: str) -> int:
     return h
 
 
-class Index:
-    """Collects pages during the build and writes the chunked index after it."""
+def _fnv_keys(keys, np):
+    """fnv() of the grams packed in int64 keys (1-3 code points of _BITS bits), vectorised."""
+    h = np.full(len(keys), 0x811C9DC5, dtype=np.uint64)
+    length = np.where(keys >> (2 * _BITS) > 0, 3, np.where(keys >> _BITS > 0, 2, 1))
+    for i in (2, 1, 0):  # most significant code point first
+        char = ((keys >> (i * _BITS)) & _LOW).astype(np.uint64)
+        live = length > i
+        h = np.where(live, ((h ^ char) * np.uint64(0x01000193)) & np.uint64(0xFFFFFFFF), h)
+    return h
 
-    def __init__(self, part: int = 0, parts: int = 1):
-        """`parts` > 1: this object holds only the n-grams of one part (`gram_part`), so that
-        several processes can share the indexing; part 0 also keeps the pages' text."""
-        self.part, self.parts = part, parts
-        self.docs: list[tuple[str, str, str] | None] = []  # (location, title, text); None outside part 0
-        self.entries: dict[str, list] = {}  # n-gram → [posting list bytes, last document added]
+
+def _gram(key: int) -> str:
+    chars = []
+    while key:
+        chars.append(chr(key & _LOW))
+        key >>= _BITS
+    return "".join(reversed(chars))
+
+
+def _varints(values, np):
+    """LEB128 varints of non-negative int64 values, vectorised: (bytes, end offset of each)."""
+    values = values.astype(np.uint64)
+    size = np.ones(len(values), dtype=np.int64)
+    rest = values >> np.uint64(7)
+    while rest.any():
+        size += rest > 0
+        rest >>= np.uint64(7)
+    ends = np.cumsum(size)
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    at, left, rest = ends - size, size, values
+    while len(at):
+        more = left > 1
+        out[at] = (rest & np.uint64(0x7F)).astype(np.uint8) | (more.astype(np.uint8) << 7)
+        at, left, rest = at[more] + 1, left[more] - 1, rest[more] >> np.uint64(7)
+    return out, ends
+
+
+def _pack(payload: bytes) -> str:
+    deflate = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # raw deflate: DecompressionStream("deflate-raw")
+    return base64.b64encode(deflate.compress(payload) + deflate.flush()).decode("ascii")
+
+
+class Index:
+    """Collects pages during the build and writes the index after it.
+
+    Pages are kept as folded code points (4 bytes a character) and field marks; the n-grams are
+    counted once, at the end, with numpy over the whole stream (sorting n-gram keys), which is
+    tens of times faster than counting page by page in Python. The text stream is compressed
+    into its t/ files while pages arrive."""
+
+    def __init__(self):
+        import numpy
+
+        self.np = numpy
+        self.docs: list[tuple[str, str]] = []  # (location, title)
+        self.lengths: list[int] = []            # code points of each page's text
+        self.codes: list = []                   # folded code points of each page, then "\n"
+        self.fields: list = []                  # TITLE / HEADING / BODY of each of them
+        self.chunks: list[str] = []             # t/ files written so far (packed)
+        self.pending: list[str] = []            # text not in a chunk yet
+        self.pending_length = 0
 
     def add(self, location: str, title: str, blocks: list[tuple[int, str]]) -> None:
-        """One page: its URL (relative to the site root), title and article blocks.
-
-        The page's text stream is the title and the blocks joined by newlines; n-grams never
-        span a newline or a space, positions are code-point offsets into this stream.
-        Counting is done with C-level Counter/zip over the whole stream (a 10,000-page site
-        is 35 million characters), the per-block work is only for the short title/headings."""
-        doc = len(self.docs)
+        """One page: its URL (relative to the site root), title and article blocks. Its text
+        is the title and the blocks joined by newlines; n-grams never span a newline or a space."""
+        np = self.np
         blocks = [(TITLE, _SPACE.sub(" ", title).strip())] + blocks
         text = "\n".join(t for _, t in blocks)
-        self.docs.append((location, blocks[0][1], text) if self.part == 0 else None)
-        folded = fold(text)
-        kinds = bytearray(len(folded))  # BODY everywhere, then the title and the headings
-        marked: dict[int, Counter] = {TITLE: Counter(), HEADING: Counter()}
+        self.docs.append((location, blocks[0][1]))
+        self.lengths.append(len(text))
+        codes = np.frombuffer((fold(text) + "\n").encode("utf-32-le"), dtype=np.uint32)
+        fields = np.zeros(len(codes), dtype=np.uint8)
         offset = 0
         for kind, block in blocks:
             if kind != BODY:
-                kinds[offset:offset + len(block)] = bytes([kind]) * len(block)
-                part = folded[offset:offset + len(block)]
-                marked[kind].update(part)
-                marked[kind].update(map(str.__add__, part, part[1:]))
+                fields[offset:offset + len(block)] = kind
             offset += len(block) + 1
-        part, parts = self.part, self.parts
-        bigrams = map(str.__add__, folded, folded[1:])
-        trigrams = enumerate(map("".join, zip(folded, folded[1:], folded[2:])))
-        if parts == 1:
-            counts = Counter(folded)
-        else:  # only this part's n-grams (gram_part), selected with C-level iterators
-            owner = folded.translate(_part_table(parts))
-            mine = str(part)
-            counts = Counter(folded) if part == 0 else Counter()
-            bigrams = itertools.compress(bigrams, map(operator.eq, owner[1:], itertools.repeat(mine)))
-            trigrams = itertools.compress(trigrams, map(operator.eq, owner[2:], itertools.repeat(mine)))
-        counts.update(bigrams)
-        # n-grams never span a space or a newline. Those that would are few (two per separator):
-        # drop them here rather than testing every gram.
-        for match in _SEPARATOR.finditer(folded):
-            i = match.start()
-            for gram in (folded[i], folded[i - 1:i + 1] if i else "", folded[i:i + 2]):
-                counts.pop(gram, None)
-        # gram → (title/heading bits of the mask, occurrences in the title and headings)
-        special = {gram: (4, n) for gram, n in marked[TITLE].items()}
-        for gram, n in marked[HEADING].items():
-            bits, m = special.get(gram, (0, 0))
-            special[gram] = (bits | 2, m + n)
-        entries, varint, cached = self.entries, _VARINT, _CACHED
-        # Per distinct gram of the page: one dict lookup into the index, the list [posting
-        # bytes, last document] updated in place. The same six lines open the trigram loop
-        # below: written out twice on purpose, a shared helper made indexing 15% slower.
-        for gram, count in counts.items():
-            mark = special.get(gram)
-            value = count << 3 | 1 if mark is None else count << 3 | mark[0] | (count > mark[1])
-            entry = entries.get(gram)
-            if entry is None:
-                entry = entries[gram] = [bytearray(), -1]
-            gap = doc - entry[1] - 1
-            out = entry[0]
-            out += varint[gap] if gap < cached else _encode(gap)
-            out += varint[value] if value < cached else _encode(value)
-            entry[1] = doc
-        positions: dict[str, list[int]] = {}
-        for i, gram in trigrams:
-            plist = positions.get(gram)
-            if plist is None:
-                positions[gram] = [i]
-            else:
-                plist.append(i)
-        for match in _SEPARATOR.finditer(folded):
-            i = match.start()
-            for start in (i - 2, i - 1, i):
-                if start >= 0:
-                    positions.pop(folded[start:start + 3], None)
-        for gram, plist in positions.items():
-            entry = entries.get(gram)
-            if entry is None:
-                entry = entries[gram] = [bytearray(), -1]
-            gap = doc - entry[1] - 1
-            out = entry[0]
-            out += varint[gap] if gap < cached else _encode(gap)
-            if len(plist) == 1:  # most trigrams occur once in a page
-                out += b"\x01"
-                p = plist[0] << 2 | kinds[plist[0]]
-                out += varint[p] if p < cached else _encode(p)
-            else:
-                out += _varbytes(len(plist))
-                out += b"".join([_varbytes((p - prev) << 2 | kinds[p]) for p, prev in zip(plist, [0] + plist)])
-            entry[1] = doc
+        self.codes.append(codes)
+        self.fields.append(fields)
+        self._text(text + "\n")
 
-    @property
-    def postings(self) -> dict[str, bytearray]:
-        """n-gram → its posting list (bytes)."""
-        return {gram: entry[0] for gram, entry in self.entries.items()}
+    def _text(self, text: str) -> None:
+        self.pending.append(text)
+        self.pending_length += len(text)
+        while self.pending_length >= CHUNK:
+            joined = "".join(self.pending)
+            self.chunks.append(_pack(joined[:CHUNK].encode("utf-8")))
+            self.pending = [joined[CHUNK:]]
+            self.pending_length = len(self.pending[0])
+
+    def postings(self) -> dict[str, bytes]:
+        """n-gram → its posting list (bytes), as written to the shards."""
+        out = {}
+        for keys, starts, data in self._encode():
+            for i, key in enumerate(keys.tolist()):
+                out[_gram(key)] = data[starts[i]:starts[i + 1]].tobytes()
+        return out
+
+    def _stream(self):
+        """(folded code points, fields, start of each page) of the whole stream."""
+        np = self.np
+        if len(self.codes) != 1:  # joined once; the pieces are dropped
+            self.codes = [np.concatenate(self.codes) if self.codes else np.zeros(0, dtype=np.uint32)]
+            self.fields = [np.concatenate(self.fields) if self.fields else np.zeros(0, dtype=np.uint8)]
+        starts = np.zeros(len(self.lengths) + 1, dtype=np.int64)
+        np.cumsum(np.asarray(self.lengths, dtype=np.int64) + 1, out=starts[1:])
+        return self.codes[0], self.fields[0], starts
+
+    def _encode(self):
+        """Yields (gram keys, byte offsets (one more than keys), posting bytes) of slices of the
+        grams: 1-2-grams then trigrams, each in slices by the code point of the gram's last
+        character, so that sorting never holds more than a few million keys at once."""
+        np = self.np
+        codes, fields, starts = self._stream()
+        n = len(codes)
+        if not n:
+            return
+        parts = max(1, -(-n // 4_000_000))
+        separator = (codes == 10) | (codes == 32) | (codes == 0)
+        owner = (codes % parts).astype(np.uint16)
+        bits = np.asarray(_FIELD_BITS, dtype=np.int64)
+        # 1- and 2-grams: (gram, document) pairs, their counts and the OR of their fields' bits.
+        for part in range(parts):
+            mine = owner == part
+            one = np.flatnonzero(~separator & mine)
+            two = np.flatnonzero(~(separator[:-1] | separator[1:]) & mine[1:])
+            keys = np.concatenate([codes[one].astype(np.int64),
+                                   codes[two].astype(np.int64) << _BITS | codes[two + 1]])
+            where = np.concatenate([one, two])
+            del one, two
+            docs = np.searchsorted(starts, where, side="right") - 1
+            order = np.lexsort((docs, keys))
+            keys, docs, marks = keys[order], docs[order], bits[fields[where[order]]]
+            del order, where
+            first = np.ones(len(keys), dtype=bool)
+            first[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
+            pair = np.flatnonzero(first)
+            count = np.diff(np.append(pair, len(keys)))
+            mask = np.bitwise_or.reduceat(marks, pair) if len(pair) else pair
+            keys, docs = keys[pair], docs[pair]
+            new_gram = np.ones(len(keys), dtype=bool)
+            new_gram[1:] = keys[1:] != keys[:-1]
+            gap = docs - np.concatenate([[-1], docs[:-1]]) - 1
+            gap[new_gram] = docs[new_gram]
+            values = np.empty(2 * len(keys), dtype=np.int64)
+            values[0::2], values[1::2] = gap, count << 3 | mask
+            yield self._lists(keys, new_gram, values, 2)
+        # Trigrams: positions in the stream.
+        valid = ~(separator[:-2] | separator[1:-1] | separator[2:])
+        for part in range(parts):
+            at = np.flatnonzero(valid & (owner[2:] == part))
+            keys = (codes[at].astype(np.int64) << 2 * _BITS | codes[at + 1].astype(np.int64) << _BITS
+                    | codes[at + 2])
+            order = np.argsort(keys, kind="stable")  # stable: positions stay ascending per gram
+            keys, at = keys[order], at[order]
+            new_gram = np.ones(len(keys), dtype=bool)
+            new_gram[1:] = keys[1:] != keys[:-1]
+            gap = at - np.concatenate([[0], at[:-1]])
+            gap[new_gram] = at[new_gram]
+            yield self._lists(keys, new_gram, gap << 2 | fields[at], 1)
+
+    def _lists(self, keys, new_gram, values, per):
+        """(keys of the grams, byte offset of each gram's list and the end, bytes) from the
+        varint values of consecutive grams, `per` values per posting."""
+        np = self.np
+        data, ends = _varints(values, np)
+        heads = np.flatnonzero(new_gram)
+        offsets = np.concatenate([[0], ends])[np.append(heads * per, len(values))]
+        return keys[heads], offsets, data
 
     def write(self, site_dir: str | Path) -> dict:
-        """Write the index under site/search/fanwen/ (one part: the whole of it); returns the manifest."""
+        """Write the index under site/search/fanwen/; returns the manifest."""
         root = prepare_index_dir(site_dir)
-        return write_manifest(root, [(self.part, len(self.docs), *self.write_part(root))])
+        return write_manifest(root, self.write_part(root))
 
-    def write_part(self, root: Path) -> tuple[int, str]:
-        """This part's files: its shards and large posting lists, and, in part 0, the titles,
-        the page text pieces and the fold table. Returns (shard count, digest of the files)."""
+    def write_part(self, root: Path) -> dict:
+        """Every file but the manifest; returns what the manifest says."""
+        np = self.np
+        files: dict[str, str] = {}
+        if self.pending_length or not self.chunks:
+            self.chunks.append(_pack("".join(self.pending).encode("utf-8")))
+            self.pending, self.pending_length = [], 0
+        for n, chunk in enumerate(self.chunks):
+            files[f"t/{n}"] = chunk
+        for start in range(0, len(self.docs), META):
+            files[f"m/{start // META}"] = _pack(json.dumps([list(d) for d in self.docs[start:start + META]],
+                                                           ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        lengths = np.asarray(self.lengths, dtype=np.int64)
+        files["docs"] = _pack(_varints(lengths, np)[0].tobytes() if len(lengths) else b"")
+        encoded = list(self._encode())
+        unigrams = {chr(k) for keys, _, _ in encoded for k in keys[keys <= _LOW].tolist()}
+        # Shards: postings by FNV hash of the gram; the shard count from the small lists' size.
+        small = sum(int(np.minimum(np.diff(offsets), BIG + 1).sum()) for _, offsets, _ in encoded)
+        shards = max(1, -(-small // SHARD_RAW))
+        contents: list[list] = [[] for _ in range(shards)]
+        big = 0
+        for keys, offsets, data in encoded:
+            which = (_fnv_keys(keys, np) % np.uint64(shards)).astype(np.int64)
+            sizes = np.diff(offsets)
+            for key, shard, start, size in zip(keys.tolist(), which.tolist(), offsets[:-1].tolist(), sizes.tolist()):
+                contents[shard].append((_gram(key), size, data, start))
+        for shard, grams in enumerate(contents):
+            header, body = [], []
+            for gram, size, data, start in grams:
+                if size > BIG:
+                    files[f"x/{big}"] = _pack(data[start:start + size].tobytes())
+                    header += [gram, -1 - big]
+                    big += 1
+                else:
+                    header += [gram, size]
+                    body.append(data[start:start + size].tobytes())
+            head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            files[f"s/{shard}"] = _pack(len(head).to_bytes(4, "little") + head + b"".join(body))
+        # Only pairs whose simplified character occurs on some page: any other query character
+        # matches nothing folded or not, and the table is loaded before the first result.
+        pairs = fold_pairs()
+        fold_text = "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in unigrams)
         digest = hashlib.sha1()
-        files: dict[str, object] = {}
-        postings = self.postings
-        inline = sum(len(b) for b in postings.values() if len(b) <= INLINE_MAX)
-        shards = max(1, -(-inline * 4 // 3 // SHARD_TARGET))
-        shard_data: list[dict[str, object]] = [{} for _ in range(shards)]
-        for gram, data in postings.items():
-            b64 = base64.b64encode(data).decode("ascii")
-            if len(data) <= INLINE_MAX:
-                shard_data[fnv(gram) % shards][gram] = b64
-            else:
-                shard_data[fnv(gram) % shards][gram] = 1
-                files[f"x/{gram.encode('utf-8').hex()}"] = b64
-        prefix = "" if self.parts == 1 else f"{self.part}-"
-        for i, data in enumerate(shard_data):
-            files[f"s/{prefix}{i}"] = data
-        if self.part == 0:
-            for start in range(0, len(self.docs), META_CHUNK):
-                files[f"m/{start // META_CHUNK}"] = [
-                    [loc, title, -(-len(text) // PIECE)] for loc, title, text in self.docs[start:start + META_CHUNK]]
-            for doc, (_, _, text) in enumerate(self.docs):
-                for k in range(0, len(text), PIECE):
-                    files[f"t/{doc}-{k // PIECE}"] = text[k:k + PIECE]
-            # Only pairs whose simplified character occurs on some page: any other query
-            # character matches nothing folded or not, and the table is loaded before the
-            # first result. (Every unigram is in part 0.)
-            pairs = fold_pairs()
-            files["fold"] = "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in postings)
         for key in sorted(files):
             body = _script(key, files[key])
             digest.update(body.encode("utf-8"))
             (root / f"{key}.js").write_text(body, encoding="utf-8")
-        return shards, digest.hexdigest()
-
-
-class _PartDigits(dict):
-    """For str.translate: code point → the digit of its part (code point % parts)."""
-
-    def __init__(self, parts: int):
-        super().__init__()
-        self.parts = parts
-
-    def __missing__(self, code_point: int) -> str:
-        digit = self[code_point] = str(code_point % self.parts)
-        return digit
-
-
-@lru_cache(maxsize=None)
-def _part_table(parts: int) -> _PartDigits:
-    return _PartDigits(parts)
-
-
-def gram_part(gram: str, parts: int) -> int:
-    """Which part of a split index holds an n-gram: every unigram in part 0, longer n-grams by
-    the code point of their last character. search-worker.js computes the same."""
-    return 0 if parts == 1 or len(gram) == 1 else ord(gram[-1]) % parts
+        body = _script("fold", fold_text)
+        digest.update(body.encode("utf-8"))
+        (root / "fold.js").write_text(body, encoding="utf-8")
+        return {"v": digest.hexdigest()[:12], "docs": len(self.docs), "shards": shards,
+                "chunk": CHUNK, "meta": META}
 
 
 def prepare_index_dir(site_dir: str | Path) -> Path:
@@ -351,46 +420,33 @@ def prepare_index_dir(site_dir: str | Path) -> Path:
     return root
 
 
-def write_manifest(root: Path, written: list[tuple[int, int, int, str]]) -> dict:
-    """manifest.js from what each part wrote: [(part, documents, shards, digest)]. `shards` is
-    a number for a one-part index, else one number per part."""
-    written = sorted(written)
-    shards = [w[2] for w in written]
-    manifest = {"v": hashlib.sha1("".join(w[3] for w in written).encode()).hexdigest()[:12],
-                "docs": written[0][1], "shards": shards[0] if len(shards) == 1 else shards,
-                "piece": PIECE, "meta": META_CHUNK}
+def write_manifest(root: Path, manifest: dict) -> dict:
     (root / "manifest.js").write_text(_script("manifest", manifest), encoding="utf-8")
     return manifest
 
 
 class BackgroundIndex:
-    """The Index built by other processes while MkDocs renders the pages.
+    """The Index built by another process while MkDocs renders the pages.
 
-    Why: indexing a page costs more CPU than rendering it. Split by n-gram (`gram_part`), two
-    indexing processes share that work and write their parts of the index side by side, so
-    on the keepers' two-core machines both cores stay busy for the whole build. The queues
-    are bounded: slow indexers hold the build back instead of piling pages up in memory."""
+    Why: reading a page's text out of its HTML and keeping it for the index costs about as
+    much as rendering it; in a second process that work runs on the other core of the keepers'
+    two-core machines. The queue is bounded: a slow indexer holds the build back instead of
+    piling pages up in memory."""
 
-    def __init__(self, parts: int | None = None):
-        self.parts = parts or max(2, min(4, os.cpu_count() or 1))
+    def __init__(self):
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self.results = context.Queue()
-        self.queues, self.processes = [], []
-        self._done: list = []  # the parts' results, as they arrive
-        for part in range(self.parts):
-            pages = context.Queue(maxsize=256)
-            process = context.Process(target=_index_in_background,
-                                      args=(pages, self.results, part, self.parts, os.getpid()),
-                                      name=f"fanwen-search-index-{part}", daemon=True)
-            process.start()
-            self.queues.append(pages)
-            self.processes.append(process)
+        self._done: list = []  # the indexer's result, once it arrives
+        pages = context.Queue(maxsize=256)
+        process = context.Process(target=_index_in_background, args=(pages, self.results, os.getpid()),
+                                  name="fanwen-search-index", daemon=True)
+        process.start()
+        self.queues, self.processes = [pages], [process]
 
     def add_html(self, location: str, title: str, html: str) -> None:
-        """One page's article HTML. Its text is extracted here, once for all parts."""
-        page = (location, title, html_blocks(html))
+        """One page's article HTML (its text is read out of it in the indexer)."""
         for pages in self.queues:
-            self._put(pages, page)
+            self._put(pages, (location, title, html))
 
     def _put(self, pages, item) -> None:
         # A bounded queue whose reader has stopped would block the build for good: wait in
@@ -423,7 +479,7 @@ class BackgroundIndex:
         root = prepare_index_dir(site_dir)
         for pages in self.queues:
             self._put(pages, (None, None, str(root)))
-        while len(self._done) < self.parts:
+        while not self._done:
             try:
                 kind, payload = self.results.get(timeout=1)
             except queue.Empty:
@@ -435,8 +491,8 @@ class BackgroundIndex:
             self._done.append(payload)
         for process in self.processes:
             process.join()
-        written, self._done = self._done, []
-        return write_manifest(root, written)
+        manifest, self._done = self._done[0], []
+        return write_manifest(root, manifest)
 
     def close(self) -> None:
         """Stop the indexers and drop what is still queued for them, so that neither this
@@ -470,21 +526,21 @@ def _parent_gone(parent: int) -> bool:
     return os.getppid() != parent
 
 
-def _index_in_background(pages, results, part: int, parts: int, parent: int) -> None:
-    index = Index(part, parts)
+def _index_in_background(pages, results, parent: int) -> None:
+    index = Index()
     try:
         while True:
             try:
-                location, title, blocks = pages.get(timeout=2)
+                location, title, html = pages.get(timeout=2)
             except queue.Empty:
                 if _parent_gone(parent):  # the build was killed: don't linger
                     return
                 continue
             if location is None:
-                root = Path(blocks)  # the index folder, made ready by the build
-                results.put(("done", (part, len(index.docs), *index.write_part(root))))
+                root = Path(html)  # the index folder, made ready by the build
+                results.put(("done", index.write_part(root)))
                 return
-            index.add(location, title, blocks)
+            index.add(location, title, html_blocks(html))
     except OSError as error:  # a full disk, a read-only folder: the user's to fix
         results.put(("oserror", (error.errno, error.strerror, error.filename)))
     except BaseException:  # reported to the build, which fails with it
