@@ -2,6 +2,7 @@
 
 import base64
 import json
+import struct
 import zlib
 
 from fanwen import search
@@ -55,13 +56,17 @@ def doc_text(root, manifest, doc):
 def shard(root, manifest, gram):
     """{gram: bytes, or the number of its x/ file} of the shard holding `gram`."""
     data = load(root, f"s/{search.fnv(gram) % manifest['shards']}")
-    size = int.from_bytes(data[:4], "little")
-    header, at, out = json.loads(data[4:4 + size]), 4 + size, {}
-    for g, length in zip(header[0::2], header[1::2]):
-        if length < 0:
-            out[g] = -1 - length
+    count, size_bytes, text_bytes = struct.unpack("<III", data[:12])
+    codes = varints(data[12:12 + size_bytes])
+    grams = data[12 + size_bytes:12 + size_bytes + text_bytes].decode("utf-8").split("\n")
+    assert len(codes) == count and grams[-1] == "" and len(grams) == count + 1
+    at, out = 12 + size_bytes + text_bytes, {}
+    for g, code in zip(grams, codes):
+        if code & 1:
+            out[g] = code >> 1
         else:
-            out[g], at = data[at:at + length], at + length
+            out[g], at = data[at:at + (code >> 1)], at + (code >> 1)
+    assert at == len(data)
     return out
 
 

@@ -10,8 +10,8 @@
  *   search/fanwen/fold.js       traditional → simplified character pairs (a plain string)
  *   search/fanwen/docs.js       text length of every page: pages are one text stream, page d
  *                               starting after the pages before it and a newline each
- *   search/fanwen/s/<n>.js      shards: a header [gram, byte length, …] and the postings;
- *                               a negative length -1-k: the list is x/<k>.js
+ *   search/fanwen/s/<n>.js      shards: the sizes and the grams, then the postings; a list
+ *                               marked as external is x/<k>.js
  *   search/fanwen/x/<k>.js      one large posting list
  *   search/fanwen/m/<n>.js      [location, title] of manifest.meta pages
  *   search/fanwen/t/<n>.js      the n-th manifest.chunk code points of the text stream
@@ -96,14 +96,18 @@ async function decode(key, payload) {
   if (kind === "m") return JSON.parse(utf8.decode(data))
   if (kind === "t") return Array.from(utf8.decode(data))
   if (kind === "x") return data
-  // A shard: Map(gram → its bytes, or the number of its x/ file)
-  const size = new DataView(data.buffer, data.byteOffset).getUint32(0, true)
-  const header = JSON.parse(utf8.decode(data.subarray(4, 4 + size)))
+  // A shard: Map(gram → its bytes, or the number of its x/ file). Layout: three uint32 (grams,
+  // bytes of the size varints, bytes of the gram text), the sizes (size << 1, or x-file
+  // number << 1 | 1), the grams each followed by "\n", then the inline posting lists.
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
+  const count = view.getUint32(0, true), sizeBytes = view.getUint32(4, true), textBytes = view.getUint32(8, true)
+  const sizes = reader(data.subarray(12, 12 + sizeBytes))
+  const grams = utf8.decode(data.subarray(12 + sizeBytes, 12 + sizeBytes + textBytes)).split("\n")
   const map = new Map()
-  for (let i = 0, at = 4 + size; i < header.length; i += 2) {
-    const length = header[i + 1]
-    if (length < 0) map.set(header[i], -1 - length)
-    else { map.set(header[i], data.subarray(at, at + length)); at += length }
+  for (let i = 0, at = 12 + sizeBytes + textBytes; i < count; i++) {
+    const code = sizes.next()
+    if (code % 2) map.set(grams[i], (code - 1) / 2)
+    else { map.set(grams[i], data.subarray(at, at + code / 2)); at += code / 2 }
   }
   return map
 }
