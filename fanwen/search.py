@@ -276,9 +276,9 @@ class Index:
     def postings(self) -> dict[str, bytes]:
         """n-gram → its posting list (bytes), as written to the shards."""
         out = {}
-        for keys, starts, data in self._encode():
-            for i, key in enumerate(keys.tolist()):
-                out[_gram(key)] = data[starts[i]:starts[i + 1]].tobytes()
+        for _, keys, begins, sizes, data in self._parts():
+            for key, begin, size in zip(keys.tolist(), begins.tolist(), sizes.tolist()):
+                out[_gram(key)] = data[begin:begin + size].tobytes()
         return out
 
     def _stream(self):
@@ -291,10 +291,11 @@ class Index:
         np.cumsum(np.asarray(self.lengths, dtype=np.int64) + 1, out=starts[1:])
         return self.codes[0], self.fields[0], starts
 
-    def _encode(self):
-        """Yields (gram keys, byte offsets (one more than keys), posting bytes) of slices of the
-        grams: 1-2-grams then trigrams, each in slices by the last character, so that sorting
-        never holds more than a few million numbers at once.
+    def _parts(self):
+        """Yields (part, gram keys, byte offsets, byte sizes, posting bytes) for each part of the
+        grams: those whose last character's code point is `part` modulo the number of parts
+        (gram_part). One part at a time, so that sorting never holds more than a few million
+        numbers, and each part's shards are written before the next is counted.
 
         Why packed numbers: characters get dense ids (a few thousand distinct ones), so that a
         gram, its document or position and its field fit in one int64 and a plain np.sort
@@ -305,29 +306,30 @@ class Index:
         if not n:
             return
         present = np.flatnonzero(np.bincount(codes, minlength=1))
-        lut = np.zeros(int(present[-1]) + 1, dtype=np.int64)
-        lut[present] = np.arange(len(present))
-        ids = lut[codes]
-        del lut
         idbits = max(1, (len(present) - 1).bit_length())
         docbits = max(1, len(self.lengths).bit_length())
         posbits = max(1, n.bit_length())
         if 2 * idbits + 1 + docbits + 3 > 63 or posbits + 32 > 63:
             raise ValueError(f"搜索索引放不下：{len(self.lengths)} 篇、{n} 字、{len(present)} 个不同的字")
+        lut = np.zeros(int(present[-1]) + 1, dtype=np.int32)
+        lut[present] = np.arange(len(present), dtype=np.int32)
+        ids = lut[codes]
+        del lut
         vocab = present.astype(np.int64)
-        parts = max(1, -(-n // 2_000_000))
+        parts = self.part_count()
+        owner = (codes % parts).astype(np.uint16)
         separator = (codes == 10) | (codes == 32) | (codes == 0)
-        owner = ids % parts
+        valid = ~(separator[:-2] | separator[1:-1] | separator[2:])
         bits = np.asarray(_FIELD_BITS, dtype=np.int64)
         low = (1 << idbits) - 1
-        # 1- and 2-grams: (gram, document) pairs, their counts and the OR of their fields' bits.
-        # A bigram's number is ((first + 1) << idbits | second): never a unigram's.
         for part in range(parts):
             mine = owner == part
+            # 1- and 2-grams: (gram, document) pairs, their counts and the OR of their fields'
+            # bits. A bigram's number is ((first + 1) << idbits | second): never a unigram's.
             one = np.flatnonzero(~separator & mine)
             two = np.flatnonzero(~(separator[:-1] | separator[1:]) & mine[1:])
             where = np.concatenate([one, two])
-            grams = np.concatenate([ids[one], (ids[two] + 1) << idbits | ids[two + 1]])
+            grams = np.concatenate([ids[one].astype(np.int64), (ids[two].astype(np.int64) + 1) << idbits | ids[two + 1]])
             del one, two
             docs = np.searchsorted(starts, where, side="right") - 1
             packed = ((grams << docbits | docs) << 3) | bits[fields[where]]
@@ -349,12 +351,11 @@ class Index:
             head = grams >> idbits
             keys = np.where(head > 0, vocab[np.maximum(head - 1, 0)] << _BITS | vocab[grams & low],
                             vocab[grams & low])
-            yield self._lists(keys, new_gram, values, 2)
-        # Trigrams: positions in the stream, ascending per trigram.
-        valid = ~(separator[:-2] | separator[1:-1] | separator[2:])
-        for part in range(parts):
-            at = np.flatnonzero(valid & (owner[2:] == part))
-            grams = (ids[at] << idbits | ids[at + 1]) << idbits | ids[at + 2]
+            short = self._lists(keys, new_gram, values, 2)
+            del values, gap, docs, grams, pair
+            # Trigrams: positions in the stream, ascending per trigram.
+            at = np.flatnonzero(valid & mine[2:])
+            grams = (ids[at].astype(np.int64) << idbits | ids[at + 1]) << idbits | ids[at + 2]
             if 3 * idbits + posbits <= 63:
                 packed = grams << posbits | at
                 packed.sort()
@@ -374,7 +375,16 @@ class Index:
             grams = grams[new_gram]
             keys = (vocab[grams >> 2 * idbits] << 2 * _BITS | vocab[(grams >> idbits) & low] << _BITS
                     | vocab[grams & low])
-            yield self._lists(keys, new_gram, gap << 2 | fields[at], 1)
+            long = self._lists(keys, new_gram, gap << 2 | fields[at], 1)
+            del at, grams, gap, new_gram, keys
+            yield (part, np.concatenate([short[0], long[0]]),
+                   np.concatenate([short[1][:-1], long[1][:-1] + len(short[2])]),
+                   np.concatenate([np.diff(short[1]), np.diff(long[1])]),
+                   np.concatenate([short[2], long[2]]))
+
+    def part_count(self) -> int:
+        """Parts of about two million characters of text each."""
+        return max(1, -(-sum(self.lengths) // 2_000_000))
 
     def _lists(self, keys, new_gram, values, per):
         """(keys of the grams, byte offset of each gram's list and the end, bytes) from the
@@ -404,37 +414,14 @@ class Index:
                                                            ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         lengths = np.asarray(self.lengths, dtype=np.int64)
         files["docs"] = _pack(_varints(lengths, np)[0].tobytes() if len(lengths) else b"")
-        encoded = list(self._encode())
-        if encoded:
-            keys = np.concatenate([k for k, _, _ in encoded])
-            sizes = np.concatenate([np.diff(o) for _, o, _ in encoded])
-            data = np.concatenate([d for _, _, d in encoded])
-            bases = np.cumsum([0] + [len(d) for _, _, d in encoded])
-            begins = np.concatenate([o[:-1] + base for (_, o, _), base in zip(encoded, bases)])
-        else:
-            keys = sizes = begins = np.zeros(0, dtype=np.int64)
-            data = np.zeros(0, dtype=np.uint8)
-        del encoded
-        unigrams = {chr(k) for k in keys[keys <= _LOW].tolist()}
-        # Shards: postings by FNV hash of the gram; the shard count from the small lists' size.
-        big = sizes > BIG
-        shards = max(1, -(-int(sizes[~big].sum()) // SHARD_RAW))
-        which = (_fnv_keys(keys, np) % np.uint64(shards)).astype(np.int64)
-        order = np.argsort(which, kind="stable")
-        bounds = np.searchsorted(which[order], np.arange(shards + 1))
-        x_number = np.full(len(keys), -1, dtype=np.int64)
-        x_number[big] = np.arange(int(big.sum()))
-        for k, gram in enumerate(np.flatnonzero(big).tolist()):
-            files[f"x/{k}"] = _pack(data[begins[gram]:begins[gram] + sizes[gram]].tobytes())
-        for shard in range(shards):
-            grams = order[bounds[shard]:bounds[shard + 1]]
-            inline = grams[~big[grams]]
-            # Header: sizes (size << 1, or x-file number << 1 | 1) and the grams, "\n"-separated.
-            code = np.where(big[grams], x_number[grams] << 1 | 1, sizes[grams] << 1)
-            head = _varints(code, np)[0].tobytes()
-            text = _gram_text(keys[grams], np)
-            body = data[_ragged(begins[inline], sizes[inline], np)].tobytes()
-            files[f"s/{shard}"] = _pack(struct.pack("<III", len(grams), len(head), len(text)) + head + text + body)
+        unigrams: set[str] = set()
+        shards = []
+        for part, keys, begins, sizes, data in self._parts():
+            unigrams.update(chr(k) for k in keys[keys <= _LOW].tolist())
+            shards.append(self._write_shards(files, f"{part}-", keys, begins, sizes, data))
+        if not shards:
+            shards.append(self._write_shards(files, "0-", *[np.zeros(0, dtype=np.int64)] * 3,
+                                             np.zeros(0, dtype=np.uint8)))
         # Only pairs whose simplified character occurs on some page: any other query character
         # matches nothing folded or not, and the table is loaded before the first result.
         pairs = fold_pairs()
@@ -447,6 +434,36 @@ class Index:
             (root / f"{key}.js").write_text(body, encoding="utf-8")
         return {"v": digest.hexdigest()[:12], "docs": len(self.docs), "shards": shards,
                 "chunk": CHUNK, "meta": META}
+
+    def _write_shards(self, files: dict, prefix: str, keys, begins, sizes, data) -> int:
+        """The shard files s/<prefix><n> and x/<prefix><k> of one part's grams; returns n."""
+        np = self.np
+        # Postings by FNV hash of the gram; the shard count from the size of the small lists.
+        big = sizes > BIG
+        shards = max(1, -(-int(sizes[~big].sum()) // SHARD_RAW))
+        which = (_fnv_keys(keys, np) % np.uint64(shards)).astype(np.int64)
+        order = np.argsort(which, kind="stable")
+        bounds = np.searchsorted(which[order], np.arange(shards + 1))
+        x_number = np.full(len(keys), -1, dtype=np.int64)
+        x_number[big] = np.arange(int(big.sum()))
+        for k, gram in enumerate(np.flatnonzero(big).tolist()):
+            files[f"x/{prefix}{k}"] = _pack(data[begins[gram]:begins[gram] + sizes[gram]].tobytes())
+        for shard in range(shards):
+            grams = order[bounds[shard]:bounds[shard + 1]]
+            inline = grams[~big[grams]]
+            # Header: sizes (size << 1, or x-file number << 1 | 1) and the grams, "\n"-separated.
+            code = np.where(big[grams], x_number[grams] << 1 | 1, sizes[grams] << 1)
+            head = _varints(code, np)[0].tobytes()
+            text = _gram_text(keys[grams], np)
+            body = data[_ragged(begins[inline], sizes[inline], np)].tobytes()
+            files[f"s/{prefix}{shard}"] = _pack(struct.pack("<III", len(grams), len(head), len(text)) + head + text + body)
+        return shards
+
+
+def gram_part(gram: str, parts: int) -> int:
+    """Which part of the index holds an n-gram: the code point of its last character modulo
+    the number of parts (the manifest's list of shard counts). search-worker.js does the same."""
+    return ord(gram[-1]) % parts
 
 
 def _ragged(begins, sizes, np):

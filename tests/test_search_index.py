@@ -54,8 +54,10 @@ def doc_text(root, manifest, doc):
 
 
 def shard(root, manifest, gram):
-    """{gram: bytes, or the number of its x/ file} of the shard holding `gram`."""
-    data = load(root, f"s/{search.fnv(gram) % manifest['shards']}")
+    """{gram: bytes, or the name of its x/ file} of the shard holding `gram` (as search-worker.js
+    shardOf: the part of its last character, then its hash)."""
+    part = search.gram_part(gram, len(manifest["shards"]))
+    data = load(root, f"s/{part}-{search.fnv(gram) % manifest['shards'][part]}")
     count, size_bytes, text_bytes = struct.unpack("<III", data[:12])
     codes = varints(data[12:12 + size_bytes])
     grams = data[12 + size_bytes:12 + size_bytes + text_bytes].decode("utf-8").split("\n")
@@ -63,7 +65,7 @@ def shard(root, manifest, gram):
     at, out = 12 + size_bytes + text_bytes, {}
     for g, code in zip(grams, codes):
         if code & 1:
-            out[g] = code >> 1
+            out[g] = f"x/{part}-{code >> 1}"
         else:
             out[g], at = data[at:at + (code >> 1)], at + (code >> 1)
     assert at == len(data)
@@ -76,8 +78,8 @@ def postings(root, manifest, gram):
     value = shard(root, manifest, gram).get(gram)
     if value is None:
         return None
-    if isinstance(value, int):
-        value = load(root, f"x/{value}")
+    if isinstance(value, str):
+        value = load(root, value)
     numbers = varints(value)
     out = []
     if len(gram) < 3:
@@ -149,7 +151,8 @@ def test_many_pages_share_few_files(tmp_path, monkeypatch):
     monkeypatch.setattr(search, "CHUNK", 50)
     monkeypatch.setattr(search, "META", 3)
     monkeypatch.setattr(search, "BIG", 20)
-    monkeypatch.setattr(search, "SHARD_RAW", 200)
+    monkeypatch.setattr(search, "SHARD_RAW", 60)
+    monkeypatch.setattr(search.Index, "part_count", lambda self: 3)
     index = search.Index()
     pages = [(f"p{i}/", f"第{i}篇乡镇工作总结", [(search.HEADING, "一、主要做法"),
                                             (search.BODY, f"网格化管理第{i}项，選舉𠀋字" * (1 + i % 3))]) for i in range(20)]
@@ -157,7 +160,7 @@ def test_many_pages_share_few_files(tmp_path, monkeypatch):
         index.add(*page)
     manifest = index.write(tmp_path)
     root = tmp_path / search.INDEX_DIR
-    assert manifest["shards"] > 1 and list((root / "x").glob("*.js")) and len(list((root / "t").glob("*.js"))) > 5
+    assert len(manifest["shards"]) == 3 and sum(manifest["shards"]) > 3 and list((root / "x").glob("*.js")) and len(list((root / "t").glob("*.js"))) > 5
     assert titles(root, manifest) == [[loc, title] for loc, title, _ in pages]
     for doc, (_, title, blocks) in enumerate(pages):
         assert doc_text(root, manifest, doc) == "\n".join([title] + [text for _, text in blocks])

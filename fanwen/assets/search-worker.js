@@ -10,9 +10,9 @@
  *   search/fanwen/fold.js       traditional → simplified character pairs (a plain string)
  *   search/fanwen/docs.js       text length of every page: pages are one text stream, page d
  *                               starting after the pages before it and a newline each
- *   search/fanwen/s/<n>.js      shards: the sizes and the grams, then the postings; a list
- *                               marked as external is x/<k>.js
- *   search/fanwen/x/<k>.js      one large posting list
+ *   search/fanwen/s/<p>-<n>.js  shards of part p: the sizes and the grams, then the postings;
+ *                               a list marked as external is x/<p>-<k>.js (shardOf)
+ *   search/fanwen/x/<p>-<k>.js  one large posting list
  *   search/fanwen/m/<n>.js      [location, title] of manifest.meta pages
  *   search/fanwen/t/<n>.js      the n-th manifest.chunk code points of the text stream
  *
@@ -230,8 +230,13 @@ function hash(key) {
   return h
 }
 
+/* The index is in parts, each with its own shards (manifest.shards: how many per part): a
+ * gram's part is the code point of its last character modulo the number of parts, as in
+ * fanwen/search.py gram_part. Returns the file prefix of the gram's part and its shard. */
 function shardOf(gram) {
-  return `s/${hash(gram) % manifest.shards}`
+  const counts = manifest.shards, chars = Array.from(gram)
+  const part = chars[chars.length - 1].codePointAt(0) % counts.length
+  return [`${part}-`, `s/${part}-${hash(gram) % counts[part]}`]
 }
 
 /* Decoded posting lists of the given grams: Map(doc → {tf, mask}) for 1-2 characters,
@@ -239,12 +244,13 @@ function shardOf(gram) {
  * Unknown grams give empty lists. */
 async function getPostings(grams) {
   grams = [...new Set(grams)].filter(gram => !postings.has(gram))
-  const shards = await load(grams.map(shardOf))
-  const external = grams.filter((gram, i) => typeof shards[i].get(gram) === "number")
-  await load(external.map(gram => `x/${shards[grams.indexOf(gram)].get(gram)}`))
+  const where = grams.map(shardOf)
+  const shards = await load(where.map(([, shard]) => shard))
+  const xKey = i => `x/${where[i][0]}${shards[i].get(grams[i])}`
+  await load(grams.flatMap((gram, i) => typeof shards[i].get(gram) === "number" ? [xKey(i)] : []))
   for (const [i, gram] of grams.entries()) {
     let value = shards[i].get(gram)
-    if (typeof value === "number") value = files.get(`x/${value}`)
+    if (typeof value === "number") value = files.get(xKey(i))
     const r = reader(value || new Uint8Array(0))
     if (Array.from(gram).length < 3) {
       const map = new Map()
