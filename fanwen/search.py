@@ -165,10 +165,12 @@ def html_blocks(html: str) -> list[tuple[int, str]]:
 #   its header length is -1 - k.
 # * m/<n>: [location, title] of META pages.
 
-CHUNK = 32768        # code points of the text stream per t/ file
+# Sizes for at most 2,000 files at 10,000 pages (about 35 million characters) while a query
+# still downloads little: a shard is about 80 KB on disk, a text chunk 20 to 50 KB.
+CHUNK = 40960        # code points of the text stream per t/ file
 META = 256           # pages per m/ file
-BIG = 16384          # posting bytes above which a list gets its own x/ file
-SHARD_RAW = 131072   # uncompressed posting bytes aimed at per shard
+BIG = 32768          # posting bytes above which a list gets its own x/ file
+SHARD_RAW = 196608   # uncompressed posting bytes aimed at per shard
 LEVEL = 6            # zlib level: 9 saves ~2% and costs twice the time
 _BITS = 21           # bits per code point in an n-gram key
 _LOW = (1 << _BITS) - 1
@@ -284,18 +286,18 @@ class Index:
     def _stream(self):
         """(folded code points, fields, start of each page) of the whole stream."""
         np = self.np
-        if len(self.codes) != 1:  # joined once; the pieces are dropped
-            self.codes = [np.concatenate(self.codes) if self.codes else np.zeros(0, dtype=np.uint32)]
-            self.fields = [np.concatenate(self.fields) if self.fields else np.zeros(0, dtype=np.uint8)]
+        if len(self.codes) != 1:  # joined once, piece by piece: never two copies of the stream
+            self.codes = [_join(self.codes, np.uint32, np)]
+            self.fields = [_join(self.fields, np.uint8, np)]
         starts = np.zeros(len(self.lengths) + 1, dtype=np.int64)
         np.cumsum(np.asarray(self.lengths, dtype=np.int64) + 1, out=starts[1:])
         return self.codes[0], self.fields[0], starts
 
-    def _parts(self):
+    def _parts(self, only=None):
         """Yields (part, gram keys, byte offsets, byte sizes, posting bytes) for each part of the
-        grams: those whose last character's code point is `part` modulo the number of parts
-        (gram_part). One part at a time, so that sorting never holds more than a few million
-        numbers, and each part's shards are written before the next is counted.
+        grams (or the parts in `only`): those whose last character's code point is `part` modulo
+        the number of parts (gram_part). One part at a time, so that sorting never holds more
+        than a few million numbers, and each part's shards are written before the next is counted.
 
         Why packed numbers: characters get dense ids (a few thousand distinct ones), so that a
         gram, its document or position and its field fit in one int64 and a plain np.sort
@@ -305,35 +307,42 @@ class Index:
         n = len(codes)
         if not n:
             return
-        present = np.flatnonzero(np.bincount(codes, minlength=1))
+        step = 1 << 22  # whole-stream passes in slices: no int64 copy of the stream
+        seen = np.zeros(0x110000, dtype=bool)
+        for i in range(0, n, step):
+            seen[codes[i:i + step]] = True
+        present = np.flatnonzero(seen)
         idbits = max(1, (len(present) - 1).bit_length())
         docbits = max(1, len(self.lengths).bit_length())
         posbits = max(1, n.bit_length())
         if 2 * idbits + 1 + docbits + 3 > 63 or posbits + 32 > 63:
             raise ValueError(f"搜索索引放不下：{len(self.lengths)} 篇、{n} 字、{len(present)} 个不同的字")
-        lut = np.zeros(int(present[-1]) + 1, dtype=np.int32)
-        lut[present] = np.arange(len(present), dtype=np.int32)
-        ids = lut[codes]
-        del lut
+        lut = np.zeros(0x110000, dtype=np.int64)
+        lut[present] = np.arange(len(present))
         vocab = present.astype(np.int64)
         parts = self.part_count()
-        owner = (codes % parts).astype(np.uint16)
+        owner = np.empty(n, dtype=np.uint8 if parts <= 256 else np.uint32)
+        for i in range(0, n, step):
+            owner[i:i + step] = codes[i:i + step] % parts
         separator = (codes == 10) | (codes == 32) | (codes == 0)
-        valid = ~(separator[:-2] | separator[1:-1] | separator[2:])
         bits = np.asarray(_FIELD_BITS, dtype=np.int64)
         low = (1 << idbits) - 1
-        for part in range(parts):
-            mine = owner == part
+        for part in (range(parts) if only is None else only):
+            last = np.flatnonzero(owner == part)  # positions of this part's last characters
+            ids = lut[codes[last]]
             # 1- and 2-grams: (gram, document) pairs, their counts and the OR of their fields'
             # bits. A bigram's number is ((first + 1) << idbits | second): never a unigram's.
-            one = np.flatnonzero(~separator & mine)
-            two = np.flatnonzero(~(separator[:-1] | separator[1:]) & mine[1:])
+            keep = ~separator[last]
+            one, one_ids = last[keep], ids[keep]
+            keep &= last >= 1
+            two, two_ids = last[keep] - 1, ids[keep]
+            keep = ~separator[two]
+            two, two_ids = two[keep], two_ids[keep]
             where = np.concatenate([one, two])
-            grams = np.concatenate([ids[one].astype(np.int64), (ids[two].astype(np.int64) + 1) << idbits | ids[two + 1]])
-            del one, two
+            grams = np.concatenate([one_ids, (lut[codes[two]] + 1) << idbits | two_ids])
             docs = np.searchsorted(starts, where, side="right") - 1
             packed = ((grams << docbits | docs) << 3) | bits[fields[where]]
-            del grams, docs, where
+            del grams, docs, where, one, one_ids
             packed.sort()
             pair = packed >> 3
             first = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
@@ -353,9 +362,14 @@ class Index:
                             vocab[grams & low])
             short = self._lists(keys, new_gram, values, 2)
             del values, gap, docs, grams, pair
-            # Trigrams: positions in the stream, ascending per trigram.
-            at = np.flatnonzero(valid & mine[2:])
-            grams = (ids[at].astype(np.int64) << idbits | ids[at + 1]) << idbits | ids[at + 2]
+            # Trigrams: positions in the stream, ascending per trigram (the bigram before this
+            # part's last characters, if it counted, is the trigram's start).
+            keep = two >= 1
+            at, end_ids = two[keep] - 1, two_ids[keep]
+            keep = ~separator[at]
+            at, end_ids = at[keep], end_ids[keep]
+            grams = (lut[codes[at]] << idbits | lut[codes[at + 1]]) << idbits | end_ids
+            del two, two_ids, keep, end_ids, ids, last
             if 3 * idbits + posbits <= 63:
                 packed = grams << posbits | at
                 packed.sort()
@@ -383,8 +397,9 @@ class Index:
                    np.concatenate([short[2], long[2]]))
 
     def part_count(self) -> int:
-        """Parts of about two million characters of text each."""
-        return max(1, -(-sum(self.lengths) // 2_000_000))
+        """Parts of about a million characters of text each (the memory of sorting one part
+        is some 150 MB)."""
+        return max(1, -(-sum(self.lengths) // 1_000_000))
 
     def _lists(self, keys, new_gram, values, per):
         """(keys of the grams, byte offset of each gram's list and the end, bytes) from the
@@ -401,39 +416,57 @@ class Index:
         return write_manifest(root, self.write_part(root))
 
     def write_part(self, root: Path) -> dict:
-        """Every file but the manifest; returns what the manifest says."""
+        """Every file but the manifest; returns what the manifest says.
+
+        The parts of the index are written by two processes (this one forked) when there are
+        several: at the end of a build nothing else runs, and the build process only waits."""
         np = self.np
-        files: dict[str, str] = {}
+        written: dict[str, str] = {}  # key → digest of the file
         if self.pending_length or not self.chunks:
             self.chunks.append(_pack("".join(self.pending).encode("utf-8")))
             self.pending, self.pending_length = [], 0
         for n, chunk in enumerate(self.chunks):
-            files[f"t/{n}"] = chunk
+            _put(root, written, f"t/{n}", chunk)
         for start in range(0, len(self.docs), META):
-            files[f"m/{start // META}"] = _pack(json.dumps([list(d) for d in self.docs[start:start + META]],
-                                                           ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            _put(root, written, f"m/{start // META}", _pack(json.dumps(
+                [list(d) for d in self.docs[start:start + META]], ensure_ascii=False, separators=(",", ":")).encode("utf-8")))
         lengths = np.asarray(self.lengths, dtype=np.int64)
-        files["docs"] = _pack(_varints(lengths, np)[0].tobytes() if len(lengths) else b"")
-        unigrams: set[str] = set()
-        shards = []
-        for part, keys, begins, sizes, data in self._parts():
-            unigrams.update(chr(k) for k in keys[keys <= _LOW].tolist())
-            shards.append(self._write_shards(files, f"{part}-", keys, begins, sizes, data))
-        if not shards:
-            shards.append(self._write_shards(files, "0-", *[np.zeros(0, dtype=np.int64)] * 3,
-                                             np.zeros(0, dtype=np.uint8)))
+        _put(root, written, "docs", _pack(_varints(lengths, np)[0].tobytes() if len(lengths) else b""))
+        parts = self.part_count()
+        self._stream()  # joined before forking: both processes read the same pages
+        shards, unigrams = [0] * parts, set()
+        for result in _in_two_processes(lambda only: self._write_parts(root, only), parts):
+            for part, count in result["shards"].items():
+                shards[int(part)] = count
+            written.update(result["files"])
+            unigrams.update(result["unigrams"])
         # Only pairs whose simplified character occurs on some page: any other query character
         # matches nothing folded or not, and the table is loaded before the first result.
         pairs = fold_pairs()
-        fold_text = "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in unigrams)
-        files["fold"] = fold_text
-        digest = hashlib.sha1()
-        for key in sorted(files):
-            body = _script(key, files[key])
-            digest.update(body.encode("utf-8"))
-            (root / f"{key}.js").write_text(body, encoding="utf-8")
-        return {"v": digest.hexdigest()[:12], "docs": len(self.docs), "shards": shards,
+        _put(root, written, "fold", "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in unigrams))
+        version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
+        return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards,
                 "chunk": CHUNK, "meta": META}
+
+    def _write_parts(self, root: Path, only) -> dict:
+        """The shard files of the parts in `only`: {"shards": {part: count}, "files": {key:
+        digest}, "unigrams": characters seen}."""
+        np = self.np
+        out = {"shards": {}, "files": {}, "unigrams": ""}
+        files: dict[str, str] = {}
+        done = set()
+        for part, keys, begins, sizes, data in self._parts(only):
+            out["unigrams"] += "".join(chr(k) for k in keys[keys <= _LOW].tolist())
+            out["shards"][part] = self._write_shards(files, f"{part}-", keys, begins, sizes, data)
+            done.add(part)
+            for key in list(files):
+                _put(root, out["files"], key, files.pop(key))
+        empty = np.zeros(0, dtype=np.int64)
+        for part in set(only) - done:  # no text at all: one empty shard
+            out["shards"][part] = self._write_shards(files, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint8))
+            for key in list(files):
+                _put(root, out["files"], key, files.pop(key))
+        return out
 
     def _write_shards(self, files: dict, prefix: str, keys, begins, sizes, data) -> int:
         """The shard files s/<prefix><n> and x/<prefix><k> of one part's grams; returns n."""
@@ -464,6 +497,60 @@ def gram_part(gram: str, parts: int) -> int:
     """Which part of the index holds an n-gram: the code point of its last character modulo
     the number of parts (the manifest's list of shard counts). search-worker.js does the same."""
     return ord(gram[-1]) % parts
+
+
+def _put(root: Path, written: dict, key: str, payload) -> None:
+    body = _script(key, payload).encode("utf-8")
+    written[key] = hashlib.sha1(body).hexdigest()
+    (root / f"{key}.js").write_bytes(body)
+
+
+def _in_two_processes(work, parts: int) -> list[dict]:
+    """[work(even parts), work(odd parts)], the odd ones in a forked process (results as JSON
+    through a pipe); just [work(all parts)] when there is one part or no fork."""
+    if parts < 2 or not hasattr(os, "fork"):
+        return [work(range(parts))]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        code = 1
+        try:
+            os.close(read)
+            try:
+                result = {"ok": work(range(1, parts, 2))}
+                code = 0
+            except OSError as error:
+                result = {"oserror": [error.errno, error.strerror, error.filename]}
+            except BaseException:
+                result = {"error": traceback.format_exc()}
+            with os.fdopen(write, "wb") as out:
+                out.write(json.dumps(result, ensure_ascii=False).encode("utf-8"))
+        finally:
+            os._exit(code)
+    os.close(write)
+    try:
+        mine = work(range(0, parts, 2))
+    finally:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+    result = json.loads(data) if data else {"error": "写索引的子进程意外退出"}
+    if "oserror" in result:
+        raise OSError(*result["oserror"])
+    if "error" in result:
+        raise RuntimeError(result["error"])
+    return [mine, result["ok"]]
+
+
+def _join(pieces: list, dtype, np):
+    """One array of the pieces, each dropped from the list once copied."""
+    out = np.empty(sum(len(p) for p in pieces), dtype=dtype)
+    at = 0
+    for i, piece in enumerate(pieces):
+        out[at:at + len(piece)] = piece
+        at += len(piece)
+        pieces[i] = None
+    return out
 
 
 def _ragged(begins, sizes, np):
