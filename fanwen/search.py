@@ -235,10 +235,13 @@ class Index:
     tens of times faster than counting page by page in Python. The text stream is compressed
     into its t/ files while pages arrive."""
 
-    def __init__(self):
+    def __init__(self, prefix: str = ""):
+        """`prefix`: a folder inside the index for all its files (DELTA for the pages edited
+        during `mkdocs serve`)."""
         import numpy
 
         self.np = numpy
+        self.prefix = prefix
         self.docs: list[tuple[str, str]] = []  # (location, title)
         self.lengths: list[int] = []            # code points of each page's text
         self.codes: list = []                   # folded code points of each page, then "\n"
@@ -426,12 +429,12 @@ class Index:
             self.chunks.append(_pack("".join(self.pending).encode("utf-8")))
             self.pending, self.pending_length = [], 0
         for n, chunk in enumerate(self.chunks):
-            _put(root, written, f"t/{n}", chunk)
+            _put(root, written, f"{self.prefix}t/{n}", chunk)
         for start in range(0, len(self.docs), META):
-            _put(root, written, f"m/{start // META}", _pack(json.dumps(
+            _put(root, written, f"{self.prefix}m/{start // META}", _pack(json.dumps(
                 [list(d) for d in self.docs[start:start + META]], ensure_ascii=False, separators=(",", ":")).encode("utf-8")))
         lengths = np.asarray(self.lengths, dtype=np.int64)
-        _put(root, written, "docs", _pack(_varints(lengths, np)[0].tobytes() if len(lengths) else b""))
+        _put(root, written, f"{self.prefix}docs", _pack(_varints(lengths, np)[0].tobytes() if len(lengths) else b""))
         parts = self.part_count()
         self._stream()  # joined before forking: both processes read the same pages
         shards, unigrams = [0] * parts, set()
@@ -443,7 +446,7 @@ class Index:
         # Only pairs whose simplified character occurs on some page: any other query character
         # matches nothing folded or not, and the table is loaded before the first result.
         pairs = fold_pairs()
-        _put(root, written, "fold", "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in unigrams))
+        _put(root, written, f"{self.prefix}fold", "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in unigrams))
         version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
         return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards,
                 "chunk": CHUNK, "meta": META}
@@ -460,12 +463,12 @@ class Index:
             out["shards"][part] = self._write_shards(files, f"{part}-", keys, begins, sizes, data)
             done.add(part)
             for key in list(files):
-                _put(root, out["files"], key, files.pop(key))
+                _put(root, out["files"], self.prefix + key, files.pop(key))
         empty = np.zeros(0, dtype=np.int64)
         for part in set(only) - done:  # no text at all: one empty shard
             out["shards"][part] = self._write_shards(files, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint8))
             for key in list(files):
-                _put(root, out["files"], key, files.pop(key))
+                _put(root, out["files"], self.prefix + key, files.pop(key))
         return out
 
     def _write_shards(self, files: dict, prefix: str, keys, begins, sizes, data) -> int:
@@ -577,6 +580,47 @@ def prepare_index_dir(site_dir: str | Path) -> Path:
     for sub in ("s", "x", "m", "t"):
         (root / sub).mkdir(parents=True)
     return root
+
+
+DELTA = "delta/"
+
+
+def read_manifest(root: Path) -> dict:
+    text = (root / "manifest.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index(",") + 1:text.rindex(")")])
+
+
+def read_locations(site_dir: str | Path) -> list[str]:
+    """The locations of the pages of the index in the site, in index order."""
+    root = Path(site_dir) / INDEX_DIR
+    manifest = read_manifest(root)
+    out = []
+    for n in range(-(-manifest["docs"] // manifest["meta"])):
+        text = (root / f"m/{n}.js").read_text(encoding="utf-8")
+        payload = json.loads(text[text.index(",") + 1:text.rindex(")")])
+        out += [location for location, _ in json.loads(zlib.decompress(base64.b64decode(payload), -15))]
+    return out
+
+
+def write_delta(site_dir: str | Path, pages: list[tuple[str, str, list]], replaced: list[int]) -> dict:
+    """The pages edited since the index was built, as a small second index in delta/ that the
+    worker searches alongside the first, leaving out the documents `replaced` there.
+
+    Why: `mkdocs serve --dirty` re-renders only the edited page; indexing the whole site again
+    takes seconds at 10,000 pages, and every shard holds grams of every page, so none could be
+    kept. The edited pages alone are indexed in milliseconds."""
+    root = Path(site_dir) / INDEX_DIR
+    manifest = read_manifest(root)
+    shutil.rmtree(root / DELTA, ignore_errors=True)
+    manifest.pop("delta", None)
+    if pages:
+        for sub in ("s", "x", "m", "t"):
+            (root / DELTA / sub).mkdir(parents=True)
+        index = Index(DELTA)
+        for page in pages:
+            index.add(*page)
+        manifest["delta"] = {**index.write_part(root), "replaced": sorted(replaced)}
+    return write_manifest(root, manifest)
 
 
 def write_manifest(root: Path, manifest: dict) -> dict:

@@ -208,8 +208,13 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         for entry in sorted(self.library, key=lambda e: e.path):
             self.by_theme.setdefault(entry.theme, []).append(entry)
         self.close_index()
-        if self.config.search and not self.keep_index(config.site_dir):
-            self.index = search.BackgroundIndex()
+        self.indexed_pages = []
+        if self.config.search:
+            if not self.keep_index(config.site_dir):
+                self.index = search.BackgroundIndex()
+                self.edited = {}
+            elif getattr(self, "index_order", None) is None:  # an index from an earlier build
+                self.index_order = {loc: n for n, loc in enumerate(search.read_locations(config.site_dir))}
         return files
 
     @event_priority(50)
@@ -240,6 +245,9 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             except RuntimeError as error:  # an indexer failed (its message says what to do)
                 self.index = None
                 raise PluginError(str(error)) from None
+            self.indexed_pages.append(page.url)
+        elif self.config.search:  # a --dirty rebuild of edited pages: they go to the delta index
+            self.edited[page.url] = (page.url, entry.title, search.html_blocks(article))
         return html
 
     # Inline scripts become files under assets/fanwen/inline/ (fanwen/csp.py), so that the site
@@ -281,6 +289,13 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                 raise PluginError(str(error)) from None
             finally:
                 self.index = None
+            self.index_order = {loc: n for n, loc in enumerate(self.indexed_pages)}
+        elif self.config.search and getattr(self, "edited", None):
+            # `make serve` after an edit: the index of the first build stays, the edited pages
+            # (all of them since that build) are searched from a small second index instead of
+            # their old versions, so search shows the edit at once.
+            search.write_delta(config.site_dir, list(self.edited.values()),
+                               [self.index_order[loc] for loc in self.edited if loc in self.index_order])
         if self.config.search:
             search.install_worker(config.site_dir)
         self.built_once = True
@@ -297,6 +312,8 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                 lambda record: not str(record.msg).startswith("A 'dirty' build is being performed"))
         self.built_once = False
         self.index = None
+        self.index_order = None  # location → document number in the site's index
+        self.edited = {}         # pages re-rendered since the index was built
 
     def keep_index(self, site_dir: str) -> bool:
         """A --dirty build re-renders only edited pages: the search index already in the site

@@ -9,10 +9,12 @@ OpenCC's t2s. A page is relevant to a query when that text contains the folded q
 from __future__ import annotations
 
 import functools
+import os
 import http.server
 import shutil
 import statistics
 import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -290,3 +292,45 @@ def test_a_broad_query_asks_for_each_index_file_once(browser, site_url):
     assert len(answer["locations"]) >= 60
     assert len(requested) == len(set(requested)), [p for p in set(requested) if requested.count(p) > 1]
     context.close()
+
+
+def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
+    """`make serve` re-renders only the edited page (mkdocs --dirty, here `mkdocs build --dirty`
+    into the same folder): search finds the new text at once, no longer the old, and lists the
+    page once, while the rest of the index stays as it was."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("docs", "data", "overrides", "templates", "macros"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    page = sorted((project / "docs" / "examples").glob("*/*.md"))[7]
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original + "\n\n旧标记子丑寅卯\n", encoding="utf-8")
+    site = tmp_path / "site"
+    result = run(["mkdocs", "build", "--strict", "--site-dir", str(site)], cwd=project)
+    assert result.returncode == 0, result.stderr
+    index = site / "search" / "fanwen"
+    untouched = {p: p.read_bytes() for p in index.rglob("*.js") if p.name != "manifest.js"}
+    page.write_text(original + "\n\n新标记辰巳午未\n", encoding="utf-8")
+    os.utime(page, (time.time() + 5, time.time() + 5))  # newer than its built page, whatever the clock
+    result = run(["mkdocs", "build", "--dirty", "--strict", "--site-dir", str(site)], cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert all(p.read_bytes() == data for p, data in untouched.items())  # the site's index is kept
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        context.add_init_script(HOOK)
+        tab = context.new_page()
+        tab.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        box = SearchBox(tab, "/")
+        location = page.relative_to(project / "docs").with_suffix("").as_posix() + "/"
+        found = box.search("辰巳午未")
+        assert found["locations"] == [location]
+        assert any("辰巳午未" in mark for mark in found["items"][0]["marks"])
+        assert box.search("子丑寅卯")["locations"] == []
+        common = box.search("工作")["locations"]
+        assert common.count(location) == 1 and len(common) == len(set(common))
+        context.close()
+    finally:
+        server.shutdown()

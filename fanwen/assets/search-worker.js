@@ -15,6 +15,9 @@
  *   search/fanwen/x/<p>-<k>.js  one large posting list
  *   search/fanwen/m/<n>.js      [location, title] of manifest.meta pages
  *   search/fanwen/t/<n>.js      the n-th manifest.chunk code points of the text stream
+ *   search/fanwen/delta/…       after edits in `make serve`: the edited pages' own index, of
+ *                               the same files (manifest.delta: its sizes, and the pages of
+ *                               the site's index it replaces)
  *
  * Every file but the first two is raw deflate in base64 (DecompressionStream inflates it): the
  * index of 10,000 pages is a few hundred files, smaller than their Markdown. Trigram postings
@@ -42,7 +45,11 @@ const INDEX = new URL("search/fanwen/", ROOT)
 const USE_FETCH = ROOT.protocol !== "file:" && typeof fetch === "function"
 
 let manifest = null
-let starts = null            // where each page begins in the text stream (one more: the end)
+/* The site's index, and after edits in `make serve` the edited pages' own small index in
+ * delta/ (manifest.delta), searched together: a space is {prefix, info (its manifest), starts
+ * (where each page begins in its text stream, one more: the end), base (number of its first
+ * page), skip (pages of the site's index replaced by the delta)}. */
+let spaces = []
 let foldMap = new Map()
 const raw = new Map()        // key → payload as written, from importScripts
 const files = new Map()      // key → decoded payload
@@ -54,7 +61,8 @@ let generation = 0
 self.fanwenData = (key, payload) => { raw.set(key, payload) }
 
 function url(key) {
-  return new URL(`${key}.js${manifest ? `?v=${manifest.v}` : ""}`, INDEX).href
+  const version = !manifest ? "" : key.startsWith("delta/") ? manifest.delta.v : manifest.v
+  return new URL(`${key}.js${version ? `?v=${version}` : ""}`, INDEX).href
 }
 
 async function fetchOne(key) {
@@ -83,6 +91,7 @@ const utf8 = new TextDecoder()
 
 /* A file's payload as the search uses it. */
 async function decode(key, payload) {
+  key = key.replace(/^delta\//, "")
   if (key === "manifest" || key === "fold") return payload
   const data = await inflate(payload)
   if (key === "docs") {
@@ -233,20 +242,20 @@ function hash(key) {
 /* The index is in parts, each with its own shards (manifest.shards: how many per part): a
  * gram's part is the code point of its last character modulo the number of parts, as in
  * fanwen/search.py gram_part. Returns the file prefix of the gram's part and its shard. */
-function shardOf(gram) {
-  const counts = manifest.shards, chars = Array.from(gram)
+function shardOf(space, gram) {
+  const counts = space.info.shards, chars = Array.from(gram)
   const part = chars[chars.length - 1].codePointAt(0) % counts.length
-  return [`${part}-`, `s/${part}-${hash(gram) % counts[part]}`]
+  return [`${space.prefix}${part}-`, `${space.prefix}s/${part}-${hash(gram) % counts[part]}`]
 }
 
 /* Decoded posting lists of the given grams: Map(doc → {tf, mask}) for 1-2 characters,
  * {pos, kind} (ascending positions in the text stream and their fields) for trigrams.
  * Unknown grams give empty lists. */
-async function getPostings(grams) {
-  grams = [...new Set(grams)].filter(gram => !postings.has(gram))
-  const where = grams.map(shardOf)
+async function getPostings(space, grams) {
+  grams = [...new Set(grams)].filter(gram => !postings.has(space.prefix + gram))
+  const where = grams.map(gram => shardOf(space, gram))
   const shards = await load(where.map(([, shard]) => shard))
-  const xKey = i => `x/${where[i][0]}${shards[i].get(grams[i])}`
+  const xKey = i => `${space.prefix}x/${where[i][0].slice(space.prefix.length)}${shards[i].get(grams[i])}`
   await load(grams.flatMap((gram, i) => typeof shards[i].get(gram) === "number" ? [xKey(i)] : []))
   for (const [i, gram] of grams.entries()) {
     let value = shards[i].get(gram)
@@ -260,7 +269,7 @@ async function getPostings(grams) {
         const v = r.next()
         map.set(doc, { tf: Math.floor(v / 8), mask: v & 7 })
       }
-      postings.set(gram, map)
+      postings.set(space.prefix + gram, map)
     } else {
       const pos = [], kind = []
       let at = 0
@@ -270,7 +279,7 @@ async function getPostings(grams) {
         pos.push(at)
         kind.push(v % 4)
       }
-      postings.set(gram, { pos, kind })
+      postings.set(space.prefix + gram, { pos, kind })
     }
   }
 }
@@ -288,7 +297,7 @@ function cover(n) {
 }
 
 /* The page holding stream position `pos`. */
-function docAt(pos) {
+function docAt(starts, pos) {
   let lo = 0, hi = starts.length - 2
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1
@@ -298,21 +307,34 @@ function docAt(pos) {
   return lo
 }
 
-/* Pages containing `word` exactly: Map(doc → {tf, kind, first}) where `first` is the first
- * position outside the title (in the page), when known. */
-async function exact(word) {
+/* The same over every space, with the pages of all of them numbered one after the other. */
+async function inSpaces(find, word) {
+  const out = new Map()
+  for (const space of spaces)
+    for (const [doc, value] of await find(space, word))
+      if (!space.skip.has(doc)) out.set(space.base + doc, value)
+  return out
+}
+
+const exact = word => inSpaces(exactIn, word)
+const partial = word => inSpaces(partialIn, word)
+
+/* Pages of one space containing `word` exactly: Map(doc → {tf, kind, first}) where `first`
+ * is the first position outside the title (in the page), when known. */
+async function exactIn(space, word) {
   const chars = Array.from(word)
   const hits = new Map()
   if (chars.length < 3) {
-    await getPostings([word])
-    for (const [doc, { tf, mask }] of postings.get(word))
+    await getPostings(space, [word])
+    for (const [doc, { tf, mask }] of postings.get(space.prefix + word))
       hits.set(doc, { tf, kind: kindOfMask(mask), first: -1 })
     return hits
   }
   const offsets = cover(chars.length)
   const grams = offsets.map(k => chars.slice(k, k + 3).join(""))
-  await getPostings(grams)
-  const lists = grams.map(gram => postings.get(gram))
+  await getPostings(space, grams)
+  const lists = grams.map(gram => postings.get(space.prefix + gram))
+  const starts = space.starts
   // The word starts at p when every covering trigram k occurs at p + offsets[k]: walk the
   // shortest list and the others alongside it (all ascending).
   let driver = 0
@@ -327,7 +349,7 @@ async function exact(word) {
       all = at[k] < pos.length && pos[at[k]] === want
     }
     if (!all) continue
-    const doc = docAt(p)
+    const doc = docAt(starts, p)
     const kind = lists[0].kind[at[0]]
     let hit = hits.get(doc)
     if (!hit) hits.set(doc, hit = { tf: 0, kind: 0, first: -1 })
@@ -338,12 +360,13 @@ async function exact(word) {
   return hits
 }
 
-/* Pages containing every two-character piece of `word` (a superset of exact matches). */
-async function partial(word) {
+/* Pages of one space containing every two-character piece of `word` (a superset of exact
+ * matches). */
+async function partialIn(space, word) {
   const chars = Array.from(word)
   const grams = chars.length < 2 ? chars : chars.slice(1).map((ch, i) => chars[i] + ch)
-  await getPostings(grams)
-  const maps = grams.map(gram => postings.get(gram))
+  await getPostings(space, grams)
+  const maps = grams.map(gram => postings.get(space.prefix + gram))
   const [smallest] = [...maps].sort((a, b) => a.size - b.size)
   const docs = new Map()
   for (const [doc] of smallest)
@@ -359,24 +382,40 @@ function parts(word) {
 
 /* ------------------------------------------------------------------------- snippets */
 
+/* [space, number of the page in it] of a page. */
+function locate(doc) {
+  const space = spaces.findLast(space => doc >= space.base)
+  return [space, doc - space.base]
+}
+
+function metaKey(doc) {
+  const [space, local] = locate(doc)
+  return `${space.prefix}m/${Math.floor(local / space.info.meta)}`
+}
+
 async function meta(docs) {
-  const chunks = await load(docs.map(doc => `m/${Math.floor(doc / manifest.meta)}`))
-  return docs.map((doc, i) => chunks[i][doc % manifest.meta])
+  const chunks = await load(docs.map(metaKey))
+  return docs.map((doc, i) => {
+    const [space, local] = locate(doc)
+    return chunks[i][local % space.info.meta]
+  })
 }
 
 function docLength(doc) {
-  return starts[doc + 1] - starts[doc] - 1
+  const [{ starts }, local] = locate(doc)
+  return starts[local + 1] - starts[local] - 1
 }
 
 /* Code points [from, to) of a page's text, loading the chunks of the stream that hold them. */
 async function textRange(doc, from, to) {
-  from = starts[doc] + Math.max(0, from)
-  to = starts[doc] + Math.min(docLength(doc), to)
+  const [space, local] = locate(doc)
+  from = space.starts[local] + Math.max(0, from)
+  to = space.starts[local] + Math.min(docLength(doc), to)
   if (to <= from) return []
-  const size = manifest.chunk
+  const size = space.info.chunk
   const first = Math.floor(from / size), last = Math.floor((to - 1) / size)
   const keys = []
-  for (let k = first; k <= last; k++) keys.push(`t/${k}`)
+  for (let k = first; k <= last; k++) keys.push(`${space.prefix}t/${k}`)
   const chunks = await load(keys)
   const text = chunks.length === 1 ? chunks[0] : [].concat(...chunks)
   return text.slice(from - first * size, to - first * size)
@@ -478,7 +517,7 @@ async function search(query, gen, post) {
 
   const needlesParts = [...words, ...words.flatMap(parts)]
   // Every result's title file, each once, before the results ask for them one by one.
-  await load([...new Set([...ranked, ...partsOnly].map(([doc]) => `m/${Math.floor(doc / manifest.meta)}`))])
+  await load([...new Set([...ranked, ...partsOnly].map(([doc]) => metaKey(doc)))])
   if (gen !== generation) return
   const all = [
     ...top,
@@ -513,10 +552,14 @@ async function setup() {
   try {
     await load(["manifest"])
     manifest = files.get("manifest")
-    const [pairs, docs] = await load(["fold", "docs"])
-    starts = docs
+    const delta = manifest.delta
+    const [pairs, docs, deltaPairs, deltaDocs] = await load(["fold", "docs", ...(delta ? ["delta/fold", "delta/docs"] : [])])
+    spaces = [{ prefix: "", info: manifest, starts: docs, base: 0, skip: new Set(delta ? delta.replaced : []) }]
+    if (delta)
+      spaces.push({ prefix: "delta/", info: delta, starts: deltaDocs, base: manifest.docs, skip: new Set() })
     foldMap = new Map()
-    for (let i = 0; i < pairs.length; i += 2) foldMap.set(pairs[i], pairs[i + 1])
+    for (const table of [pairs, deltaPairs || ""])
+      for (let i = 0; i < table.length; i += 2) foldMap.set(table[i], table[i + 1])
   } catch (err) {
     broken = `读取索引文件失败（${err && err.message ? err.message : err}）`
   }
