@@ -97,6 +97,34 @@ def related_section(entry: Entry, same_theme: list[Entry]) -> str:
     return f"\n\n## 同主题范文\n\n{links}\n"
 
 
+def listing_pages(edited: set[str], before: dict[str, Entry], now: dict[str, Entry]) -> set[str]:
+    """The pages that show something of the documents `edited` (or added, removed or changed
+    since `before`): their theme pages (cards with title, type, level, length, first line),
+    the home page and the tag index when counts may change, and the documents that list them
+    among their related links."""
+    changed = set(edited) | {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
+    if not changed:
+        return set()
+    out = {f"examples/{e.theme}/index.md" for p in changed for e in (before.get(p), now.get(p)) if e}
+
+    def listed(e):  # what the home page, tags and related links show of a document
+        return e and (e.theme, e.type, e.level, e.title)
+
+    relisted = {p for p in changed if p not in before or p not in now or listed(before[p]) != listed(now[p])}
+    if relisted:
+        out |= {"index.md", "tags.md"}
+        for library in (before, now):
+            by_theme: dict[str, list[Entry]] = {}
+            for entry in sorted(library.values(), key=lambda e: e.path):
+                by_theme.setdefault(entry.theme, []).append(entry)
+            themes = {e.theme for p in relisted for e in (before.get(p), now.get(p)) if e}
+            for theme in themes:
+                for entry in by_theme.get(theme, []):
+                    if entry.path in now and any(r.path in relisted for r in related(entry, by_theme[theme])):
+                        out.add(entry.path)
+    return out
+
+
 DOWNLOADS = "moban/downloads"
 
 
@@ -203,10 +231,19 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             check_pages(files, {e.path for e in self.library})
         except FanwenError as error:
             raise PluginError(str(error)) from None
+        previous = getattr(self, "by_path", None)
         self.by_path = {e.path: e for e in self.library}
         self.by_theme: dict[str, list[Entry]] = {}
         for entry in sorted(self.library, key=lambda e: e.path):
             self.by_theme.setdefault(entry.theme, []).append(entry)
+        if getattr(self, "dirty", False):
+            # A --dirty rebuild (`make serve`) renders only the edited pages; the pages that
+            # list an edited document are rendered too, so theme lists stay up to date.
+            edited = {f.src_uri for f in files.documentation_pages() if f.src_uri in self.by_path and f.is_modified()}
+            for uri in listing_pages(edited, previous or {}, self.by_path):
+                file = files.get_file_from_path(uri)
+                if file is not None:
+                    file.is_modified = lambda: True
         self.close_index()
         self.indexed_pages = []
         if self.config.search:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import http.server
 import shutil
 import statistics
@@ -311,11 +312,20 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
     assert result.returncode == 0, result.stderr
     index = site / "search" / "fanwen"
     untouched = {p: p.read_bytes() for p in index.rglob("*.js") if p.name != "manifest.js"}
-    page.write_text(original + "\n\n新标记辰巳午未\n", encoding="utf-8")
+    title = re.search(r"(?m)^title: (.+)$", original).group(1)
+    page.write_text(original.replace(f"title: {title}", f"title: {title}（修订稿）", 1) + "\n\n新标记辰巳午未\n",
+                    encoding="utf-8")
     os.utime(page, (time.time() + 5, time.time() + 5))  # newer than its built page, whatever the clock
     result = run(["mkdocs", "build", "--dirty", "--strict", "--site-dir", str(site)], cwd=project)
     assert result.returncode == 0, result.stderr
     assert all(p.read_bytes() == data for p, data in untouched.items())  # the site's index is kept
+    # The pages that list the document show its new title: its theme page, and a page of the
+    # same theme among whose related links it is.
+    theme = page.parent.name
+    assert "（修订稿）" in (site / "examples" / theme / "index.html").read_text(encoding="utf-8")
+    listing = [p for p in (site / "examples" / theme).glob("*/index.html") if p.parent.name != page.stem
+               and f"../{page.stem}/" in p.read_text(encoding="utf-8")]
+    assert listing and all("（修订稿）" in p.read_text(encoding="utf-8") for p in listing)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
