@@ -46,7 +46,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 PIECE = 1000          # code points of page text per snippet file
-META_CHUNK = 32       # documents per title/location file
 INLINE_MAX = 768      # posting bytes kept inside a shard; larger lists get their own file
 SHARD_TARGET = 8192   # bytes aimed at per shard file
 INDEX_DIR = "search/fanwen"
@@ -154,7 +153,7 @@ def html_blocks(html: str) -> list[tuple[int, str]]:
 # * The text of all pages is one stream: page 0, "\n", page 1, "\n", … Page d starts at the sum
 #   of the lengths (+1) of the pages before it; `docs` holds those lengths, so a position in the
 #   stream names a page and a place in it.
-# * t/<n>: the n-th CHUNK code points of that stream (snippets). Many pages per file: a few
+# * t/<n>: the n-th `chunk` code points of that stream (snippets). Many pages per file: a few
 #   hundred files for 10,000 pages instead of one per page and 1,000 characters.
 # * Trigram postings are positions in the stream, delta-coded per trigram: (gap << 2 | field)
 #   varints. A page-local (document, count, positions) list cost twice as much; the stream
@@ -165,12 +164,14 @@ def html_blocks(html: str) -> list[tuple[int, str]]:
 #   its header length is -1 - k.
 # * m/<n>: [location, title] of META pages.
 
-# Sizes for at most 2,000 files at 10,000 pages (about 35 million characters) while a query
-# still downloads little: a shard is about 80 KB on disk, a text chunk 20 to 50 KB.
-CHUNK = 40960        # code points of the text stream per t/ file
+# Sizes on disk aimed at: few files (under 2,000 at 10,000 pages of the bench's library) while a
+# query still downloads little. How well text and postings compress depends on the library
+# (the bench's synthetic pages repeat each other and shrink six-fold, real pages two-fold), so
+# shard counts and the text chunk length are chosen from a compressed sample of each.
+SHARD_FILE = 49152   # bytes on disk aimed at per shard file
+TEXT_FILE = 20480    # bytes on disk aimed at per text chunk file
 META = 256           # pages per m/ file
 BIG = 32768          # posting bytes above which a list gets its own x/ file
-SHARD_RAW = 196608   # uncompressed posting bytes aimed at per shard
 LEVEL = 6            # zlib level: 9 saves ~2% and costs twice the time
 _BITS = 21           # bits per code point in an n-gram key
 _LOW = (1 << _BITS) - 1
@@ -246,9 +247,7 @@ class Index:
         self.lengths: list[int] = []            # code points of each page's text
         self.codes: list = []                   # folded code points of each page, then "\n"
         self.fields: list = []                  # TITLE / HEADING / BODY of each of them
-        self.chunks: list[str] = []             # t/ files written so far (packed)
-        self.pending: list[str] = []            # text not in a chunk yet
-        self.pending_length = 0
+        self.texts: list[str] = []              # each page's text
 
     def add(self, location: str, title: str, blocks: list[tuple[int, str]]) -> None:
         """One page: its URL (relative to the site root), title and article blocks. Its text
@@ -267,16 +266,16 @@ class Index:
             offset += len(block) + 1
         self.codes.append(codes)
         self.fields.append(fields)
-        self._text(text + "\n")
+        self.texts.append(text)
 
-    def _text(self, text: str) -> None:
-        self.pending.append(text)
-        self.pending_length += len(text)
-        while self.pending_length >= CHUNK:
-            joined = "".join(self.pending)
-            self.chunks.append(_pack(joined[:CHUNK].encode("utf-8")))
-            self.pending = [joined[CHUNK:]]
-            self.pending_length = len(self.pending[0])
+    def chunk_length(self) -> int:
+        """Code points per text chunk: TEXT_FILE on disk, judged from the first 160,000
+        characters compressed in pieces of 40,000."""
+        sample = "\n".join(self.texts[:1000])[:160_000]
+        if not sample:
+            return 4096
+        size = sum(len(_pack(sample[i:i + 40_000].encode("utf-8"))) for i in range(0, len(sample), 40_000))
+        return max(4096, min(262_144, TEXT_FILE * len(sample) // size // 1024 * 1024))
 
     def postings(self) -> dict[str, bytes]:
         """n-gram → its posting list (bytes), as written to the shards."""
@@ -425,11 +424,11 @@ class Index:
         several: at the end of a build nothing else runs, and the build process only waits."""
         np = self.np
         written: dict[str, str] = {}  # key → digest of the file
-        if self.pending_length or not self.chunks:
-            self.chunks.append(_pack("".join(self.pending).encode("utf-8")))
-            self.pending, self.pending_length = [], 0
-        for n, chunk in enumerate(self.chunks):
-            _put(root, written, f"{self.prefix}t/{n}", chunk)
+        chunk = self.chunk_length()
+        stream = "".join(text + "\n" for text in self.texts)
+        for n, start in enumerate(range(0, max(1, len(stream)), chunk)):
+            _put(root, written, f"{self.prefix}t/{n}", _pack(stream[start:start + chunk].encode("utf-8")))
+        del stream
         for start in range(0, len(self.docs), META):
             _put(root, written, f"{self.prefix}m/{start // META}", _pack(json.dumps(
                 [list(d) for d in self.docs[start:start + META]], ensure_ascii=False, separators=(",", ":")).encode("utf-8")))
@@ -449,7 +448,7 @@ class Index:
         _put(root, written, f"{self.prefix}fold", "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in unigrams))
         version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
         return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards,
-                "chunk": CHUNK, "meta": META}
+                "chunk": chunk, "meta": META}
 
     def _write_parts(self, root: Path, only) -> dict:
         """The shard files of the parts in `only`: {"shards": {part: count}, "files": {key:
@@ -474,25 +473,33 @@ class Index:
     def _write_shards(self, files: dict, prefix: str, keys, begins, sizes, data) -> int:
         """The shard files s/<prefix><n> and x/<prefix><k> of one part's grams; returns n."""
         np = self.np
-        # Postings by FNV hash of the gram; the shard count from the size of the small lists.
+        # Postings by FNV hash of the gram. The shard count: SHARD_FILE on disk per shard, judged
+        # from one shard of a first split compressed.
         big = sizes > BIG
-        shards = max(1, -(-int(sizes[~big].sum()) // SHARD_RAW))
-        which = (_fnv_keys(keys, np) % np.uint64(shards)).astype(np.int64)
-        order = np.argsort(which, kind="stable")
-        bounds = np.searchsorted(which[order], np.arange(shards + 1))
         x_number = np.full(len(keys), -1, dtype=np.int64)
         x_number[big] = np.arange(int(big.sum()))
-        for k, gram in enumerate(np.flatnonzero(big).tolist()):
-            files[f"x/{prefix}{k}"] = _pack(data[begins[gram]:begins[gram] + sizes[gram]].tobytes())
-        for shard in range(shards):
-            grams = order[bounds[shard]:bounds[shard + 1]]
+        hashes = _fnv_keys(keys, np)
+
+        def shard(grams):
             inline = grams[~big[grams]]
             # Header: sizes (size << 1, or x-file number << 1 | 1) and the grams, "\n"-separated.
             code = np.where(big[grams], x_number[grams] << 1 | 1, sizes[grams] << 1)
             head = _varints(code, np)[0].tobytes()
             text = _gram_text(keys[grams], np)
             body = data[_ragged(begins[inline], sizes[inline], np)].tobytes()
-            files[f"s/{prefix}{shard}"] = _pack(struct.pack("<III", len(grams), len(head), len(text)) + head + text + body)
+            return _pack(struct.pack("<III", len(grams), len(head), len(text)) + head + text + body)
+
+        raw = int(sizes[~big].sum()) + 12 * len(keys)
+        trial = max(1, raw // 131072)
+        sample = np.flatnonzero(hashes % np.uint64(trial) == 0)
+        shards = max(1, round(len(shard(sample)) * trial / SHARD_FILE)) if len(sample) else 1
+        which = (hashes % np.uint64(shards)).astype(np.int64)
+        order = np.argsort(which, kind="stable")
+        bounds = np.searchsorted(which[order], np.arange(shards + 1))
+        for k, gram in enumerate(np.flatnonzero(big).tolist()):
+            files[f"x/{prefix}{k}"] = _pack(data[begins[gram]:begins[gram] + sizes[gram]].tobytes())
+        for n in range(shards):
+            files[f"s/{prefix}{n}"] = shard(order[bounds[n]:bounds[n + 1]])
         return shards
 
 

@@ -148,10 +148,10 @@ def test_many_pages_share_few_files(tmp_path, monkeypatch):
     """Pages are packed many to a file and long posting lists get files of their own; every
     list, title and text still reads back exactly (here with small sizes, to cross every
     boundary: text chunks, title files, shards, separate lists)."""
-    monkeypatch.setattr(search, "CHUNK", 50)
+    monkeypatch.setattr(search.Index, "chunk_length", lambda self: 50)
     monkeypatch.setattr(search, "META", 3)
     monkeypatch.setattr(search, "BIG", 20)
-    monkeypatch.setattr(search, "SHARD_RAW", 60)
+    monkeypatch.setattr(search, "SHARD_FILE", 300)
     monkeypatch.setattr(search.Index, "part_count", lambda self: 3)
     index = search.Index()
     pages = [(f"p{i}/", f"第{i}篇乡镇工作总结", [(search.HEADING, "一、主要做法"),
