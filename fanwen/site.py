@@ -97,11 +97,14 @@ def related_section(entry: Entry, same_theme: list[Entry]) -> str:
     return f"\n\n## 同主题范文\n\n{links}\n"
 
 
-def listing_pages(edited: set[str], before: dict[str, Entry], now: dict[str, Entry]) -> set[str]:
+def listing_pages(edited: set[str], before: dict[str, Entry] | None, now: dict[str, Entry]) -> set[str]:
     """The pages that show something of the documents `edited` (or added, removed or changed
     since `before`): their theme pages (cards with title, type, level, length, first line),
     the home page and the tag index when counts may change, and the documents that list them
-    among their related links."""
+    among their related links. Without `before` (the first build of this process: nothing to
+    compare with) only the theme pages of the edited documents."""
+    if before is None:
+        return {f"examples/{now[p].theme}/index.md" for p in edited}
     changed = set(edited) | {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
     if not changed:
         return set()
@@ -240,7 +243,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             # A --dirty rebuild (`make serve`) renders only the edited pages; the pages that
             # list an edited document are rendered too, so theme lists stay up to date.
             edited = {f.src_uri for f in files.documentation_pages() if f.src_uri in self.by_path and f.is_modified()}
-            for uri in listing_pages(edited, previous or {}, self.by_path):
+            for uri in listing_pages(edited, previous, self.by_path):
                 file = files.get_file_from_path(uri)
                 if file is not None:
                     file.is_modified = lambda: True

@@ -14,15 +14,17 @@ import re
 import http.server
 import shutil
 import statistics
+import subprocess
 import threading
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import opencc
 import pytest
 
-from conftest import ROOT, run
+from conftest import BIN, ROOT, free_port, run
 
 pytestmark = pytest.mark.browser
 QUERIES = [line.strip() for line in (ROOT / "tests" / "fixtures" / "queries.txt").read_text(encoding="utf-8").splitlines()
@@ -295,10 +297,19 @@ def test_a_broad_query_asks_for_each_index_file_once(browser, site_url):
     context.close()
 
 
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
 def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
-    """`make serve` re-renders only the edited page (mkdocs --dirty, here `mkdocs build --dirty`
-    into the same folder): search finds the new text at once, no longer the old, and lists the
-    page once, while the rest of the index stays as it was."""
+    """`make serve` (mkdocs serve --dirty) re-renders only the edited page and the pages that
+    list it: after an edit that changes a document's title and text, its theme page and the
+    pages linking to it show the new title, and search finds the new text, no longer the old,
+    and lists the page once."""
     project = tmp_path / "project"
     project.mkdir()
     for name in ("docs", "data", "overrides", "templates", "macros"):
@@ -307,34 +318,34 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
     page = sorted((project / "docs" / "examples").glob("*/*.md"))[7]
     original = page.read_text(encoding="utf-8")
     page.write_text(original + "\n\n旧标记子丑寅卯\n", encoding="utf-8")
-    site = tmp_path / "site"
-    result = run(["mkdocs", "build", "--strict", "--site-dir", str(site)], cwd=project)
-    assert result.returncode == 0, result.stderr
-    index = site / "search" / "fanwen"
-    untouched = {p: p.read_bytes() for p in index.rglob("*.js") if p.name != "manifest.js"}
-    title = re.search(r"(?m)^title: (.+)$", original).group(1)
-    page.write_text(original.replace(f"title: {title}", f"title: {title}（修订稿）", 1) + "\n\n新标记辰巳午未\n",
-                    encoding="utf-8")
-    os.utime(page, (time.time() + 5, time.time() + 5))  # newer than its built page, whatever the clock
-    result = run(["mkdocs", "build", "--dirty", "--strict", "--site-dir", str(site)], cwd=project)
-    assert result.returncode == 0, result.stderr
-    assert all(p.read_bytes() == data for p, data in untouched.items())  # the site's index is kept
-    # The pages that list the document show its new title: its theme page, and a page of the
-    # same theme among whose related links it is.
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    location = page.relative_to(project / "docs").with_suffix("").as_posix() + "/"
     theme = page.parent.name
-    assert "（修订稿）" in (site / "examples" / theme / "index.html").read_text(encoding="utf-8")
-    listing = [p for p in (site / "examples" / theme).glob("*/index.html") if p.parent.name != page.stem
-               and f"../{page.stem}/" in p.read_text(encoding="utf-8")]
-    assert listing and all("（修订稿）" in p.read_text(encoding="utf-8") for p in listing)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "--strict", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
+        deadline = time.monotonic() + 180
+        while "子丑寅卯" not in _get(base + location):
+            assert server.poll() is None and time.monotonic() < deadline, "mkdocs serve did not come up"
+            time.sleep(0.5)
+        related = [url for url in re.findall(r'href="\.\./([^"/]+)/"', _get(base + location))]
+        assert related  # pages of the same theme that list this one among their related links
+        title = re.search(r"(?m)^title: (.+)$", original).group(1)
+        page.write_text(original.replace(f"title: {title}", f"title: {title}（修订稿）", 1) + "\n\n新标记辰巳午未\n",
+                        encoding="utf-8")
+        while "辰巳午未" not in _get(base + location):
+            assert server.poll() is None and time.monotonic() < deadline, "the edit never showed"
+            time.sleep(0.2)
+        assert "（修订稿）" in _get(f"{base}examples/{theme}/")
+        listing = [name for name in related if f"../{page.stem}/" in _get(f"{base}examples/{theme}/{name}/")]
+        assert listing and all("（修订稿）" in _get(f"{base}examples/{theme}/{name}/") for name in listing)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         context.add_init_script(HOOK)
         tab = context.new_page()
-        tab.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        tab.goto(base)
         box = SearchBox(tab, "/")
-        location = page.relative_to(project / "docs").with_suffix("").as_posix() + "/"
         found = box.search("辰巳午未")
         assert found["locations"] == [location]
         assert any("辰巳午未" in mark for mark in found["items"][0]["marks"])
@@ -343,4 +354,5 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
         assert common.count(location) == 1 and len(common) == len(set(common))
         context.close()
     finally:
-        server.shutdown()
+        server.terminate()
+        server.wait(30)
