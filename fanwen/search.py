@@ -148,7 +148,8 @@ def html_blocks(html: str) -> list[tuple[int, str]]:
 
 # --------------------------------------------------------------------------- index
 #
-# Layout (every data file deflate-compressed, then base64 in a `fanwenData(key, "…")` script):
+# Layout (every data file but manifest.js and fold.js deflate-compressed, then base64 in a
+# `fanwenData(key, "…")` script):
 #
 # * The text of all pages is one stream: page 0, "\n", page 1, "\n", … Page d starts at the sum
 #   of the lengths (+1) of the pages before it; `docs` holds those lengths, so a position in the
@@ -159,10 +160,13 @@ def html_blocks(html: str) -> list[tuple[int, str]]:
 #   varints. A page-local (document, count, positions) list cost twice as much; the stream
 #   position holds the document for free.
 # * Unigram and bigram postings stay document lists: (document gap, count << 3 | fields) varints.
-# * s/<n>: the postings of the n-grams whose FNV hash is n modulo the shard count, after a
-#   header [gram, byte length, …]; a list longer than BIG gets a file of its own, x/<k>, and
-#   its header length is -1 - k.
+# * The grams are in parts by the code point of their last character (gram_part), each written
+#   on its own: s/<part>-<n> holds the postings of the part's grams whose FNV hash is n modulo
+#   the part's shard count (manifest "shards", one count per part), after a header: the number
+#   of grams, their sizes (size << 1, or k << 1 | 1 for a list longer than BIG in x/<part>-<k>)
+#   and the grams themselves, each followed by "\n".
 # * m/<n>: [location, title] of META pages.
+# * delta/…: the same files for the pages edited during `mkdocs serve` (write_delta).
 
 # Sizes on disk aimed at: few files (under 2,000 at 10,000 pages of the bench's library) while a
 # query still downloads little. How well text and postings compress depends on the library
@@ -172,7 +176,7 @@ SHARD_FILE = 49152   # bytes on disk aimed at per shard file
 TEXT_FILE = 20480    # bytes on disk aimed at per text chunk file
 META = 256           # pages per m/ file
 BIG = 32768          # posting bytes above which a list gets its own x/ file
-LEVEL = 6            # zlib level: 9 saves ~2% and costs twice the time
+LEVEL = 6            # zlib level: 9 saves about 1% and takes three times as long
 _BITS = 21           # bits per code point in an n-gram key
 _LOW = (1 << _BITS) - 1
 _FIELD_BITS = (1, 2, 4)  # BODY, HEADING, TITLE as the bits of a 1-2-gram's field mask
@@ -233,13 +237,13 @@ class Index:
 
     Pages are kept as folded code points (4 bytes a character) and field marks; the n-grams are
     counted once, at the end, with numpy over the whole stream (sorting n-gram keys), which is
-    tens of times faster than counting page by page in Python. The text stream is compressed
-    into its t/ files while pages arrive."""
+    tens of times faster than counting page by page in Python. The text is cut into t/ files at
+    the end too: how long a chunk is depends on how well the library's text compresses."""
 
     def __init__(self, prefix: str = ""):
         """`prefix`: a folder inside the index for all its files (DELTA for the pages edited
         during `mkdocs serve`)."""
-        import numpy
+        import numpy  # here, not at the top: the build process itself never counts n-grams
 
         self.np = numpy
         self.prefix = prefix
