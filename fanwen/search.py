@@ -243,7 +243,7 @@ class Index:
     def __init__(self, prefix: str = ""):
         """`prefix`: a folder inside the index for all its files (DELTA for the pages edited
         during `mkdocs serve`)."""
-        import numpy  # here, not at the top: the build process itself never counts n-grams
+        import numpy  # here, not at the top: the build process counts n-grams only in `mkdocs serve`
 
         self.np = numpy
         self.prefix = prefix
