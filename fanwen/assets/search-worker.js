@@ -103,7 +103,15 @@ async function decode(key, payload) {
   }
   const kind = key[0]
   if (kind === "m") return JSON.parse(utf8.decode(data))
-  if (kind === "t") return Array.from(utf8.decode(data))
+  if (kind === "t") {
+    // Code points of the chunk, sliced on demand: a chunk is tens of thousands of characters
+    // and a snippet needs a hundred. Without surrogate pairs (nearly always) string indices
+    // are code point indices and no array is made at all.
+    const text = utf8.decode(data)
+    if (!/[\uD800-\uDFFF]/.test(text)) return (from, to) => Array.from(text.slice(from, to))
+    const chars = Array.from(text)
+    return (from, to) => chars.slice(from, to)
+  }
   if (kind === "x") return data
   // A shard: Map(gram → its bytes, or the number of its x/ file). Layout: three uint32 (grams,
   // bytes of the size varints, bytes of the gram text), the sizes (size << 1, or x-file
@@ -417,8 +425,10 @@ async function textRange(doc, from, to) {
   const keys = []
   for (let k = first; k <= last; k++) keys.push(`${space.prefix}t/${k}`)
   const chunks = await load(keys)
-  const text = chunks.length === 1 ? chunks[0] : [].concat(...chunks)
-  return text.slice(from - first * size, to - first * size)
+  return [].concat(...chunks.map((slice, i) => {
+    const base = (first + i) * size
+    return slice(Math.max(0, from - base), Math.min(size, to - base))
+  }))
 }
 
 /* Position of the first occurrence of any needle outside the title. */
