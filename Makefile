@@ -23,7 +23,7 @@ $(DEV): $(STAMP) requirements-dev.txt
 	rm -f $(VENV)/.dev-installed-* && touch $@
 
 ## serve: install, build and serve the site on http://127.0.0.1:8000 with live reload
-##        (--dirty: an edit re-renders the edited page only; theme lists and search catch up on restart)
+##        (--dirty: an edit re-renders the edited page and the pages that list it; search shows it at once)
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dirty --strict --dev-addr 127.0.0.1:8000
 

@@ -12,6 +12,9 @@ in a fresh process so that peak memory is that step's own:
   in a second process);
 * the same build with the n-gram indexer left out, to show what the index costs.
 
+A second table compares the search index with the Markdown it indexes: number of files and bytes
+under search/fanwen/, and the CPU time of the indexing process beside python-markdown's time.
+
 Wall time, peak memory and build ÷ python-markdown. The build's peak is the largest sum of the
 proportional set size (PSS) of the build process and its indexing processes, sampled every 0.5 s
 while the index is written (the indexers are forked from the build and share its pages, which
@@ -105,12 +108,14 @@ def markdown_only(docs: Path) -> dict:
     pages = sorted(docs.rglob("*.md"))
     start = time.perf_counter()
     md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+    size = 0
     for path in pages:
         text = path.read_text(encoding="utf-8")
+        size += len(text.encode("utf-8"))
         if text.startswith("---\n"):
             text = text[text.find("\n---\n", 4) + 5:]
         md.reset().convert(text)
-    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "pages": len(pages)}
+    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "pages": len(pages), "bytes": size}
 
 
 def mkdocs_build(project: Path, site: Path) -> dict:
@@ -141,8 +146,12 @@ def mkdocs_build(project: Path, site: Path) -> dict:
     os.chdir(project)
     start = time.perf_counter()
     build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
-    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(),
-            "tree_peak_mb": max(sampled["peak_mb"], peak_mb())}
+    seconds = time.perf_counter() - start
+    index = [p for p in (site / search.INDEX_DIR).rglob("*") if p.is_file()]
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the indexer, joined by now
+    return {"seconds": seconds, "peak_mb": peak_mb(), "tree_peak_mb": max(sampled["peak_mb"], peak_mb()),
+            "index_files": len(index), "index_bytes": sum(p.stat().st_size for p in index),
+            "index_cpu": children.ru_utime + children.ru_stime}
 
 
 def child(step: str, *args: str, env: dict | None = None) -> dict:
@@ -222,6 +231,19 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def index_table(rows: list[dict]) -> str:
+    """The search index against the Markdown: files, bytes on disk, and the CPU time of the
+    indexing process (which runs beside the build, so its time is not the build's)."""
+    lines = ["| pages | Markdown (UTF-8) | index files | index size | ÷ Markdown | indexer CPU | ÷ python-markdown |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        md, b = r["markdown"], r["build"]
+        lines.append(f"| {r['pages']:,} | {md['bytes'] / 1e6:.1f} MB | {b['index_files']:,} | {b['index_bytes'] / 1e6:.1f} MB "
+                     f"| {b['index_bytes'] / md['bytes']:.2f}× | {b['index_cpu']:.1f} s "
+                     f"| {b['index_cpu'] / md['seconds']:.2f}× |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000,10000", help="comma-separated page counts")
@@ -250,6 +272,8 @@ def main() -> None:
             serve = serve_rebuilds(project)
             row["serve"] = serve
     print(table(rows))
+    print()
+    print(index_table(rows))
     served = [r for r in rows if "serve" in r]
     for r in served:
         s = r["serve"]

@@ -15,10 +15,13 @@ substring by construction:
 
 Why chunked: the browser must not download the whole site's text (the stock index is tens of
 megabytes). Postings live in shard files chosen by a hash of the n-gram; a large posting list
-gets a file of its own, so a query loads a handful of small files. Page text for snippets is
-split into fixed-size pieces, loaded only for the results shown.
+gets a file of its own, so a query loads a handful of files. Page text for snippets comes in
+fixed-size chunks of the whole site's text, loaded only for the results shown. Files are few
+(a few hundred for 10,000 pages: copying a site of 100,000 small files to a Windows share or
+zipping it was slow and fragile) and compressed (the index is smaller than the Markdown).
 
-Every file is a script calling `fanwenData(key, payload)`: served over HTTP the worker fetches
+Every file is a script calling `fanwenData(key, payload)` (the payload base64 of raw deflate,
+inflated by the browser's DecompressionStream, no code of ours): served over HTTP the worker fetches
 and parses it as JSON; opened from file:// (Material's offline plugin runs the worker in an
 iframe where only <script> loading works) it is loaded with importScripts. The same files serve
 both.
@@ -29,22 +32,20 @@ from __future__ import annotations
 import base64
 import errno
 import hashlib
-import itertools
 import json
 import multiprocessing
-import operator
 import os
 import queue
 import re
 import shutil
+import struct
 import traceback
-from collections import Counter
+import zlib
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
 PIECE = 1000          # code points of page text per snippet file
-META_CHUNK = 32       # documents per title/location file
 INLINE_MAX = 768      # posting bytes kept inside a shard; larger lists get their own file
 SHARD_TARGET = 8192   # bytes aimed at per shard file
 INDEX_DIR = "search/fanwen"
@@ -146,23 +147,39 @@ def html_blocks(html: str) -> list[tuple[int, str]]:
 
 
 # --------------------------------------------------------------------------- index
+#
+# Layout (every data file but manifest.js and fold.js deflate-compressed, then base64 in a
+# `fanwenData(key, "…")` script):
+#
+# * The text of all pages is one stream: page 0, "\n", page 1, "\n", … Page d starts at the sum
+#   of the lengths (+1) of the pages before it; `docs` holds those lengths, so a position in the
+#   stream names a page and a place in it.
+# * t/<n>: the n-th `chunk` code points of that stream (snippets). Many pages per file: a few
+#   hundred files for 10,000 pages instead of one per page and 1,000 characters.
+# * Trigram postings are positions in the stream, delta-coded per trigram: (gap << 2 | field)
+#   varints. A page-local (document, count, positions) list cost twice as much; the stream
+#   position holds the document for free.
+# * Unigram and bigram postings stay document lists: (document gap, count << 3 | fields) varints.
+# * The grams are in parts by the code point of their last character (gram_part), each written
+#   on its own: s/<part>-<n> holds the postings of the part's grams whose FNV hash is n modulo
+#   the part's shard count (manifest "shards", one count per part), after a header: the number
+#   of grams, their sizes (size << 1, or k << 1 | 1 for a list longer than BIG in x/<part>-<k>)
+#   and the grams themselves, each followed by "\n".
+# * m/<n>: [location, title] of META pages.
+# * delta/…: the same files for the pages edited during `mkdocs serve` (write_delta).
 
-
-def _encode(n: int) -> bytes:
-    out = bytearray()
-    while n > 0x7F:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-_CACHED = 1 << 15
-_VARINT = [_encode(n) for n in range(_CACHED)]  # most numbers written are small: look them up
-
-
-def _varbytes(n: int) -> bytes:
-    return _VARINT[n] if n < _CACHED else _encode(n)
+# Sizes on disk aimed at: few files (under 2,000 at 10,000 pages of the bench's library) while a
+# query still downloads little. How well text and postings compress depends on the library
+# (the bench's synthetic pages repeat each other and shrink six-fold, real pages two-fold), so
+# shard counts and the text chunk length are chosen from a compressed sample of each.
+SHARD_FILE = 49152   # bytes on disk aimed at per shard file
+TEXT_FILE = 20480    # bytes on disk aimed at per text chunk file
+META = 256           # pages per m/ file
+BIG = 32768          # posting bytes above which a list gets its own x/ file
+LEVEL = 6            # zlib level: 9 saves about 1% and takes three times as long
+_BITS = 21           # bits per code point in an n-gram key
+_LOW = (1 << _BITS) - 1
+_FIELD_BITS = (1, 2, 4)  # BODY, HEADING, TITLE as the bits of a 1-2-gram's field mask
 
 
 def fnv(key: str) -> int:
@@ -173,173 +190,398 @@ def fnv(key: str) -> int:
     return h
 
 
-class Index:
-    """Collects pages during the build and writes the chunked index after it."""
+def _fnv_keys(keys, np):
+    """fnv() of the grams packed in int64 keys (1-3 code points of _BITS bits), vectorised."""
+    h = np.full(len(keys), 0x811C9DC5, dtype=np.uint64)
+    length = np.where(keys >> (2 * _BITS) > 0, 3, np.where(keys >> _BITS > 0, 2, 1))
+    for i in (2, 1, 0):  # most significant code point first
+        char = ((keys >> (i * _BITS)) & _LOW).astype(np.uint64)
+        live = length > i
+        h = np.where(live, ((h ^ char) * np.uint64(0x01000193)) & np.uint64(0xFFFFFFFF), h)
+    return h
 
-    def __init__(self, part: int = 0, parts: int = 1):
-        """`parts` > 1: this object holds only the n-grams of one part (`gram_part`), so that
-        several processes can share the indexing; part 0 also keeps the pages' text."""
-        self.part, self.parts = part, parts
-        self.docs: list[tuple[str, str, str] | None] = []  # (location, title, text); None outside part 0
-        self.entries: dict[str, list] = {}  # n-gram → [posting list bytes, last document added]
+
+def _gram(key: int) -> str:
+    chars = []
+    while key:
+        chars.append(chr(key & _LOW))
+        key >>= _BITS
+    return "".join(reversed(chars))
+
+
+def _varints(values, np):
+    """LEB128 varints of non-negative int64 values, vectorised: (bytes, end offset of each)."""
+    values = values.astype(np.uint64)
+    size = np.ones(len(values), dtype=np.int64)
+    rest = values >> np.uint64(7)
+    while rest.any():
+        size += rest > 0
+        rest >>= np.uint64(7)
+    ends = np.cumsum(size)
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    at, left, rest = ends - size, size, values
+    while len(at):
+        more = left > 1
+        out[at] = (rest & np.uint64(0x7F)).astype(np.uint8) | (more.astype(np.uint8) << 7)
+        at, left, rest = at[more] + 1, left[more] - 1, rest[more] >> np.uint64(7)
+    return out, ends
+
+
+def _pack(payload: bytes) -> str:
+    deflate = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # raw deflate: DecompressionStream("deflate-raw")
+    return base64.b64encode(deflate.compress(payload) + deflate.flush()).decode("ascii")
+
+
+class Index:
+    """Collects pages during the build and writes the index after it.
+
+    Pages are kept as folded code points (4 bytes a character) and field marks; the n-grams are
+    counted once, at the end, with numpy over the whole stream (sorting n-gram keys), which is
+    tens of times faster than counting page by page in Python. The text is cut into t/ files at
+    the end too: how long a chunk is depends on how well the library's text compresses."""
+
+    def __init__(self, prefix: str = ""):
+        """`prefix`: a folder inside the index for all its files (DELTA for the pages edited
+        during `mkdocs serve`)."""
+        import numpy  # here, not at the top: the build process counts n-grams only in `mkdocs serve`
+
+        self.np = numpy
+        self.prefix = prefix
+        self.docs: list[tuple[str, str]] = []  # (location, title)
+        self.lengths: list[int] = []            # code points of each page's text
+        self.codes: list = []                   # folded code points of each page, then "\n"
+        self.fields: list = []                  # TITLE / HEADING / BODY of each of them
+        self.texts: list[str] = []              # each page's text
 
     def add(self, location: str, title: str, blocks: list[tuple[int, str]]) -> None:
-        """One page: its URL (relative to the site root), title and article blocks.
-
-        The page's text stream is the title and the blocks joined by newlines; n-grams never
-        span a newline or a space, positions are code-point offsets into this stream.
-        Counting is done with C-level Counter/zip over the whole stream (a 10,000-page site
-        is 35 million characters), the per-block work is only for the short title/headings."""
-        doc = len(self.docs)
+        """One page: its URL (relative to the site root), title and article blocks. Its text
+        is the title and the blocks joined by newlines; n-grams never span a newline or a space."""
+        np = self.np
         blocks = [(TITLE, _SPACE.sub(" ", title).strip())] + blocks
         text = "\n".join(t for _, t in blocks)
-        self.docs.append((location, blocks[0][1], text) if self.part == 0 else None)
-        folded = fold(text)
-        kinds = bytearray(len(folded))  # BODY everywhere, then the title and the headings
-        marked: dict[int, Counter] = {TITLE: Counter(), HEADING: Counter()}
+        self.docs.append((location, blocks[0][1]))
+        self.lengths.append(len(text))
+        codes = np.frombuffer((fold(text) + "\n").encode("utf-32-le"), dtype=np.uint32)
+        fields = np.zeros(len(codes), dtype=np.uint8)
         offset = 0
         for kind, block in blocks:
             if kind != BODY:
-                kinds[offset:offset + len(block)] = bytes([kind]) * len(block)
-                part = folded[offset:offset + len(block)]
-                marked[kind].update(part)
-                marked[kind].update(map(str.__add__, part, part[1:]))
+                fields[offset:offset + len(block)] = kind
             offset += len(block) + 1
-        part, parts = self.part, self.parts
-        bigrams = map(str.__add__, folded, folded[1:])
-        trigrams = enumerate(map("".join, zip(folded, folded[1:], folded[2:])))
-        if parts == 1:
-            counts = Counter(folded)
-        else:  # only this part's n-grams (gram_part), selected with C-level iterators
-            owner = folded.translate(_part_table(parts))
-            mine = str(part)
-            counts = Counter(folded) if part == 0 else Counter()
-            bigrams = itertools.compress(bigrams, map(operator.eq, owner[1:], itertools.repeat(mine)))
-            trigrams = itertools.compress(trigrams, map(operator.eq, owner[2:], itertools.repeat(mine)))
-        counts.update(bigrams)
-        # n-grams never span a space or a newline. Those that would are few (two per separator):
-        # drop them here rather than testing every gram.
-        for match in _SEPARATOR.finditer(folded):
-            i = match.start()
-            for gram in (folded[i], folded[i - 1:i + 1] if i else "", folded[i:i + 2]):
-                counts.pop(gram, None)
-        # gram → (title/heading bits of the mask, occurrences in the title and headings)
-        special = {gram: (4, n) for gram, n in marked[TITLE].items()}
-        for gram, n in marked[HEADING].items():
-            bits, m = special.get(gram, (0, 0))
-            special[gram] = (bits | 2, m + n)
-        entries, varint, cached = self.entries, _VARINT, _CACHED
-        # Per distinct gram of the page: one dict lookup into the index, the list [posting
-        # bytes, last document] updated in place. The same six lines open the trigram loop
-        # below: written out twice on purpose, a shared helper made indexing 15% slower.
-        for gram, count in counts.items():
-            mark = special.get(gram)
-            value = count << 3 | 1 if mark is None else count << 3 | mark[0] | (count > mark[1])
-            entry = entries.get(gram)
-            if entry is None:
-                entry = entries[gram] = [bytearray(), -1]
-            gap = doc - entry[1] - 1
-            out = entry[0]
-            out += varint[gap] if gap < cached else _encode(gap)
-            out += varint[value] if value < cached else _encode(value)
-            entry[1] = doc
-        positions: dict[str, list[int]] = {}
-        for i, gram in trigrams:
-            plist = positions.get(gram)
-            if plist is None:
-                positions[gram] = [i]
-            else:
-                plist.append(i)
-        for match in _SEPARATOR.finditer(folded):
-            i = match.start()
-            for start in (i - 2, i - 1, i):
-                if start >= 0:
-                    positions.pop(folded[start:start + 3], None)
-        for gram, plist in positions.items():
-            entry = entries.get(gram)
-            if entry is None:
-                entry = entries[gram] = [bytearray(), -1]
-            gap = doc - entry[1] - 1
-            out = entry[0]
-            out += varint[gap] if gap < cached else _encode(gap)
-            if len(plist) == 1:  # most trigrams occur once in a page
-                out += b"\x01"
-                p = plist[0] << 2 | kinds[plist[0]]
-                out += varint[p] if p < cached else _encode(p)
-            else:
-                out += _varbytes(len(plist))
-                out += b"".join([_varbytes((p - prev) << 2 | kinds[p]) for p, prev in zip(plist, [0] + plist)])
-            entry[1] = doc
+        self.codes.append(codes)
+        self.fields.append(fields)
+        self.texts.append(text)
 
-    @property
-    def postings(self) -> dict[str, bytearray]:
-        """n-gram → its posting list (bytes)."""
-        return {gram: entry[0] for gram, entry in self.entries.items()}
+    def chunk_length(self) -> int:
+        """Code points per text chunk: TEXT_FILE on disk, judged from the first 160,000
+        characters compressed in pieces of 40,000."""
+        sample = "\n".join(self.texts[:1000])[:160_000]
+        if not sample:
+            return 4096
+        size = sum(len(_pack(sample[i:i + 40_000].encode("utf-8"))) for i in range(0, len(sample), 40_000))
+        return max(4096, min(262_144, TEXT_FILE * len(sample) // size // 1024 * 1024))
+
+    def postings(self) -> dict[str, bytes]:
+        """n-gram → its posting list (bytes), as written to the shards."""
+        out = {}
+        for _, keys, begins, sizes, data in self._parts():
+            for key, begin, size in zip(keys.tolist(), begins.tolist(), sizes.tolist()):
+                out[_gram(key)] = data[begin:begin + size].tobytes()
+        return out
+
+    def _stream(self):
+        """(folded code points, fields, start of each page) of the whole stream."""
+        np = self.np
+        if len(self.codes) != 1:  # joined once, piece by piece: never two copies of the stream
+            self.codes = [_join(self.codes, np.uint32, np)]
+            self.fields = [_join(self.fields, np.uint8, np)]
+        starts = np.zeros(len(self.lengths) + 1, dtype=np.int64)
+        np.cumsum(np.asarray(self.lengths, dtype=np.int64) + 1, out=starts[1:])
+        return self.codes[0], self.fields[0], starts
+
+    def _parts(self, only=None):
+        """Yields (part, gram keys, byte offsets, byte sizes, posting bytes) for each part of the
+        grams (or the parts in `only`): those whose last character's code point is `part` modulo
+        the number of parts (gram_part). One part at a time, so that sorting never holds more
+        than a few million numbers, and each part's shards are written before the next is counted.
+
+        Why packed numbers: characters get dense ids (a few thousand distinct ones), so that a
+        gram, its document or position and its field fit in one int64 and a plain np.sort
+        orders them (an argsort and gathers cost three to four times as much)."""
+        np = self.np
+        codes, fields, starts = self._stream()
+        n = len(codes)
+        if not n:
+            return
+        step = 1 << 22  # whole-stream passes in slices: no int64 copy of the stream
+        seen = np.zeros(0x110000, dtype=bool)
+        for i in range(0, n, step):
+            seen[codes[i:i + step]] = True
+        present = np.flatnonzero(seen)
+        idbits = max(1, (len(present) - 1).bit_length())
+        docbits = max(1, len(self.lengths).bit_length())
+        posbits = max(1, n.bit_length())
+        if 2 * idbits + 1 + docbits + 3 > 63 or posbits + 32 > 63:
+            raise ValueError(f"搜索索引放不下：{len(self.lengths)} 篇、{n} 字、{len(present)} 个不同的字")
+        lut = np.zeros(0x110000, dtype=np.int64)
+        lut[present] = np.arange(len(present))
+        vocab = present.astype(np.int64)
+        parts = self.part_count()
+        owner = np.empty(n, dtype=np.uint8 if parts <= 256 else np.uint32)
+        for i in range(0, n, step):
+            owner[i:i + step] = codes[i:i + step] % parts
+        separator = (codes == 10) | (codes == 32) | (codes == 0)
+        bits = np.asarray(_FIELD_BITS, dtype=np.int64)
+        low = (1 << idbits) - 1
+        for part in (range(parts) if only is None else only):
+            last = np.flatnonzero(owner == part)  # positions of this part's last characters
+            ids = lut[codes[last]]
+            # 1- and 2-grams: (gram, document) pairs, their counts and the OR of their fields'
+            # bits. A bigram's number is ((first + 1) << idbits | second): never a unigram's.
+            keep = ~separator[last]
+            one, one_ids = last[keep], ids[keep]
+            keep &= last >= 1
+            two, two_ids = last[keep] - 1, ids[keep]
+            keep = ~separator[two]
+            two, two_ids = two[keep], two_ids[keep]
+            where = np.concatenate([one, two])
+            grams = np.concatenate([one_ids, (lut[codes[two]] + 1) << idbits | two_ids])
+            docs = np.searchsorted(starts, where, side="right") - 1
+            packed = ((grams << docbits | docs) << 3) | bits[fields[where]]
+            del grams, docs, where, one, one_ids
+            packed.sort()
+            pair = packed >> 3
+            first = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
+            count = np.diff(np.append(first, len(packed)))
+            mask = np.bitwise_or.reduceat(packed & 7, first) if len(first) else first
+            pair = pair[first]
+            del packed, first
+            grams, docs = pair >> docbits, pair & ((1 << docbits) - 1)
+            new_gram = np.concatenate([[True], grams[1:] != grams[:-1]])
+            gap = docs - np.concatenate([[-1], docs[:-1]]) - 1
+            gap[new_gram] = docs[new_gram]
+            values = np.empty(2 * len(grams), dtype=np.int64)
+            values[0::2], values[1::2] = gap, count << 3 | mask
+            grams = grams[new_gram]
+            head = grams >> idbits
+            keys = np.where(head > 0, vocab[np.maximum(head - 1, 0)] << _BITS | vocab[grams & low],
+                            vocab[grams & low])
+            short = self._lists(keys, new_gram, values, 2)
+            del values, gap, docs, grams, pair
+            # Trigrams: positions in the stream, ascending per trigram (the bigram before this
+            # part's last characters, if it counted, is the trigram's start).
+            keep = two >= 1
+            at, end_ids = two[keep] - 1, two_ids[keep]
+            keep = ~separator[at]
+            at, end_ids = at[keep], end_ids[keep]
+            grams = (lut[codes[at]] << idbits | lut[codes[at + 1]]) << idbits | end_ids
+            del two, two_ids, keep, end_ids, ids, last
+            if 3 * idbits + posbits <= 63:
+                packed = grams << posbits | at
+                packed.sort()
+                grams, at = packed >> posbits, packed & ((1 << posbits) - 1)
+                del packed
+            else:  # many distinct characters: sort the grams, then the positions within each
+                order = np.argsort(grams)
+                grams = grams[order]
+                group = np.cumsum(np.concatenate([[0], grams[1:] != grams[:-1]]))
+                packed = group << posbits | at[order]
+                packed.sort()
+                at = packed & ((1 << posbits) - 1)
+                del order, group, packed
+            new_gram = np.concatenate([[True], grams[1:] != grams[:-1]])
+            gap = at - np.concatenate([[0], at[:-1]])
+            gap[new_gram] = at[new_gram]
+            grams = grams[new_gram]
+            keys = (vocab[grams >> 2 * idbits] << 2 * _BITS | vocab[(grams >> idbits) & low] << _BITS
+                    | vocab[grams & low])
+            long = self._lists(keys, new_gram, gap << 2 | fields[at], 1)
+            del at, grams, gap, new_gram, keys
+            yield (part, np.concatenate([short[0], long[0]]),
+                   np.concatenate([short[1][:-1], long[1][:-1] + len(short[2])]),
+                   np.concatenate([np.diff(short[1]), np.diff(long[1])]),
+                   np.concatenate([short[2], long[2]]))
+
+    def part_count(self) -> int:
+        """Parts of about a million characters of text each (the memory of sorting one part
+        is some 150 MB)."""
+        return max(1, -(-sum(self.lengths) // 1_000_000))
+
+    def _lists(self, keys, new_gram, values, per):
+        """(keys of the grams, byte offset of each gram's list and the end, bytes) from the
+        varint values of consecutive grams, `per` values per posting."""
+        np = self.np
+        data, ends = _varints(values, np)
+        heads = np.flatnonzero(new_gram)
+        offsets = np.concatenate([[0], ends])[np.append(heads * per, len(values))]
+        return keys, offsets, data
 
     def write(self, site_dir: str | Path) -> dict:
-        """Write the index under site/search/fanwen/ (one part: the whole of it); returns the manifest."""
+        """Write the index under site/search/fanwen/; returns the manifest."""
         root = prepare_index_dir(site_dir)
-        return write_manifest(root, [(self.part, len(self.docs), *self.write_part(root))])
+        return write_manifest(root, self.write_part(root))
 
-    def write_part(self, root: Path) -> tuple[int, str]:
-        """This part's files: its shards and large posting lists, and, in part 0, the titles,
-        the page text pieces and the fold table. Returns (shard count, digest of the files)."""
-        digest = hashlib.sha1()
-        files: dict[str, object] = {}
-        postings = self.postings
-        inline = sum(len(b) for b in postings.values() if len(b) <= INLINE_MAX)
-        shards = max(1, -(-inline * 4 // 3 // SHARD_TARGET))
-        shard_data: list[dict[str, object]] = [{} for _ in range(shards)]
-        for gram, data in postings.items():
-            b64 = base64.b64encode(data).decode("ascii")
-            if len(data) <= INLINE_MAX:
-                shard_data[fnv(gram) % shards][gram] = b64
-            else:
-                shard_data[fnv(gram) % shards][gram] = 1
-                files[f"x/{gram.encode('utf-8').hex()}"] = b64
-        prefix = "" if self.parts == 1 else f"{self.part}-"
-        for i, data in enumerate(shard_data):
-            files[f"s/{prefix}{i}"] = data
-        if self.part == 0:
-            for start in range(0, len(self.docs), META_CHUNK):
-                files[f"m/{start // META_CHUNK}"] = [
-                    [loc, title, -(-len(text) // PIECE)] for loc, title, text in self.docs[start:start + META_CHUNK]]
-            for doc, (_, _, text) in enumerate(self.docs):
-                for k in range(0, len(text), PIECE):
-                    files[f"t/{doc}-{k // PIECE}"] = text[k:k + PIECE]
-            # Only pairs whose simplified character occurs on some page: any other query
-            # character matches nothing folded or not, and the table is loaded before the
-            # first result. (Every unigram is in part 0.)
-            pairs = fold_pairs()
-            files["fold"] = "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in postings)
-        for key in sorted(files):
-            body = _script(key, files[key])
-            digest.update(body.encode("utf-8"))
-            (root / f"{key}.js").write_text(body, encoding="utf-8")
-        return shards, digest.hexdigest()
+    def write_part(self, root: Path) -> dict:
+        """Every file but the manifest; returns what the manifest says.
 
+        The parts of the index are written by two processes (this one forked) when there are
+        several: at the end of a build nothing else runs, and the build process only waits."""
+        np = self.np
+        written: dict[str, str] = {}  # key → digest of the file
+        chunk = self.chunk_length()
+        stream = "".join(text + "\n" for text in self.texts)
+        for n, start in enumerate(range(0, max(1, len(stream)), chunk)):
+            _put(root, written, f"{self.prefix}t/{n}", _pack(stream[start:start + chunk].encode("utf-8")))
+        del stream
+        for start in range(0, len(self.docs), META):
+            _put(root, written, f"{self.prefix}m/{start // META}", _pack(json.dumps(
+                [list(d) for d in self.docs[start:start + META]], ensure_ascii=False, separators=(",", ":")).encode("utf-8")))
+        lengths = np.asarray(self.lengths, dtype=np.int64)
+        _put(root, written, f"{self.prefix}docs", _pack(_varints(lengths, np)[0].tobytes() if len(lengths) else b""))
+        parts = self.part_count()
+        self._stream()  # joined before forking: both processes read the same pages
+        shards, unigrams = [0] * parts, set()
+        for result in _in_two_processes(lambda only: self._write_parts(root, only), parts):
+            for part, count in result["shards"].items():
+                shards[int(part)] = count
+            written.update(result["files"])
+            unigrams.update(result["unigrams"])
+        # Only pairs whose simplified character occurs on some page: any other query character
+        # matches nothing folded or not, and the table is loaded before the first result.
+        pairs = fold_pairs()
+        _put(root, written, f"{self.prefix}fold", "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in unigrams))
+        version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
+        return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards,
+                "chunk": chunk, "meta": META}
 
-class _PartDigits(dict):
-    """For str.translate: code point → the digit of its part (code point % parts)."""
+    def _write_parts(self, root: Path, only) -> dict:
+        """The shard files of the parts in `only`: {"shards": {part: count}, "files": {key:
+        digest}, "unigrams": characters seen}."""
+        np = self.np
+        out = {"shards": {}, "files": {}, "unigrams": ""}
+        files: dict[str, str] = {}
+        done = set()
+        for part, keys, begins, sizes, data in self._parts(only):
+            out["unigrams"] += "".join(chr(k) for k in keys[keys <= _LOW].tolist())
+            out["shards"][part] = self._write_shards(files, f"{part}-", keys, begins, sizes, data)
+            done.add(part)
+            for key in list(files):
+                _put(root, out["files"], self.prefix + key, files.pop(key))
+        empty = np.zeros(0, dtype=np.int64)
+        for part in set(only) - done:  # no text at all: one empty shard
+            out["shards"][part] = self._write_shards(files, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint8))
+            for key in list(files):
+                _put(root, out["files"], self.prefix + key, files.pop(key))
+        return out
 
-    def __init__(self, parts: int):
-        super().__init__()
-        self.parts = parts
+    def _write_shards(self, files: dict, prefix: str, keys, begins, sizes, data) -> int:
+        """The shard files s/<prefix><n> and x/<prefix><k> of one part's grams; returns n."""
+        np = self.np
+        # Postings by FNV hash of the gram. The shard count: SHARD_FILE on disk per shard, judged
+        # from one shard of a first split compressed.
+        big = sizes > BIG
+        x_number = np.full(len(keys), -1, dtype=np.int64)
+        x_number[big] = np.arange(int(big.sum()))
+        hashes = _fnv_keys(keys, np)
 
-    def __missing__(self, code_point: int) -> str:
-        digit = self[code_point] = str(code_point % self.parts)
-        return digit
+        def shard(grams):
+            inline = grams[~big[grams]]
+            # Header: sizes (size << 1, or x-file number << 1 | 1) and the grams, "\n"-separated.
+            code = np.where(big[grams], x_number[grams] << 1 | 1, sizes[grams] << 1)
+            head = _varints(code, np)[0].tobytes()
+            text = _gram_text(keys[grams], np)
+            body = data[_ragged(begins[inline], sizes[inline], np)].tobytes()
+            return _pack(struct.pack("<III", len(grams), len(head), len(text)) + head + text + body)
 
-
-@lru_cache(maxsize=None)
-def _part_table(parts: int) -> _PartDigits:
-    return _PartDigits(parts)
+        raw = int(sizes[~big].sum()) + 12 * len(keys)
+        trial = max(1, raw // 131072)
+        sample = np.flatnonzero(hashes % np.uint64(trial) == 0)
+        shards = max(1, round(len(shard(sample)) * trial / SHARD_FILE)) if len(sample) else 1
+        which = (hashes % np.uint64(shards)).astype(np.int64)
+        order = np.argsort(which, kind="stable")
+        bounds = np.searchsorted(which[order], np.arange(shards + 1))
+        for k, gram in enumerate(np.flatnonzero(big).tolist()):
+            files[f"x/{prefix}{k}"] = _pack(data[begins[gram]:begins[gram] + sizes[gram]].tobytes())
+        for n in range(shards):
+            files[f"s/{prefix}{n}"] = shard(order[bounds[n]:bounds[n + 1]])
+        return shards
 
 
 def gram_part(gram: str, parts: int) -> int:
-    """Which part of a split index holds an n-gram: every unigram in part 0, longer n-grams by
-    the code point of their last character. search-worker.js computes the same."""
-    return 0 if parts == 1 or len(gram) == 1 else ord(gram[-1]) % parts
+    """Which part of the index holds an n-gram: the code point of its last character modulo
+    the number of parts (the manifest's list of shard counts). search-worker.js does the same."""
+    return ord(gram[-1]) % parts
+
+
+def _put(root: Path, written: dict, key: str, payload) -> None:
+    body = _script(key, payload).encode("utf-8")
+    written[key] = hashlib.sha1(body).hexdigest()
+    (root / f"{key}.js").write_bytes(body)
+
+
+def _in_two_processes(work, parts: int) -> list[dict]:
+    """[work(even parts), work(odd parts)], the odd ones in a forked process (results as JSON
+    through a pipe); just [work(all parts)] when there is one part or no fork."""
+    if parts < 2 or not hasattr(os, "fork"):
+        return [work(range(parts))]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        code = 1
+        try:
+            os.close(read)
+            try:
+                result = {"ok": work(range(1, parts, 2))}
+                code = 0
+            except OSError as error:
+                result = {"oserror": [error.errno, error.strerror, error.filename]}
+            except BaseException:
+                result = {"error": traceback.format_exc()}
+            with os.fdopen(write, "wb") as out:
+                out.write(json.dumps(result, ensure_ascii=False).encode("utf-8"))
+        finally:
+            os._exit(code)
+    os.close(write)
+    try:
+        mine = work(range(0, parts, 2))
+    finally:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+    result = json.loads(data) if data else {"error": "写索引的子进程意外退出"}
+    if "oserror" in result:
+        raise OSError(*result["oserror"])
+    if "error" in result:
+        raise RuntimeError(result["error"])
+    return [mine, result["ok"]]
+
+
+def _join(pieces: list, dtype, np):
+    """One array of the pieces, each dropped from the list once copied."""
+    out = np.empty(sum(len(p) for p in pieces), dtype=dtype)
+    at = 0
+    for i, piece in enumerate(pieces):
+        out[at:at + len(piece)] = piece
+        at += len(piece)
+        pieces[i] = None
+    return out
+
+
+def _ragged(begins, sizes, np):
+    """Indices of the ranges [begin, begin + size) one after the other."""
+    total = int(sizes.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    shift = np.repeat(begins - (np.cumsum(sizes) - sizes), sizes)
+    return shift + np.arange(total)
+
+
+def _gram_text(keys, np) -> bytes:
+    """UTF-8 of the grams packed in `keys`, each followed by "\n"."""
+    chars = np.stack([keys >> 2 * _BITS, (keys >> _BITS) & _LOW, keys & _LOW, np.full(len(keys), 10)], axis=1)
+    used = chars > 0
+    used[:, 2:] = True
+    return chars[used].astype("<u4").tobytes().decode("utf-32-le").encode("utf-8")
 
 
 def prepare_index_dir(site_dir: str | Path) -> Path:
@@ -351,46 +593,74 @@ def prepare_index_dir(site_dir: str | Path) -> Path:
     return root
 
 
-def write_manifest(root: Path, written: list[tuple[int, int, int, str]]) -> dict:
-    """manifest.js from what each part wrote: [(part, documents, shards, digest)]. `shards` is
-    a number for a one-part index, else one number per part."""
-    written = sorted(written)
-    shards = [w[2] for w in written]
-    manifest = {"v": hashlib.sha1("".join(w[3] for w in written).encode()).hexdigest()[:12],
-                "docs": written[0][1], "shards": shards[0] if len(shards) == 1 else shards,
-                "piece": PIECE, "meta": META_CHUNK}
+DELTA = "delta/"
+
+
+def read_manifest(root: Path) -> dict:
+    text = (root / "manifest.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index(",") + 1:text.rindex(")")])
+
+
+def read_locations(site_dir: str | Path) -> list[str]:
+    """The locations of the pages of the index in the site, in index order."""
+    root = Path(site_dir) / INDEX_DIR
+    manifest = read_manifest(root)
+    out = []
+    for n in range(-(-manifest["docs"] // manifest["meta"])):
+        text = (root / f"m/{n}.js").read_text(encoding="utf-8")
+        payload = json.loads(text[text.index(",") + 1:text.rindex(")")])
+        out += [location for location, _ in json.loads(zlib.decompress(base64.b64decode(payload), -15))]
+    return out
+
+
+def write_delta(site_dir: str | Path, pages: list[tuple[str, str, list]], replaced: list[int]) -> dict:
+    """The pages edited since the index was built, as a small second index in delta/ that the
+    worker searches alongside the first, leaving out the documents `replaced` there.
+
+    Why: `mkdocs serve --dirty` re-renders only the edited page; indexing the whole site again
+    takes seconds at 10,000 pages, and every shard holds grams of every page, so none could be
+    kept. The edited pages alone are indexed in milliseconds."""
+    root = Path(site_dir) / INDEX_DIR
+    manifest = read_manifest(root)
+    shutil.rmtree(root / DELTA, ignore_errors=True)
+    manifest.pop("delta", None)
+    if pages:
+        for sub in ("s", "x", "m", "t"):
+            (root / DELTA / sub).mkdir(parents=True)
+        index = Index(DELTA)
+        for page in pages:
+            index.add(*page)
+        manifest["delta"] = {**index.write_part(root), "replaced": sorted(replaced)}
+    return write_manifest(root, manifest)
+
+
+def write_manifest(root: Path, manifest: dict) -> dict:
     (root / "manifest.js").write_text(_script("manifest", manifest), encoding="utf-8")
     return manifest
 
 
 class BackgroundIndex:
-    """The Index built by other processes while MkDocs renders the pages.
+    """The Index built by another process while MkDocs renders the pages.
 
-    Why: indexing a page costs more CPU than rendering it. Split by n-gram (`gram_part`), two
-    indexing processes share that work and write their parts of the index side by side, so
-    on the keepers' two-core machines both cores stay busy for the whole build. The queues
-    are bounded: slow indexers hold the build back instead of piling pages up in memory."""
+    Why: reading a page's text out of its HTML and keeping it for the index costs about as
+    much as rendering it; in a second process that work runs on the other core of the keepers'
+    two-core machines. The queue is bounded: a slow indexer holds the build back instead of
+    piling pages up in memory."""
 
-    def __init__(self, parts: int | None = None):
-        self.parts = parts or max(2, min(4, os.cpu_count() or 1))
+    def __init__(self):
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self.results = context.Queue()
-        self.queues, self.processes = [], []
-        self._done: list = []  # the parts' results, as they arrive
-        for part in range(self.parts):
-            pages = context.Queue(maxsize=256)
-            process = context.Process(target=_index_in_background,
-                                      args=(pages, self.results, part, self.parts, os.getpid()),
-                                      name=f"fanwen-search-index-{part}", daemon=True)
-            process.start()
-            self.queues.append(pages)
-            self.processes.append(process)
+        self._done: list = []  # the indexer's result, once it arrives
+        pages = context.Queue(maxsize=256)
+        process = context.Process(target=_index_in_background, args=(pages, self.results, os.getpid()),
+                                  name="fanwen-search-index", daemon=True)
+        process.start()
+        self.queues, self.processes = [pages], [process]
 
     def add_html(self, location: str, title: str, html: str) -> None:
-        """One page's article HTML. Its text is extracted here, once for all parts."""
-        page = (location, title, html_blocks(html))
+        """One page's article HTML (its text is read out of it in the indexer)."""
         for pages in self.queues:
-            self._put(pages, page)
+            self._put(pages, (location, title, html))
 
     def _put(self, pages, item) -> None:
         # A bounded queue whose reader has stopped would block the build for good: wait in
@@ -423,7 +693,7 @@ class BackgroundIndex:
         root = prepare_index_dir(site_dir)
         for pages in self.queues:
             self._put(pages, (None, None, str(root)))
-        while len(self._done) < self.parts:
+        while not self._done:
             try:
                 kind, payload = self.results.get(timeout=1)
             except queue.Empty:
@@ -435,8 +705,8 @@ class BackgroundIndex:
             self._done.append(payload)
         for process in self.processes:
             process.join()
-        written, self._done = self._done, []
-        return write_manifest(root, written)
+        manifest, self._done = self._done[0], []
+        return write_manifest(root, manifest)
 
     def close(self) -> None:
         """Stop the indexers and drop what is still queued for them, so that neither this
@@ -470,21 +740,21 @@ def _parent_gone(parent: int) -> bool:
     return os.getppid() != parent
 
 
-def _index_in_background(pages, results, part: int, parts: int, parent: int) -> None:
-    index = Index(part, parts)
+def _index_in_background(pages, results, parent: int) -> None:
+    index = Index()
     try:
         while True:
             try:
-                location, title, blocks = pages.get(timeout=2)
+                location, title, html = pages.get(timeout=2)
             except queue.Empty:
                 if _parent_gone(parent):  # the build was killed: don't linger
                     return
                 continue
             if location is None:
-                root = Path(blocks)  # the index folder, made ready by the build
-                results.put(("done", (part, len(index.docs), *index.write_part(root))))
+                root = Path(html)  # the index folder, made ready by the build
+                results.put(("done", index.write_part(root)))
                 return
-            index.add(location, title, blocks)
+            index.add(location, title, html_blocks(html))
     except OSError as error:  # a full disk, a read-only folder: the user's to fix
         results.put(("oserror", (error.errno, error.strerror, error.filename)))
     except BaseException:  # reported to the build, which fails with it

@@ -127,6 +127,36 @@ def related_section(entry: Entry, items: list[Entry]) -> str:
     return f"\n\n## 相关范文\n\n{links}\n"
 
 
+def listing_pages(edited: set[str], before: dict[str, Entry] | None, now: dict[str, Entry]) -> set[str]:
+    """The pages that show something of the documents `edited` (or added, removed or changed
+    since `before`): their theme pages (cards with title, type, level, length, first line),
+    the home page and the tag index when counts may change, and the documents that list them
+    among their related links. Without `before` (the first build of this process: nothing to
+    compare with) only the theme pages of the edited documents."""
+    if before is None:
+        return {f"examples/{now[p].theme}/index.md" for p in edited}
+    changed = set(edited) | {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
+    if not changed:
+        return set()
+    out = {f"examples/{e.theme}/index.md" for p in changed for e in (before.get(p), now.get(p)) if e}
+
+    def listed(e):  # what the home page, tags and related links show of a document
+        return e and (e.theme, e.type, e.level, e.title)
+
+    relisted = {p for p in changed if p not in before or p not in now or listed(before[p]) != listed(now[p])}
+    if relisted:
+        out |= {"index.md", "tags.md", overview.EXAMPLES_INDEX}
+        for library in (before, now):
+            similar = Related(tuple(library.values()))
+            # Related links are chosen by similarity (fanwen/related.py): the documents that list
+            # an edited one are among the ones most like it.
+            near = {c.path for p in relisted if p in library for c in similar.of(library[p], 5 * RELATED)}
+            for path in near:
+                if path in now and any(r.path in relisted for r in similar.of(library[path], RELATED)):
+                    out.add(path)
+    return out
+
+
 DOWNLOADS = "moban/downloads"
 
 
@@ -253,14 +283,28 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             check_pages(files, {e.path for e in self.library})
         except FanwenError as error:
             raise PluginError(str(error)) from None
+        previous = getattr(self, "by_path", None)
         self.by_path = {e.path: e for e in self.library}
         self.searchable = {f"moban/{t.slug}.md": f"{t.name}（写作模板）" for t in self.templates}
         self.searchable["atlas.md"] = "结构图谱"
 
         self.related = Related(self.library)
+        if getattr(self, "dirty", False):
+            # A --dirty rebuild (`make serve`) renders only the edited pages; the pages that
+            # list an edited document are rendered too, so theme lists stay up to date.
+            edited = {f.src_uri for f in files.documentation_pages() if f.src_uri in self.by_path and f.is_modified()}
+            for uri in listing_pages(edited, previous, self.by_path):
+                file = files.get_file_from_path(uri)
+                if file is not None:
+                    file.is_modified = lambda: True
         self.close_index()
-        if self.config.search and not self.keep_index(config.site_dir):
-            self.index = search.BackgroundIndex()
+        self.indexed_pages = []
+        if self.config.search:
+            if not self.keep_index(config.site_dir):
+                self.index = search.BackgroundIndex()
+                self.edited = {}
+            elif getattr(self, "index_order", None) is None:  # an index from an earlier build
+                self.index_order = {loc: n for n, loc in enumerate(search.read_locations(config.site_dir))}
         return files
 
     @event_priority(50)
@@ -297,6 +341,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                 except RuntimeError as error:
                     self.index = None
                     raise PluginError(str(error)) from None
+                self.indexed_pages.append(page.url)  # document numbers follow the order pages are added
             return html
         html, article = mark_article(html)
         if self.index:
@@ -305,6 +350,9 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             except RuntimeError as error:  # an indexer failed (its message says what to do)
                 self.index = None
                 raise PluginError(str(error)) from None
+            self.indexed_pages.append(page.url)
+        elif self.config.search:  # a --dirty rebuild of edited pages: they go to the delta index
+            self.edited[page.url] = (page.url, entry.title, search.html_blocks(article))
         return html
 
     # Inline scripts become files under assets/fanwen/inline/ (fanwen/csp.py), so that the site
@@ -346,6 +394,13 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                 raise PluginError(str(error)) from None
             finally:
                 self.index = None
+            self.index_order = {loc: n for n, loc in enumerate(self.indexed_pages)}
+        elif self.config.search and getattr(self, "edited", None):
+            # `make serve` after an edit: the index of the first build stays, the edited pages
+            # (all of them since that build) are searched from a small second index instead of
+            # their old versions, so search shows the edit at once.
+            search.write_delta(config.site_dir, list(self.edited.values()),
+                               [self.index_order[loc] for loc in self.edited if loc in self.index_order])
         if self.config.search:
             search.install_worker(config.site_dir)
         self.built_once = True
@@ -362,6 +417,8 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                 lambda record: not str(record.msg).startswith("A 'dirty' build is being performed"))
         self.built_once = False
         self.index = None
+        self.index_order = None  # location → document number in the site's index
+        self.edited = {}         # pages re-rendered since the index was built
 
     def keep_index(self, site_dir: str) -> bool:
         """A --dirty build re-renders only edited pages: the search index already in the site

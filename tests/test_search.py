@@ -9,17 +9,23 @@ OpenCC's t2s. A page is relevant to a query when that text contains the folded q
 from __future__ import annotations
 
 import functools
+import os
+import re
 import http.server
 import shutil
 import statistics
+import subprocess
 import threading
+import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import opencc
 import pytest
 
-from conftest import ROOT, run
+from conftest import BIN, ROOT, free_port, run
 
 pytestmark = pytest.mark.browser
 QUERIES = [line.strip() for line in (ROOT / "tests" / "fixtures" / "queries.txt").read_text(encoding="utf-8").splitlines()
@@ -302,3 +308,75 @@ def test_templates_and_the_atlas_are_found_with_the_documents(search_box):
     answer = search_box.search("模板")
     assert {loc for loc in answer["locations"] if loc.startswith("moban/")} >= {"moban/work-plan/", "moban/work-summary/"}
     assert "atlas/" in search_box.search("结构图谱")["locations"][:1]
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
+    """`make serve` (mkdocs serve --dirty) re-renders only the edited page and the pages that
+    list it: after an edit that changes a document's title and text, its theme page and the
+    pages linking to it show the new title, and search finds the new text, no longer the old,
+    and lists the page once."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("docs", "data", "overrides", "templates", "macros"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    # A document that a similar one lists back among its related links (fanwen/related.py).
+    from fanwen.library import scan
+    from fanwen.related import Related
+
+    library = scan(project / "docs")
+    similar = Related(library)
+    chosen = next(e for e in library if any(e in similar.of(r, 6) for r in similar.of(e, 6)))
+    page = project / "docs" / chosen.path
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original + "\n\n旧标记子丑寅卯\n", encoding="utf-8")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    location = page.relative_to(project / "docs").with_suffix("").as_posix() + "/"
+    theme = page.parent.name
+    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "--strict", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 180
+        while "子丑寅卯" not in _get(base + location):
+            assert server.poll() is None and time.monotonic() < deadline, "mkdocs serve did not come up"
+            time.sleep(0.5)
+        def related_links(url: str) -> list[str]:  # the 相关范文 of a page, as absolute URLs
+            section = _get(url).split('id="相关范文"', 1)[-1].split("</ul>", 1)[0]
+            return [urllib.parse.urljoin(url, href) for href in re.findall(r'href="([^"]+)"', section)]
+
+        related = related_links(base + location)
+        assert related  # documents like this one; those that list it back must show the edit
+        title = re.search(r"(?m)^title: (.+)$", original).group(1)
+        page.write_text(original.replace(f"title: {title}", f"title: {title}（修订稿）", 1) + "\n\n新标记辰巳午未\n",
+                        encoding="utf-8")
+        while "辰巳午未" not in _get(base + location):
+            assert server.poll() is None and time.monotonic() < deadline, "the edit never showed"
+            time.sleep(0.2)
+        assert "（修订稿）" in _get(f"{base}examples/{theme}/")
+        listing = [url for url in related if base + location in related_links(url)]
+        assert listing and all("（修订稿）" in _get(url) for url in listing)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        context.add_init_script(HOOK)
+        tab = context.new_page()
+        tab.goto(base)
+        box = SearchBox(tab, "/")
+        found = box.search("辰巳午未")
+        assert found["locations"] == [location]
+        assert any("辰巳午未" in mark for mark in found["items"][0]["marks"])
+        assert box.search("子丑寅卯")["locations"] == []
+        common = box.search("工作")["locations"]
+        assert common.count(location) == 1 and len(common) == len(set(common))
+        context.close()
+    finally:
+        server.terminate()
+        server.wait(30)

@@ -2,37 +2,26 @@
 
 import base64
 import json
+import struct
+import zlib
 
 from fanwen import search
 from fanwen.site import mark_article
 
 
 def load(root, key):
+    """A file's payload: JSON for the manifest and the fold table, inflated bytes for the rest."""
     text = (root / f"{key}.js").read_text(encoding="utf-8")
     assert text.startswith(f"fanwenData({json.dumps(key)},")
-    return json.loads(text[text.index(",") + 1:text.rindex(")")])
+    payload = json.loads(text[text.index(",") + 1:text.rindex(")")])
+    if key in ("manifest", "fold"):
+        return payload
+    return zlib.decompress(base64.b64decode(payload), -15)
 
 
-def shard_key(manifest, gram):
-    """As search-worker.js shardOf: s/<n> in a one-part index, s/<part>-<n> in a split one."""
-    shards = manifest["shards"]
-    if isinstance(shards, int):
-        return f"s/{search.fnv(gram) % shards}"
-    part = search.gram_part(gram, len(shards))
-    return f"s/{part}-{search.fnv(gram) % shards[part]}"
-
-
-def postings(root, manifest, gram):
-    shard = load(root, shard_key(manifest, gram))
-    value = shard.get(gram)
-    if value is None:
-        return None
-    if value == 1:
-        value = load(root, f"x/{gram.encode().hex()}")
-    data, at, out = base64.b64decode(value), 0, []
-
-    def next_int():
-        nonlocal at
+def varints(data):
+    at, out = 0, []
+    while at < len(data):
         n = shift = 0
         while True:
             b = data[at]
@@ -40,21 +29,72 @@ def postings(root, manifest, gram):
             n |= (b & 0x7F) << shift
             shift += 7
             if not b & 0x80:
-                return n
+                break
+        out.append(n)
+    return out
 
-    doc = -1
-    while at < len(data):
-        doc += next_int() + 1
-        if len(gram) < 3:
-            v = next_int()
-            out.append((doc, v >> 3, v & 7))
+
+def starts(root):
+    """Where each page begins in the text stream (as search-worker.js computes it)."""
+    out = [0]
+    for length in varints(load(root, "docs")):
+        out.append(out[-1] + length + 1)
+    return out
+
+
+def titles(root, manifest):
+    return [entry for n in range(-(-manifest["docs"] // manifest["meta"]))
+            for entry in json.loads(load(root, f"m/{n}"))]
+
+
+def doc_text(root, manifest, doc):
+    begin = starts(root)
+    stream = "".join(load(root, f"t/{n}").decode("utf-8") for n in range(begin[doc + 1] // manifest["chunk"] + 1))
+    return stream[begin[doc]:begin[doc + 1] - 1]
+
+
+def shard(root, manifest, gram):
+    """{gram: bytes, or the name of its x/ file} of the shard holding `gram` (as search-worker.js
+    shardOf: the part of its last character, then its hash)."""
+    part = search.gram_part(gram, len(manifest["shards"]))
+    data = load(root, f"s/{part}-{search.fnv(gram) % manifest['shards'][part]}")
+    count, size_bytes, text_bytes = struct.unpack("<III", data[:12])
+    codes = varints(data[12:12 + size_bytes])
+    grams = data[12 + size_bytes:12 + size_bytes + text_bytes].decode("utf-8").split("\n")
+    assert len(codes) == count and grams[-1] == "" and len(grams) == count + 1
+    at, out = 12 + size_bytes + text_bytes, {}
+    for g, code in zip(grams, codes):
+        if code & 1:
+            out[g] = f"x/{part}-{code >> 1}"
         else:
-            pos, codes = 0, []
-            for _ in range(next_int()):
-                v = next_int()
-                pos += v >> 2
-                codes.append((pos, v & 3))
-            out.append((doc, codes))
+            out[g], at = data[at:at + (code >> 1)], at + (code >> 1)
+    assert at == len(data)
+    return out
+
+
+def postings(root, manifest, gram):
+    """As the worker reads them: [(doc, count, fields)] for 1-2 characters, [(doc, [(position in
+    the page, field)])] for trigrams."""
+    value = shard(root, manifest, gram).get(gram)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = load(root, value)
+    numbers = varints(value)
+    out = []
+    if len(gram) < 3:
+        doc = -1
+        for gap, v in zip(numbers[0::2], numbers[1::2]):
+            doc += gap + 1
+            out.append((doc, v >> 3, v & 7))
+        return out
+    begin, pos = starts(root), 0
+    for v in numbers:
+        pos += v >> 2
+        doc = max(d for d in range(len(begin) - 1) if begin[d] <= pos)
+        if not out or out[-1][0] != doc:
+            out.append((doc, []))
+        out[-1][1].append((pos - begin[doc], v & 3))
     return out
 
 
@@ -88,42 +128,68 @@ def test_index_finds_substrings_with_positions_and_fields(tmp_path):
     manifest = index.write(tmp_path)
     root = tmp_path / search.INDEX_DIR
     assert manifest["docs"] == 2 and (root / "manifest.js").exists()
-    assert load(root, "m/0") == [["a/", "村换届选举工作方案", 1], ["b/", "社区治理", 1]]
-    assert load(root, "t/0-0") == "村换届选举工作方案\n一、选举委员会\n做好換屆選舉工作，选举日。"
+    assert titles(root, manifest) == [["a/", "村换届选举工作方案"], ["b/", "社区治理"]]
+    assert doc_text(root, manifest, 0) == "村换届选举工作方案\n一、选举委员会\n做好換屆選舉工作，选举日。"
+    assert doc_text(root, manifest, 1) == "社区治理\n选举 委员会"
     # 选举: 4 times in page a (title, heading, body twice, one of them traditional), once in b.
     assert postings(root, manifest, "选举") == [(0, 4, 0b111), (1, 1, 0b001)]
     # Trigrams carry positions (code points into title + "\n" + blocks) and the field.
     assert postings(root, manifest, "选举委") == [(0, [(12, search.HEADING)])]
     assert postings(root, manifest, "换届选") == [(0, [(1, search.TITLE), (20, search.BODY)])]
+    assert postings(root, manifest, "委员会") == [(0, [(14, search.HEADING)]), (1, [(8, search.BODY)])]
     assert postings(root, manifest, "举 委") is None  # n-grams never span a space
+    assert postings(root, manifest, "日。\n") is None and postings(root, manifest, "。\n社") is None  # nor pages
     # Only fold pairs whose simplified side occurs somewhere are shipped.
     pairs = load(root, "fold")
     assert "選选" in pairs and "舉举" in pairs and "發发" not in pairs
 
 
-def test_index_split_over_processes_reads_the_same(tmp_path):
-    """BackgroundIndex splits the n-grams over several processes; every posting list, title
-    and text piece must read exactly as from the one-process index."""
-    pages = [("a/", "村换届选举工作方案", [(search.HEADING, "一、选举委员会"), (search.BODY, "做好換屆選舉工作，选举日。")]),
-             ("b/", "社区治理", [(search.BODY, "选举 委员会\n网格化管理𠀋字")]),
-             ("c/", "乡镇工作总结", [(search.HEADING, "二、存在的问题"), (search.BODY, "网格化管理不够到位，选举")])]
+def test_many_pages_share_few_files(tmp_path, monkeypatch):
+    """Pages are packed many to a file and long posting lists get files of their own; every
+    list, title and text still reads back exactly (here with small sizes, to cross every
+    boundary: text chunks, title files, shards, separate lists)."""
+    monkeypatch.setattr(search.Index, "chunk_length", lambda self: 50)
+    monkeypatch.setattr(search, "META", 3)
+    monkeypatch.setattr(search, "BIG", 20)
+    monkeypatch.setattr(search, "SHARD_FILE", 300)
+    monkeypatch.setattr(search.Index, "part_count", lambda self: 3)
+    index = search.Index()
+    pages = [(f"p{i}/", f"第{i}篇乡镇工作总结", [(search.HEADING, "一、主要做法"),
+                                            (search.BODY, f"网格化管理第{i}项，選舉𠀋字" * (1 + i % 3))]) for i in range(20)]
+    for page in pages:
+        index.add(*page)
+    manifest = index.write(tmp_path)
+    root = tmp_path / search.INDEX_DIR
+    assert len(manifest["shards"]) == 3 and sum(manifest["shards"]) > 3 and list((root / "x").glob("*.js")) and len(list((root / "t").glob("*.js"))) > 5
+    assert titles(root, manifest) == [[loc, title] for loc, title, _ in pages]
+    for doc, (_, title, blocks) in enumerate(pages):
+        assert doc_text(root, manifest, doc) == "\n".join([title] + [text for _, text in blocks])
+    assert postings(root, manifest, "工作总") == [(doc, [(len(f"第{doc}篇乡镇"), search.TITLE)]) for doc in range(20)]
+    assert [(doc, count) for doc, count, _ in postings(root, manifest, "选举")] == [(d, 1 + d % 3) for d in range(20)]
+    assert postings(root, manifest, "字\n") is None
+
+
+def test_index_built_in_the_background_reads_the_same(tmp_path):
+    """BackgroundIndex builds in another process from the pages' HTML; every posting list,
+    title and text must read exactly as from the index built here."""
+    pages = [("a/", "村换届选举工作方案", '<h2 id="x">一、选举委员会</h2>\n<p>做好換屆選舉工作，选举日。</p>'),
+             ("b/", "社区治理", "<p>选举 委员会<br>网格化管理𠀋字</p>"),
+             ("c/", "乡镇工作总结", "<h2>二、存在的问题</h2><p>网格化管理不够到位，选举</p>")]
     single = search.Index()
-    for location, title, blocks in pages:
-        single.add(location, title, blocks)
+    for location, title, html in pages:
+        single.add(location, title, search.html_blocks(html))
     one = single.write(tmp_path / "one")
-    for parts in (2, 3):
-        split = search.BackgroundIndex(parts=parts)
-        for location, title, blocks in pages:
-            for queue in split.queues:
-                queue.put((location, title, blocks))
-        many = split.write(tmp_path / f"split{parts}")
-        assert isinstance(many["shards"], list) and len(many["shards"]) == parts and many["docs"] == 3
-        root1, root2 = tmp_path / "one" / search.INDEX_DIR, tmp_path / f"split{parts}" / search.INDEX_DIR
-        for gram in single.postings:
-            assert postings(root2, many, gram) == postings(root1, one, gram), gram
-        assert postings(root2, many, "不在索引里") is None
-        for key in ("m/0", "t/0-0", "t/2-0", "fold"):
-            assert load(root2, key) == load(root1, key)
+    background = search.BackgroundIndex()
+    for page in pages:
+        background.add_html(*page)
+    many = background.write(tmp_path / "background")
+    assert many == one
+    root1, root2 = tmp_path / "one" / search.INDEX_DIR, tmp_path / "background" / search.INDEX_DIR
+    for gram in single.postings():
+        assert postings(root2, many, gram) == postings(root1, one, gram), gram
+    assert postings(root2, many, "不在索引里") is None
+    for key in ("m/0", "t/0", "docs", "fold"):
+        assert load(root2, key) == load(root1, key)
 
 
 def _pages(n):
@@ -135,7 +201,7 @@ def test_a_failing_indexer_stops_the_build_promptly_and_leaves_no_process():
     build used to hang for good after printing 构建失败)."""
     import time
 
-    index = search.BackgroundIndex(parts=2)
+    index = search.BackgroundIndex()
     index.add_html("bad/", None, "<p>标题不是文字</p>")  # the indexers fail on it
     started = time.monotonic()
     try:
@@ -155,10 +221,10 @@ def test_a_full_disk_while_writing_the_index_is_a_clear_message(tmp_path, monkey
     import errno
 
     def full(self, root):
-        raise OSError(errno.ENOSPC, "No space left on device", str(root / "s" / "0-1.js"))
+        raise OSError(errno.ENOSPC, "No space left on device", str(root / "s" / "1.js"))
 
     monkeypatch.setattr(search.Index, "write_part", full)  # the forked indexers inherit it
-    index = search.BackgroundIndex(parts=2)
+    index = search.BackgroundIndex()
     for location, title, html in _pages(3):
         index.add_html(location, title, html)
     try:

@@ -6,13 +6,22 @@
  * keeps Material's search box and result list and answers from the chunked character n-gram
  * index written by fanwen/search.py:
  *
- *   search/fanwen/manifest.js   sizes and the index version
- *   search/fanwen/fold.js       traditional → simplified character pairs
- *   search/fanwen/s/<n>.js      shards: n-gram → base64 posting list (or 1: see x/<hex>.js);
- *                               s/<part>-<n>.js in an index split into parts (shardOf)
- *   search/fanwen/x/<hex>.js    one large posting list
- *   search/fanwen/m/<n>.js      [location, title, pieces] of 32 documents
- *   search/fanwen/t/<d>-<k>.js  k-th 1000-character piece of document d's text
+ *   search/fanwen/manifest.js   sizes and the index version (plain JSON)
+ *   search/fanwen/fold.js       traditional → simplified character pairs (a plain string)
+ *   search/fanwen/docs.js       text length of every page: pages are one text stream, page d
+ *                               starting after the pages before it and a newline each
+ *   search/fanwen/s/<p>-<n>.js  shards of part p: the sizes and the grams, then the postings;
+ *                               a list marked as external is x/<p>-<k>.js (shardOf)
+ *   search/fanwen/x/<p>-<k>.js  one large posting list
+ *   search/fanwen/m/<n>.js      [location, title] of manifest.meta pages
+ *   search/fanwen/t/<n>.js      the n-th manifest.chunk code points of the text stream
+ *   search/fanwen/delta/…       after edits in `make serve`: the edited pages' own index, of
+ *                               the same files (manifest.delta: its sizes, and the pages of
+ *                               the site's index it replaces)
+ *
+ * Every file but the first two is raw deflate in base64 (DecompressionStream inflates it): the
+ * index of 10,000 pages is a few hundred files, smaller than their Markdown. Trigram postings
+ * are positions in the text stream, so the position names the page as well.
  *
  * A page matches when its text contains the query string (each space-separated word of it);
  * such pages come first, title matches before heading matches before body matches. Pages
@@ -36,17 +45,24 @@ const INDEX = new URL("search/fanwen/", ROOT)
 const USE_FETCH = ROOT.protocol !== "file:" && typeof fetch === "function"
 
 let manifest = null
+/* The site's index, and after edits in `make serve` the edited pages' own small index in
+ * delta/ (manifest.delta), searched together: a space is {prefix, info (its manifest), starts
+ * (where each page begins in its text stream, one more: the end), base (number of its first
+ * page), skip (pages of the site's index replaced by the delta)}. */
+let spaces = []
 let foldMap = new Map()
-const files = new Map()      // key → payload
-const postings = new Map()   // gram → decoded posting map
+const raw = new Map()        // key → payload as written, from importScripts
+const files = new Map()      // key → decoded payload
+const postings = new Map()   // gram → decoded posting list
 let generation = 0
 
 /* ------------------------------------------------------------------------- loading */
 
-self.fanwenData = (key, payload) => { files.set(key, payload) }
+self.fanwenData = (key, payload) => { raw.set(key, payload) }
 
 function url(key) {
-  return new URL(`${key}.js${manifest ? `?v=${manifest.v}` : ""}`, INDEX).href
+  const version = !manifest ? "" : key.startsWith("delta/") ? manifest.delta.v : manifest.v
+  return new URL(`${key}.js${version ? `?v=${version}` : ""}`, INDEX).href
 }
 
 async function fetchOne(key) {
@@ -56,12 +72,66 @@ async function fetchOne(key) {
   const text = await response.text()
   // The file is `fanwenData("<key>",<json>)\n`: parse the JSON part, run no code.
   const start = text.indexOf(",") + 1
-  files.set(key, JSON.parse(text.slice(start, text.lastIndexOf(")"))))
+  return JSON.parse(text.slice(start, text.lastIndexOf(")")))
+}
+
+function bytes(b64) {
+  if (Uint8Array.fromBase64) return Uint8Array.fromBase64(b64)
+  const text = atob(b64), out = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
+  return out
+}
+
+async function inflate(b64) {
+  const stream = new Blob([bytes(b64)]).stream().pipeThrough(new DecompressionStream("deflate-raw"))
+  return new Uint8Array(await new Response(stream).arrayBuffer())
+}
+
+const utf8 = new TextDecoder()
+
+/* A file's payload as the search uses it. */
+async function decode(key, payload) {
+  key = key.replace(/^delta\//, "")
+  if (key === "manifest" || key === "fold") return payload
+  const data = await inflate(payload)
+  if (key === "docs") {
+    const lengths = [], r = reader(data)
+    while (r.more()) lengths.push(r.next())
+    const out = new Float64Array(lengths.length + 1)
+    for (let i = 0; i < lengths.length; i++) out[i + 1] = out[i] + lengths[i] + 1
+    return out
+  }
+  const kind = key[0]
+  if (kind === "m") return JSON.parse(utf8.decode(data))
+  if (kind === "t") {
+    // Code points of the chunk, sliced on demand: a chunk is tens of thousands of characters
+    // and a snippet needs a hundred. Without surrogate pairs (nearly always) string indices
+    // are code point indices and no array is made at all.
+    const text = utf8.decode(data)
+    if (!/[\uD800-\uDFFF]/.test(text)) return (from, to) => Array.from(text.slice(from, to))
+    const chars = Array.from(text)
+    return (from, to) => chars.slice(from, to)
+  }
+  if (kind === "x") return data
+  // A shard: Map(gram → its bytes, or the number of its x/ file). Layout: three uint32 (grams,
+  // bytes of the size varints, bytes of the gram text), the sizes (size << 1, or x-file
+  // number << 1 | 1), the grams each followed by "\n", then the inline posting lists.
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
+  const count = view.getUint32(0, true), sizeBytes = view.getUint32(4, true), textBytes = view.getUint32(8, true)
+  const sizes = reader(data.subarray(12, 12 + sizeBytes))
+  const grams = utf8.decode(data.subarray(12 + sizeBytes, 12 + sizeBytes + textBytes)).split("\n")
+  const map = new Map()
+  for (let i = 0, at = 12 + sizeBytes + textBytes; i < count; i++) {
+    const code = sizes.next()
+    if (code % 2) map.set(grams[i], (code - 1) / 2)
+    else { map.set(grams[i], data.subarray(at, at + code / 2)); at += code / 2 }
+  }
+  return map
 }
 
 /* Load files not loaded yet. A file asked for by several results at once is fetched once,
  * and at most MAX_IN_FLIGHT requests run at a time: a broad query over a large library needs
- * hundreds of files, and thousands of parallel requests fail in the browser. */
+ * many files, and thousands of parallel requests fail in the browser. */
 const MAX_IN_FLIGHT = 6
 const pending = new Map()    // key → promise of its load
 const waiting = []           // resolvers of loads waiting for a free slot
@@ -83,13 +153,19 @@ function loadOne(key) {
   if (!promise) {
     promise = (async () => {
       await slot()
+      let payload
       try {
-        if (USE_FETCH) await fetchOne(key)
-        else await importScripts(url(key))
-        if (!files.has(key)) throw new Error(`${key}: 文件内容不完整`)
+        if (USE_FETCH) payload = await fetchOne(key)
+        else {
+          await importScripts(url(key))
+          payload = raw.get(key)
+          raw.delete(key)
+        }
       } finally {
         release()
       }
+      if (payload === undefined) throw new Error(`${key}: 文件内容不完整`)
+      files.set(key, await decode(key, payload))
     })()
     pending.set(key, promise)
     promise.catch(() => pending.delete(key))  // a later query may try again
@@ -153,12 +229,6 @@ function highlight(chars, needles) {
 
 /* ------------------------------------------------------------------------- postings */
 
-function bytes(b64) {
-  const raw = atob(b64), out = new Uint8Array(raw.length)
-  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i)
-  return out
-}
-
 function reader(data) {
   let at = 0
   return {
@@ -177,54 +247,48 @@ function hash(key) {
   return h
 }
 
-/* The shard file of a gram. A split index (manifest.shards is a list: shards per part) was
- * written by several processes, each holding the grams of one part: every unigram in part 0,
- * longer grams by the code point of their last character (fanwen/search.py gram_part). */
-function shardOf(gram) {
-  const counts = manifest.shards
-  if (!Array.isArray(counts))
-    return `s/${hash(gram) % counts}`
-  const chars = Array.from(gram)
-  const part = chars.length === 1 ? 0 : chars[chars.length - 1].codePointAt(0) % counts.length
-  return `s/${part}-${hash(gram) % counts[part]}`
-}
-
-function hex(key) {
-  return Array.from(new TextEncoder().encode(key), b => b.toString(16).padStart(2, "0")).join("")
+/* The index is in parts, each with its own shards (manifest.shards: how many per part): a
+ * gram's part is the code point of its last character modulo the number of parts, as in
+ * fanwen/search.py gram_part. Returns the file prefix of the gram's part and its shard. */
+function shardOf(space, gram) {
+  const counts = space.info.shards, chars = Array.from(gram)
+  const part = chars[chars.length - 1].codePointAt(0) % counts.length
+  return [`${space.prefix}${part}-`, `${space.prefix}s/${part}-${hash(gram) % counts[part]}`]
 }
 
 /* Decoded posting lists of the given grams: Map(doc → {tf, mask}) for 1-2 characters,
- * Map(doc → [pos << 2 | kind, ...]) for trigrams. Unknown grams give an empty map. */
-async function getPostings(grams) {
-  grams = [...new Set(grams)].filter(gram => !postings.has(gram))
-  const shards = await load(grams.map(shardOf))
-  const external = grams.filter((gram, i) => shards[i][gram] === 1)
-  await load(external.map(gram => `x/${hex(gram)}`))
+ * {pos, kind} (ascending positions in the text stream and their fields) for trigrams.
+ * Unknown grams give empty lists. */
+async function getPostings(space, grams) {
+  grams = [...new Set(grams)].filter(gram => !postings.has(space.prefix + gram))
+  const where = grams.map(gram => shardOf(space, gram))
+  const shards = await load(where.map(([, shard]) => shard))
+  const xKey = i => `${space.prefix}x/${where[i][0].slice(space.prefix.length)}${shards[i].get(grams[i])}`
+  await load(grams.flatMap((gram, i) => typeof shards[i].get(gram) === "number" ? [xKey(i)] : []))
   for (const [i, gram] of grams.entries()) {
-    const value = shards[i][gram]
-    const map = new Map()
-    if (value !== undefined) {
-      const r = reader(bytes(value === 1 ? files.get(`x/${hex(gram)}`) : value))
+    let value = shards[i].get(gram)
+    if (typeof value === "number") value = files.get(xKey(i))
+    const r = reader(value || new Uint8Array(0))
+    if (Array.from(gram).length < 3) {
+      const map = new Map()
       let doc = -1
-      if (Array.from(gram).length < 3)
-        while (r.more()) {
-          doc += r.next() + 1
-          const v = r.next()
-          map.set(doc, { tf: Math.floor(v / 8), mask: v & 7 })
-        }
-      else
-        while (r.more()) {
-          doc += r.next() + 1
-          const list = new Array(r.next())
-          for (let k = 0, pos = 0; k < list.length; k++) {
-            const v = r.next()
-            pos += v >> 2
-            list[k] = pos * 4 + (v & 3)
-          }
-          map.set(doc, list)
-        }
+      while (r.more()) {
+        doc += r.next() + 1
+        const v = r.next()
+        map.set(doc, { tf: Math.floor(v / 8), mask: v & 7 })
+      }
+      postings.set(space.prefix + gram, map)
+    } else {
+      const pos = [], kind = []
+      let at = 0
+      while (r.more()) {
+        const v = r.next()
+        at += Math.floor(v / 4)
+        pos.push(at)
+        kind.push(v % 4)
+      }
+      postings.set(space.prefix + gram, { pos, kind })
     }
-    postings.set(gram, map)
   }
 }
 
@@ -240,51 +304,77 @@ function cover(n) {
   return offsets
 }
 
-/* Pages containing `word` exactly: Map(doc → {tf, kind, first}) where `first` is the first
- * position outside the title, when known. */
-async function exact(word) {
+/* The page holding stream position `pos`. */
+function docAt(starts, pos) {
+  let lo = 0, hi = starts.length - 2
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (starts[mid] <= pos) lo = mid
+    else hi = mid - 1
+  }
+  return lo
+}
+
+/* The same over every space, with the pages of all of them numbered one after the other. */
+async function inSpaces(find, word) {
+  const out = new Map()
+  for (const space of spaces)
+    for (const [doc, value] of await find(space, word))
+      if (!space.skip.has(doc)) out.set(space.base + doc, value)
+  return out
+}
+
+const exact = word => inSpaces(exactIn, word)
+const partial = word => inSpaces(partialIn, word)
+
+/* Pages of one space containing `word` exactly: Map(doc → {tf, kind, first}) where `first`
+ * is the first position outside the title (in the page), when known. */
+async function exactIn(space, word) {
   const chars = Array.from(word)
   const hits = new Map()
   if (chars.length < 3) {
-    await getPostings([word])
-    for (const [doc, { tf, mask }] of postings.get(word))
+    await getPostings(space, [word])
+    for (const [doc, { tf, mask }] of postings.get(space.prefix + word))
       hits.set(doc, { tf, kind: kindOfMask(mask), first: -1 })
     return hits
   }
   const offsets = cover(chars.length)
   const grams = offsets.map(k => chars.slice(k, k + 3).join(""))
-  await getPostings(grams)
-  const maps = grams.map(gram => postings.get(gram))
-  const [smallest] = [...maps].sort((a, b) => a.size - b.size)
-  const sets = new Map()
-  for (const doc of smallest.keys()) {
-    if (!maps.every(map => map.has(doc))) continue
-    const rest = maps.slice(1).map((map, i) => {
-      const key = `${grams[i + 1]}:${doc}`
-      let set = sets.get(key)
-      if (!set) sets.set(key, set = new Set(map.get(doc).map(code => code >> 2)))
-      return set
-    })
-    let tf = 0, kind = 0, first = -1
-    for (const code of maps[0].get(doc)) {
-      const pos = code >> 2
-      if (rest.every((set, i) => set.has(pos + offsets[i + 1]))) {
-        tf++
-        kind = Math.max(kind, code & 3)
-        if (first < 0 && (code & 3) !== TITLE) first = pos
-      }
+  await getPostings(space, grams)
+  const lists = grams.map(gram => postings.get(space.prefix + gram))
+  const starts = space.starts
+  // The word starts at p when every covering trigram k occurs at p + offsets[k]: walk the
+  // shortest list and the others alongside it (all ascending).
+  let driver = 0
+  lists.forEach((list, k) => { if (list.pos.length < lists[driver].pos.length) driver = k })
+  const at = lists.map(() => 0)
+  for (const q of lists[driver].pos) {
+    const p = q - offsets[driver]
+    let all = true
+    for (let k = 0; k < lists.length && all; k++) {
+      const want = p + offsets[k], pos = lists[k].pos
+      while (at[k] < pos.length && pos[at[k]] < want) at[k]++
+      all = at[k] < pos.length && pos[at[k]] === want
     }
-    if (tf) hits.set(doc, { tf, kind, first })
+    if (!all) continue
+    const doc = docAt(starts, p)
+    const kind = lists[0].kind[at[0]]
+    let hit = hits.get(doc)
+    if (!hit) hits.set(doc, hit = { tf: 0, kind: 0, first: -1 })
+    hit.tf++
+    hit.kind = Math.max(hit.kind, kind)
+    if (hit.first < 0 && kind !== TITLE) hit.first = p - starts[doc]
   }
   return hits
 }
 
-/* Pages containing every two-character piece of `word` (a superset of exact matches). */
-async function partial(word) {
+/* Pages of one space containing every two-character piece of `word` (a superset of exact
+ * matches). */
+async function partialIn(space, word) {
   const chars = Array.from(word)
   const grams = chars.length < 2 ? chars : chars.slice(1).map((ch, i) => chars[i] + ch)
-  await getPostings(grams)
-  const maps = grams.map(gram => postings.get(gram))
+  await getPostings(space, grams)
+  const maps = grams.map(gram => postings.get(space.prefix + gram))
   const [smallest] = [...maps].sort((a, b) => a.size - b.size)
   const docs = new Map()
   for (const [doc] of smallest)
@@ -300,49 +390,69 @@ function parts(word) {
 
 /* ------------------------------------------------------------------------- snippets */
 
+/* [space, number of the page in it] of a page. */
+function locate(doc) {
+  const space = spaces.findLast(space => doc >= space.base)
+  return [space, doc - space.base]
+}
+
+function metaKey(doc) {
+  const [space, local] = locate(doc)
+  return `${space.prefix}m/${Math.floor(local / space.info.meta)}`
+}
+
 async function meta(docs) {
-  const chunks = await load(docs.map(doc => `m/${Math.floor(doc / manifest.meta)}`))
-  return docs.map((doc, i) => chunks[i][doc % manifest.meta])
+  const chunks = await load(docs.map(metaKey))
+  return docs.map((doc, i) => {
+    const [space, local] = locate(doc)
+    return chunks[i][local % space.info.meta]
+  })
 }
 
-/* Code points [from, to) of a document's text, loading the pieces that hold them. */
-async function textRange(doc, pieces, from, to) {
-  const first = Math.max(0, Math.floor(from / manifest.piece))
-  const last = Math.min(pieces - 1, Math.floor((to - 1) / manifest.piece))
+function docLength(doc) {
+  const [{ starts }, local] = locate(doc)
+  return starts[local + 1] - starts[local] - 1
+}
+
+/* Code points [from, to) of a page's text, loading the chunks of the stream that hold them. */
+async function textRange(doc, from, to) {
+  const [space, local] = locate(doc)
+  from = space.starts[local] + Math.max(0, from)
+  to = space.starts[local] + Math.min(docLength(doc), to)
+  if (to <= from) return []
+  const size = space.info.chunk
+  const first = Math.floor(from / size), last = Math.floor((to - 1) / size)
   const keys = []
-  for (let k = first; k <= last; k++) keys.push(`t/${doc}-${k}`)
-  const text = Array.from((await load(keys)).join(""))
-  const base = first * manifest.piece
-  return text.slice(Math.max(0, from - base), Math.max(0, to - base))
+  for (let k = first; k <= last; k++) keys.push(`${space.prefix}t/${k}`)
+  const chunks = await load(keys)
+  return [].concat(...chunks.map((slice, i) => {
+    const base = (first + i) * size
+    return slice(Math.max(0, from - base), Math.min(size, to - base))
+  }))
 }
 
-/* Position of the first occurrence of any needle outside the title, reading piece by piece. */
-async function scan(doc, pieces, titleLength, needles) {
-  let chars = []
-  for (let k = 0; k < pieces; k++) {
-    const [piece] = await load([`t/${doc}-${k}`])
-    chars = chars.concat(Array.from(piece, foldChar))
-    let best = -1
-    for (const needle of needles) {
-      const at = occurrences(chars, Array.from(needle)).find(pos => pos > titleLength)
-      if (at !== undefined && (best < 0 || at < best)) best = at
-    }
-    if (best >= 0) return best
+/* Position of the first occurrence of any needle outside the title. */
+async function scan(doc, titleLength, needles) {
+  const chars = (await textRange(doc, 0, docLength(doc))).map(foldChar)
+  let best = -1
+  for (const needle of needles) {
+    const at = occurrences(chars, Array.from(needle)).find(pos => pos > titleLength)
+    if (at !== undefined && (best < 0 || at < best)) best = at
   }
-  return -1
+  return best
 }
 
 /* Title and snippet HTML for one result. */
 async function render(doc, info, needles, withSnippet) {
-  const [[location, title, pieces]] = await meta([doc])
+  const [[location, title]] = await meta([doc])
   const titleChars = Array.from(title)
   const item = { location, title: highlight(titleChars, needles), text: "" }
   if (!withSnippet) return item
   let pos = info.first
-  if (pos < 0) pos = await scan(doc, pieces, titleChars.length, needles)
+  if (pos < 0) pos = await scan(doc, titleChars.length, needles)
   if (pos < 0) pos = titleChars.length + 1   // match only in the title: show the opening
   const from = Math.max(titleChars.length + 1, pos - BEFORE)
-  const span = await textRange(doc, pieces, from, pos + AFTER)
+  const span = await textRange(doc, from, pos + AFTER)
   // Keep to the block (paragraph or heading) that holds the match.
   const rel = pos - from
   const start = rel > 0 ? span.lastIndexOf("\n", rel - 1) + 1 : 0
@@ -350,7 +460,7 @@ async function render(doc, info, needles, withSnippet) {
   if (end < 0) end = span.length
   const chars = span.slice(start, end)
   const clippedStart = start === 0 && from > titleChars.length + 1 &&
-    (await textRange(doc, pieces, from - 1, from))[0] !== "\n"
+    (await textRange(doc, from - 1, from))[0] !== "\n"
   const clippedEnd = end === span.length && span.length === pos + AFTER - from
   item.text = `<p>${clippedStart ? "…" : ""}${highlight(chars, needles)}${clippedEnd ? "…" : ""}</p>`
   return item
@@ -417,7 +527,7 @@ async function search(query, gen, post) {
 
   const needlesParts = [...words, ...words.flatMap(parts)]
   // Every result's title file, each once, before the results ask for them one by one.
-  await load([...new Set([...ranked, ...partsOnly].map(([doc]) => `m/${Math.floor(doc / manifest.meta)}`))])
+  await load([...new Set([...ranked, ...partsOnly].map(([doc]) => metaKey(doc)))])
   if (gen !== generation) return
   const all = [
     ...top,
@@ -452,9 +562,14 @@ async function setup() {
   try {
     await load(["manifest"])
     manifest = files.get("manifest")
-    const [pairs] = await load(["fold"])
+    const delta = manifest.delta
+    const [pairs, docs, deltaPairs, deltaDocs] = await load(["fold", "docs", ...(delta ? ["delta/fold", "delta/docs"] : [])])
+    spaces = [{ prefix: "", info: manifest, starts: docs, base: 0, skip: new Set(delta ? delta.replaced : []) }]
+    if (delta)
+      spaces.push({ prefix: "delta/", info: delta, starts: deltaDocs, base: manifest.docs, skip: new Set() })
     foldMap = new Map()
-    for (let i = 0; i < pairs.length; i += 2) foldMap.set(pairs[i], pairs[i + 1])
+    for (const table of [pairs, deltaPairs || ""])
+      for (let i = 0; i < table.length; i += 2) foldMap.set(table[i], table[i + 1])
   } catch (err) {
     broken = `读取索引文件失败（${err && err.message ? err.message : err}）`
   }
