@@ -247,19 +247,21 @@ class Index:
 
         self.np = numpy
         self.prefix = prefix
-        self.docs: list[tuple[str, str]] = []  # (location, title)
+        self.docs: list[tuple[str, str, str]] = []  # (location, title, label: 方案 · 村 / 写作模板)
         self.lengths: list[int] = []            # code points of each page's text
         self.codes: list = []                   # folded code points of each page, then "\n"
         self.fields: list = []                  # TITLE / HEADING / BODY of each of them
         self.texts: list[str] = []              # each page's text
 
-    def add(self, location: str, title: str, blocks: list[tuple[int, str]]) -> None:
+    def add(self, location: str, title: str, blocks: list[tuple[int, str]], label: str = "") -> None:
         """One page: its URL (relative to the site root), title and article blocks. Its text
-        is the title and the blocks joined by newlines; n-grams never span a newline or a space."""
+        is the title and the blocks joined by newlines; n-grams never span a newline or a space.
+        `label` (type · level, or 写作模板) is shown with the result, so the page can narrow
+        the results by it; it is not searched."""
         np = self.np
         blocks = [(TITLE, _SPACE.sub(" ", title).strip())] + blocks
         text = "\n".join(t for _, t in blocks)
-        self.docs.append((location, blocks[0][1]))
+        self.docs.append((location, blocks[0][1], label))
         self.lengths.append(len(text))
         codes = np.frombuffer((fold(text) + "\n").encode("utf-32-le"), dtype=np.uint32)
         fields = np.zeros(len(codes), dtype=np.uint8)
@@ -609,11 +611,11 @@ def read_locations(site_dir: str | Path) -> list[str]:
     for n in range(-(-manifest["docs"] // manifest["meta"])):
         text = (root / f"m/{n}.js").read_text(encoding="utf-8")
         payload = json.loads(text[text.index(",") + 1:text.rindex(")")])
-        out += [location for location, _ in json.loads(zlib.decompress(base64.b64decode(payload), -15))]
+        out += [row[0] for row in json.loads(zlib.decompress(base64.b64decode(payload), -15))]
     return out
 
 
-def write_delta(site_dir: str | Path, pages: list[tuple[str, str, list]], replaced: list[int]) -> dict:
+def write_delta(site_dir: str | Path, pages: list[tuple[str, str, list, str]], replaced: list[int]) -> dict:
     """The pages edited since the index was built, as a small second index in delta/ that the
     worker searches alongside the first, leaving out the documents `replaced` there.
 
@@ -657,10 +659,10 @@ class BackgroundIndex:
         process.start()
         self.queues, self.processes = [pages], [process]
 
-    def add_html(self, location: str, title: str, html: str) -> None:
+    def add_html(self, location: str, title: str, html: str, label: str = "") -> None:
         """One page's article HTML (its text is read out of it in the indexer)."""
         for pages in self.queues:
-            self._put(pages, (location, title, html))
+            self._put(pages, (location, title, html, label))
 
     def _put(self, pages, item) -> None:
         # A bounded queue whose reader has stopped would block the build for good: wait in
@@ -692,7 +694,7 @@ class BackgroundIndex:
     def write(self, site_dir: str | Path) -> dict:
         root = prepare_index_dir(site_dir)
         for pages in self.queues:
-            self._put(pages, (None, None, str(root)))
+            self._put(pages, (None, None, str(root), None))
         while not self._done:
             try:
                 kind, payload = self.results.get(timeout=1)
@@ -745,7 +747,7 @@ def _index_in_background(pages, results, parent: int) -> None:
     try:
         while True:
             try:
-                location, title, html = pages.get(timeout=2)
+                location, title, html, label = pages.get(timeout=2)
             except queue.Empty:
                 if _parent_gone(parent):  # the build was killed: don't linger
                     return
@@ -754,7 +756,7 @@ def _index_in_background(pages, results, parent: int) -> None:
                 root = Path(html)  # the index folder, made ready by the build
                 results.put(("done", index.write_part(root)))
                 return
-            index.add(location, title, html_blocks(html))
+            index.add(location, title, html_blocks(html), label)
     except OSError as error:  # a full disk, a read-only folder: the user's to fix
         results.put(("oserror", (error.errno, error.strerror, error.filename)))
     except BaseException:  # reported to the build, which fails with it

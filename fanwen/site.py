@@ -5,6 +5,7 @@ comes from `library.scan`."""
 from __future__ import annotations
 
 import html
+import json
 import logging
 import posixpath
 import re
@@ -18,6 +19,7 @@ from mkdocs.utils import get_relative_url
 
 from pathlib import Path
 
+from .classify import LEVELS, TYPES
 from .data import load_themes, set_data_dir
 from .errors import FanwenError
 from .library import Entry, pin, read_front_matter, scan, unpin
@@ -86,6 +88,13 @@ def meta_line(entry: Entry, theme_name: str) -> str:
              "来源：" + escape_markdown(entry.source_label or "网上范文合集")]
     badge = overview.status_badge(entry)
     return (f"{badge} " if badge else "") + " · ".join(parts) + "\n{ .fw-meta }"
+
+
+# The values search results can be narrowed by (fanwen.js draws them as buttons under the search
+# box; the worker reads 文种:… 层级:… in the query). Data, not code: a JSON script is not run.
+FACETS_SCRIPT = ('<script type="application/json" id="fw-facets">'
+                 + json.dumps({"文种": [*TYPES, "写作模板"], "层级": list(LEVELS)}, ensure_ascii=False)
+                 .replace("<", "\\u003c") + "</script>\n")
 
 
 def template_for(entry: Entry, templates: list):
@@ -337,7 +346,8 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             # their titles (h1) say 写作模板 / 结构图谱.
             if self.index and page.file.src_uri in self.searchable:
                 try:
-                    self.index.add_html(page.url, self.searchable[page.file.src_uri], html)
+                    self.index.add_html(page.url, self.searchable[page.file.src_uri], html, "写作模板"
+                                        if page.file.src_uri.startswith("moban/") else "结构图谱")
                 except RuntimeError as error:
                     self.index = None
                     raise PluginError(str(error)) from None
@@ -346,13 +356,14 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         html, article = mark_article(html)
         if self.index:
             try:
-                self.index.add_html(page.url, entry.title, article)  # the worker escapes what it shows
+                # The worker escapes what it shows; the label lets the results be narrowed by it.
+                self.index.add_html(page.url, entry.title, article, f"{entry.type} · {entry.level}")
             except RuntimeError as error:  # an indexer failed (its message says what to do)
                 self.index = None
                 raise PluginError(str(error)) from None
             self.indexed_pages.append(page.url)
         elif self.config.search:  # a --dirty rebuild of edited pages: they go to the delta index
-            self.edited[page.url] = (page.url, entry.title, search.html_blocks(article))
+            self.edited[page.url] = (page.url, entry.title, search.html_blocks(article), f"{entry.type} · {entry.level}")
         return html
 
     # Inline scripts become files under assets/fanwen/inline/ (fanwen/csp.py), so that the site
@@ -369,9 +380,11 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                                 f"主题模板 {template_name}")
 
     def finish_html(self, html: str, base: str, config, where: str) -> str:
-        """Our search worker in Material's config, and inline scripts moved into files."""
+        """Our search worker in Material's config (with the facets the results can be narrowed
+        by), and inline scripts moved into files."""
         if self.config.search:
             html = csp.set_search_worker(html, csp.script_url(base, self.worker_url))
+            html = html.replace("</body>", FACETS_SCRIPT + "</body>", 1)
         try:
             return csp.externalize(html, base, config.site_dir, self.known_scripts,
                                    str(Path(config.docs_dir, where)) if not where.startswith("主题") else where)

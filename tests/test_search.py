@@ -126,7 +126,7 @@ class SearchBox:
         rendered = page.evaluate("""() => [...document.querySelectorAll("li.md-search-result__item")].map(li => ({
             href: li.querySelector("a").href,
             marks: [...li.querySelectorAll("mark")].map(m => m.textContent),
-            snippet: !!li.querySelector("article p"),
+            snippet: !!li.querySelector("article p:not(.fw-result-tags)"),
         }))""")
         locations = []
         for item in rendered:
@@ -380,3 +380,29 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
     finally:
         server.terminate()
         server.wait(30)
+
+
+def test_results_narrow_by_type_and_level(search_box):
+    page = search_box.page
+    every = search_box.search("工作")["locations"]
+    labels = lambda: page.locator("li.md-search-result__item .fw-result-tags").all_inner_texts()
+
+    def choose(facet: str, value: str) -> list[str]:
+        page.evaluate("() => { window.__fw.done = []; window.__fw.results = [] }")
+        page.locator(f'.fw-facet[data-facet="{facet}"][data-value="{value}"]').click()
+        query = page.locator("input.md-search__input").input_value()
+        page.wait_for_function("q => window.__fw.done.includes(q)", arg=query, timeout=10_000)
+        page.wait_for_timeout(100)
+        return labels()
+
+    shown = choose("文种", "方案")
+    assert shown and all(label.startswith("方案 · ") for label in shown)
+    assert page.locator('.fw-facet[data-value="方案"]').get_attribute("aria-pressed") == "true"
+    shown = choose("层级", "村")
+    assert shown and all(label == "方案 · 村" for label in shown)
+    choose("层级", "")
+    shown = choose("文种", "写作模板")
+    assert shown and all(label == "写作模板" for label in shown)
+    choose("文种", "")
+    assert page.locator("input.md-search__input").input_value() == "工作"
+    assert page.evaluate("() => window.__fw.results")[-1]["n"] == len(every)  # all of them again

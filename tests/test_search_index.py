@@ -128,7 +128,7 @@ def test_index_finds_substrings_with_positions_and_fields(tmp_path):
     manifest = index.write(tmp_path)
     root = tmp_path / search.INDEX_DIR
     assert manifest["docs"] == 2 and (root / "manifest.js").exists()
-    assert titles(root, manifest) == [["a/", "村换届选举工作方案"], ["b/", "社区治理"]]
+    assert titles(root, manifest) == [["a/", "村换届选举工作方案", ""], ["b/", "社区治理", ""]]
     assert doc_text(root, manifest, 0) == "村换届选举工作方案\n一、选举委员会\n做好換屆選舉工作，选举日。"
     assert doc_text(root, manifest, 1) == "社区治理\n选举 委员会"
     # 选举: 4 times in page a (title, heading, body twice, one of them traditional), once in b.
@@ -161,7 +161,7 @@ def test_many_pages_share_few_files(tmp_path, monkeypatch):
     manifest = index.write(tmp_path)
     root = tmp_path / search.INDEX_DIR
     assert len(manifest["shards"]) == 3 and sum(manifest["shards"]) > 3 and list((root / "x").glob("*.js")) and len(list((root / "t").glob("*.js"))) > 5
-    assert titles(root, manifest) == [[loc, title] for loc, title, _ in pages]
+    assert titles(root, manifest) == [[loc, title, ""] for loc, title, _ in pages]
     for doc, (_, title, blocks) in enumerate(pages):
         assert doc_text(root, manifest, doc) == "\n".join([title] + [text for _, text in blocks])
     assert postings(root, manifest, "工作总") == [(doc, [(len(f"第{doc}篇乡镇"), search.TITLE)]) for doc in range(20)]

@@ -92,3 +92,66 @@ function fallback(text) {
   fromAddress();
   apply();
 })();
+
+// Search results narrowed by 文种 and 层级: buttons under the search box that put 文种:方案 or
+// 层级:村 into the query (the search worker keeps the results whose label says so). The values
+// come from the page (#fw-facets, written by the build from the library's vocabulary, at the
+// end of the page: hence after the page has loaded).
+document.addEventListener("DOMContentLoaded", function () {
+  var data = document.getElementById("fw-facets");
+  var input = document.querySelector("input.md-search__input");
+  var result = document.querySelector(".md-search-result");
+  if (!data || !input || !result) return;
+  var facets = JSON.parse(data.textContent);
+  var bar = document.createElement("div");
+  bar.className = "fw-facets";
+  Object.keys(facets).forEach(function (name) {
+    var row = document.createElement("div");
+    row.className = "fw-facet-row";
+    var label = document.createElement("span");
+    label.className = "fw-facet-name";
+    label.textContent = name + "：";
+    row.appendChild(label);
+    ["全部"].concat(facets[name]).forEach(function (value) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "fw-facet";
+      button.textContent = value;
+      button.setAttribute("data-facet", name);
+      button.setAttribute("data-value", value === "全部" ? "" : value);
+      row.appendChild(button);
+    });
+    bar.appendChild(row);
+  });
+  result.insertBefore(bar, result.firstChild);
+
+  var token = /(^|\s)(文种|层级)[:：]\S+/g;
+  function chosen() {
+    var found = {};
+    (input.value.match(token) || []).forEach(function (t) {
+      var parts = t.trim().split(/[:：]/);
+      found[parts[0]] = parts[1];
+    });
+    return found;
+  }
+  function mark() {
+    var now = chosen();
+    bar.querySelectorAll(".fw-facet").forEach(function (button) {
+      var on = (now[button.getAttribute("data-facet")] || "") === button.getAttribute("data-value");
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+  }
+  bar.addEventListener("click", function (event) {
+    var button = event.target.closest(".fw-facet");
+    if (!button) return;
+    var name = button.getAttribute("data-facet"), value = button.getAttribute("data-value");
+    var words = input.value.replace(new RegExp("(^|\\s)" + name + "[:：]\\S+", "g"), " ").trim();
+    input.value = (words + (value ? " " + name + ":" + value : "")).trim();
+    input.focus();
+    // Material reads the box on keyup: ask it to search again with the new query.
+    input.dispatchEvent(new KeyboardEvent("keyup", { key: "End", bubbles: true }));
+    mark();
+  });
+  input.addEventListener("keyup", mark);
+  mark();
+});

@@ -13,7 +13,7 @@
  *   search/fanwen/s/<p>-<n>.js  shards of part p: the sizes and the grams, then the postings;
  *                               a list marked as external is x/<p>-<k>.js (shardOf)
  *   search/fanwen/x/<p>-<k>.js  one large posting list
- *   search/fanwen/m/<n>.js      [location, title] of manifest.meta pages
+ *   search/fanwen/m/<n>.js      [location, title, label] of manifest.meta pages
  *   search/fanwen/t/<n>.js      the n-th manifest.chunk code points of the text stream
  *   search/fanwen/delta/…       after edits in `make serve`: the edited pages' own index, of
  *                               the same files (manifest.delta: its sizes, and the pages of
@@ -444,9 +444,11 @@ async function scan(doc, titleLength, needles) {
 
 /* Title and snippet HTML for one result. */
 async function render(doc, info, needles, withSnippet) {
-  const [[location, title]] = await meta([doc])
+  const [[location, title, label]] = await meta([doc])
   const titleChars = Array.from(title)
-  const item = { location, title: highlight(titleChars, needles), text: "" }
+  // The label (方案 · 村, 写作模板) goes first in the text: the page narrows the results by it.
+  const tags = label ? `<p class="fw-result-tags">${escapeHTML(label)}</p>` : ""
+  const item = { location, title: highlight(titleChars, needles), text: tags }
   if (!withSnippet) return item
   let pos = info.first
   if (pos < 0) pos = await scan(doc, titleChars.length, needles)
@@ -462,7 +464,7 @@ async function render(doc, info, needles, withSnippet) {
   const clippedStart = start === 0 && from > titleChars.length + 1 &&
     (await textRange(doc, from - 1, from))[0] !== "\n"
   const clippedEnd = end === span.length && span.length === pos + AFTER - from
-  item.text = `<p>${clippedStart ? "…" : ""}${highlight(chars, needles)}${clippedEnd ? "…" : ""}</p>`
+  item.text = `${tags}<p>${clippedStart ? "…" : ""}${highlight(chars, needles)}${clippedEnd ? "…" : ""}</p>`
   return item
 }
 
@@ -472,8 +474,32 @@ function rank(hits) {
   return [...hits].sort(([a, x], [b, y]) => (y.kind - x.kind) || (y.tf - x.tf) || (a - b))
 }
 
+/* Facets typed into the query, or set by the page's buttons under the search box (fanwen.js):
+ * 文种:方案 and 层级:村 keep the results whose label (方案 · 村, 写作模板) says so. */
+const FACET = /^(文种|层级)[:：](.+)$/
+
+function parseQuery(query) {
+  const facets = {}, rest = []
+  for (const token of query.split(/\s+/).filter(Boolean)) {
+    const match = FACET.exec(token)
+    if (match) facets[match[1]] = match[2]
+    else rest.push(token)
+  }
+  return { text: rest.join(" "), facets }
+}
+
+async function keepFacets(list, facets) {
+  if (!Object.keys(facets).length || !list.length) return list
+  const rows = await meta(list.map(([doc]) => doc))
+  return list.filter((_, i) => {
+    const [type, level] = (rows[i][2] || "").split(" · ")
+    return (!facets["文种"] || facets["文种"] === type) && (!facets["层级"] || facets["层级"] === level)
+  })
+}
+
 async function search(query, gen, post) {
-  const words = [...new Set(fold(query).split(/\s+/).filter(Boolean))]
+  const { text, facets } = parseQuery(query)
+  const words = [...new Set(fold(text).split(/\s+/).filter(Boolean))]
   if (!words.length) return post({ items: [] })
 
   // Pages containing every word exactly.
@@ -491,7 +517,8 @@ async function search(query, gen, post) {
       first: words.length === 1 ? infos[0].first : -1
     })
   }
-  const ranked = rank(hits)
+  const ranked = await keepFacets(rank(hits), facets)
+  if (gen !== generation) return
   const terms = Object.fromEntries(words.map(word => [word, true]))
   const total = ranked.length
 
@@ -522,6 +549,8 @@ async function search(query, gen, post) {
     partsOnly.push([doc, { tf: present.length, kind, first: -1, present }])
   }
   partsOnly.sort(([a, x], [b, y]) => (y.tf - x.tf) || (y.kind - x.kind) || (a - b))
+  partsOnly.splice(0, partsOnly.length, ...await keepFacets(partsOnly, facets))
+  if (gen !== generation) return
   if (!ranked.length && !partsOnly.length) return post({ items: [] })
   if (ranked.length <= FIRST && !partsOnly.length) return  // the first answer was complete
 
