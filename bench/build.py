@@ -25,7 +25,7 @@ Serve: on the largest size it starts `mkdocs serve --dirty` the way `make serve`
 for the first build, appends a sentence to one document and times how long it takes until the
 served page shows it (file watcher + rebuild + write), over a few edits.
 
-Prints Markdown tables; docs/build-benchmark.md records a run.
+Prints Markdown tables; bench/build-benchmark.md records a run.
 """
 
 from __future__ import annotations

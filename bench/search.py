@@ -19,7 +19,7 @@ chromium. It measures:
   over the queries after the first (the first, cold query is reported on its own).
 
 Bytes are counted by the server as sent (no compression), so a server that gzips sends less.
-Prints a Markdown table; docs/search-benchmark.md records a run.
+Prints a Markdown table; bench/search-benchmark.md records a run.
 """
 
 from __future__ import annotations
