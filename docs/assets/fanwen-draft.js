@@ -438,7 +438,19 @@
       unplaced.forEach(function (u) { problemBox.appendChild(el("p", {"class": "fw-problem-note", text: u})); });
     }
   }
+  // Word of the writer's own draft needs the .docx writer (FwDocx); without it the link would
+  // give the sample, so it is hidden and the page says what to do instead.
+  var wordNote = el("p", {"class": "fw-hint fw-word-note", hidden: "",
+    text: "本单位草稿的 Word 版：请“保存为文件”后用命令行 fanwen draft 模板名 --data 本单位信息.yml --out 草稿.docx 生成，或复制全文粘贴到 Word。"});
+  var actions = document.querySelector(".fw-actions");
+  if (actions) actions.parentNode.insertBefore(wordNote, actions.nextSibling);
+  function wordLink() {
+    var mine = !!current && !window.FwDocx;
+    links.forEach(function (a) { if (/\.docx$/.test(a.getAttribute("download"))) a.hidden = mine; });
+    wordNote.hidden = !mine;
+  }
   function swapPaper(next) {
+    wordLink();
     paper.parentNode.replaceChild(next, paper);
     paper = next;
   }

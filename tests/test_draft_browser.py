@@ -1,0 +1,192 @@
+"""起草 in the browser (issue 13): the 本单位信息 form fills every template page with the
+writer's own unit, and what the page gives is what `fanwen draft` gives for the same file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, WATCH, run
+from fanwen.data import parse_yaml
+from fanwen.templating import list_templates
+
+pytestmark = pytest.mark.browser
+FIXTURES_DIR = ROOT / "tests" / "fixtures"
+
+# A 乡镇, a 村 and a 县直部门, each with the parts reports and summaries need.
+UNITS = {"乡镇": "unit-town.yml", "村": "unit-village.yml", "县直部门": "unit-bureau.yml"}
+SLUGS = [t.slug for t in list_templates(ROOT)]
+ROWS = {"leading_group": ("role", "name", "post"), "timeline": ("phase", "start", "end", "tasks", "results")}
+
+
+def cli(slug: str, data: Path, suffix: str, tmp_path: Path) -> str | None:
+    """`fanwen draft` for the same data file: the text, or None when it refuses the template."""
+    out = tmp_path / f"{slug}{suffix}"
+    result = run(["fanwen", "draft", slug, "--data", str(data), "--out", str(out)])
+    return out.read_text(encoding="utf-8") if result.returncode == 0 else None
+
+
+def shown(value) -> str:
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def fill_form(page, data: dict) -> None:
+    """Type a unit data file into the form, as a writer would: field by field, rows added with
+    the 添加 buttons."""
+    def fill(path, value):
+        page.locator(f'[data-fw-path="{path}"]').fill(shown(value))
+
+    for group in page.locator("details.fw-group").all():  # open the optional parts
+        group.evaluate("d => d.open = true")
+    for key, value in data.items():
+        if key in ROWS:
+            adder = page.locator(f'[data-fw-rows="{key}"] .fw-add')
+            for i, row in enumerate(value):
+                if i > 0:
+                    adder.click()
+                for col in ROWS[key]:
+                    if col in row:
+                        fill(f"{key}[{i}].{col}", row[col])
+        elif key == "unit":
+            for k, v in value.items():
+                if k == "level":
+                    page.locator('[data-fw-path="unit.level"]').select_option(v)
+                else:
+                    fill(f"unit.{k}", v)
+        elif key in ("contact", "office"):
+            for k, v in value.items():
+                fill(f"{key}.{k}", v)
+        elif key == "election":
+            for step, span in value.items():
+                for k in ("start", "end"):
+                    fill(f"election.{step}.{k}", span[k])
+        else:
+            fill(key, value)
+
+
+def open_page(browser, url, clipboard=True):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True,
+                                  permissions=["clipboard-read", "clipboard-write"] if clipboard else [])
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.add_init_script(WATCH)
+    page.goto(url)
+    return context, page, errors
+
+
+def copied_text(page) -> str:
+    page.get_by_role("button", name="复制全文").click()
+    page.get_by_role("button", name="已复制").wait_for()
+    text = page.evaluate("navigator.clipboard.readText()")
+    page.get_by_role("button", name="复制全文").wait_for()
+    return text
+
+
+@pytest.mark.parametrize("level", list(UNITS))
+def test_every_template_is_the_clis_draft_for_the_same_data(browser, site_url, tmp_path, level, screenshots):
+    data_path = FIXTURES_DIR / UNITS[level]
+    data = parse_yaml(data_path.read_text(encoding="utf-8"))
+    context, page, errors = open_page(browser, site_url + "moban/danwei/")
+    fill_form(page, data)
+    page.screenshot(path=screenshots / f"draft-form-{level}-1280.png", full_page=True)
+    results = {}
+    for slug in SLUGS:  # the values carry over to every template page
+        page.goto(site_url + f"moban/{slug}/")
+        expected_txt = cli(slug, data_path, ".txt", tmp_path)
+        if expected_txt is None:  # the CLI refuses it for this level: the page says why
+            assert "不适用于" in page.locator(".fw-paper").inner_text()
+            results[slug] = "不适用（同 CLI）"
+            continue
+        assert page.locator(".fw-paper--mine").count() == 1
+        assert copied_text(page) == expected_txt, slug
+        with page.expect_download() as info:
+            page.get_by_role("link", name="下载 Markdown").click()
+        md = info.value
+        title = expected_txt.split("\n", 1)[0]
+        assert md.suggested_filename == title[:60] + ".md", md.suggested_filename
+        assert Path(md.path()).read_text(encoding="utf-8") == cli(slug, data_path, ".md", tmp_path), slug
+        results[slug] = "相同"
+    page.goto(site_url + "moban/work-plan/")
+    page.screenshot(path=screenshots / f"draft-work-plan-{level}-1280.png", full_page=False)
+    assert page.evaluate("window.__csp") == [] and errors == []
+    (screenshots / f"draft-compare-{level}.txt").write_text(
+        "\n".join(f"{slug}\t{r}" for slug, r in results.items()) + "\n", encoding="utf-8")
+    context.close()
+
+
+def test_values_survive_reload_and_the_file_round_trips(browser, site_url, tmp_path):
+    data_path = FIXTURES_DIR / "unit-village.yml"
+    data = parse_yaml(data_path.read_text(encoding="utf-8"))
+    context, page, errors = open_page(browser, site_url + "moban/work-plan/")
+    fill_form(page, data)
+    text = copied_text(page)
+    page.reload()
+    assert page.locator('[data-fw-path="unit.name"]').input_value() == data["unit"]["name"]
+    assert copied_text(page) == text
+    page.locator("details.fw-unit > summary").click()  # the form folds away once it holds a unit
+    # 保存为文件: a YAML file `fanwen draft --data` reads, giving the same draft.
+    with page.expect_download() as info:
+        page.get_by_role("button", name="保存为文件").click()
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    assert saved.name == "本单位信息-石桥村.yml"
+    assert cli("work-plan", saved, ".txt", tmp_path) == text
+    # 清空 (asked twice): the fields are empty and the page shows the sample again.
+    page.get_by_role("button", name="清空", exact=True).click()
+    page.get_by_role("button", name="确定清空？再点一次").click()
+    assert page.locator('[data-fw-path="unit.name"]').input_value() == ""
+    assert page.locator(".fw-paper--mine").count() == 0 and "××镇" in page.locator(".fw-paper").inner_text()
+    page.reload()
+    assert page.locator('[data-fw-path="unit.name"]').input_value() == ""
+    # 从文件读入 brings it all back.
+    page.locator("input.fw-file").set_input_files(str(saved))
+    page.locator(".fw-status", has_text="已从文件").wait_for()
+    assert page.locator('[data-fw-path="timeline[2].phase"]').input_value() == "长效管护"
+    assert copied_text(page) == text
+    assert errors == []
+    context.close()
+
+
+def test_bad_values_are_shown_by_their_field_and_the_draft_still_renders(browser, site_url, screenshots):
+    context, page, errors = open_page(browser, site_url + "moban/work-plan/", clipboard=False)
+    fill_form(page, parse_yaml((FIXTURES_DIR / "unit-town.yml").read_text(encoding="utf-8")))
+
+    def msg(path):
+        return page.locator(f'.fw-msg[data-fw-msg="{path}"]').inner_text()
+
+    page.locator('[data-fw-path="timeline[0].start"]').fill("2027-13-01")
+    assert "不存在" in msg("timeline[0].start")
+    page.locator('[data-fw-path="timeline[0].start"]').fill("三月一日")
+    assert "应为日期" in msg("timeline[0].start")
+    page.locator('[data-fw-path="timeline[0].start"]').fill("2027-03-01")
+    page.locator('[data-fw-path="timeline[0].end"]').fill("2027-02-01")
+    assert "早于开始日期" in msg("timeline[0].end")
+    page.locator('[data-fw-path="timeline[0].end"]').fill("2027-03-15")
+    page.locator('[data-fw-path="timeline[1].start"]').fill("2027-02-20")
+    assert "请按时间先后排列" in msg("timeline[1].start")
+    page.locator('[data-fw-path="timeline[1].start"]').fill("2027-03-16")
+    page.locator('[data-fw-path="year"]').fill("2026")
+    assert "请核对年份" in msg("year")
+    page.locator('[data-fw-path="year"]').fill("2027")
+    page.locator('[data-fw-path="unit.parent"]').fill("")
+    assert msg("unit.parent") == "不能为空"
+    assert "【待填写：上级机关】" in page.locator(".fw-paper").inner_text()  # the draft renders, marked
+    page.locator('[data-fw-path="unit.parent"]').fill("云溪县人民政府")
+    assert msg("unit.parent") == "" and page.locator("[aria-invalid]").count() == 0
+    # A typed <script> is text: shown as written, never run.
+    page.locator('[data-fw-path="unit.short_name"]').fill('<script>window.__ran=1</script><img src=x>')
+    title = page.locator(".fw-paper .fw-doc-title")
+    assert "<script>window.__ran=1</script>" in title.inner_text()
+    assert page.locator(".fw-paper script, .fw-paper img").count() == 0
+    assert page.evaluate("window.__ran") is None
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=screenshots / "draft-form-390.png", full_page=False)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert errors == [] and page.evaluate("window.__csp") == []
+    context.close()
