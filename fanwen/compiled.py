@@ -129,7 +129,7 @@ def bundle(root: Path | None = None) -> dict:
             "notice": compile_file(notice, root) if notice.is_file() else None,
             "levels": load_levels(root), "level_names": list(LEVELS), "default_level": DEFAULT_LEVEL,
             "phrases": load_phrases(data_file("phrases.yml", root)).model_dump(),
-            "shape": shape()}
+            "shape": shape(), "docx": docx_shell()}
 
 
 DATA_SCRIPT = "assets/fanwen/draft-data.js"
@@ -157,3 +157,38 @@ def _data_script(folder: str, stamp: tuple) -> bytes:
 
 def version(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()[:12]
+
+
+# Parts python-docx's default template carries that the drafts do not need (a thumbnail of an
+# empty page, the Word 2010 copy of the styles): left out of the browser's shell.
+_DROP = ("docProps/thumbnail.jpeg", "word/stylesWithEffects.xml")
+
+
+def docx_shell() -> dict:
+    """Everything of `fanwen draft`'s .docx except the paragraphs and the core properties:
+    produced by fanwen/docx.py itself (build_docx with no blocks), so the page, margins,
+    styles, footers with page numbers, fonts and language settings the browser's .docx gets
+    are the CLI's. The browser writes the paragraphs (docs/assets/fanwen-docx.js, compared
+    with the CLI's document.xml by tests/test_draft_browser.py) and the core properties."""
+    import io
+    import re
+    import zipfile
+
+    from .docx import build_docx
+
+    parts = {}
+    with zipfile.ZipFile(io.BytesIO(build_docx([]))) as z:
+        for name in z.namelist():
+            if name in _DROP or name == "docProps/core.xml":
+                continue
+            parts[name] = z.read(name).decode("utf-8")
+    for dropped in _DROP:
+        target = dropped.split("/", 1)[1] if dropped.startswith("word/") else dropped
+        for rels in ("_rels/.rels", "word/_rels/document.xml.rels"):
+            parts[rels] = re.sub(rf'<Relationship [^>]*Target="{re.escape(target)}"/>', "", parts[rels])
+        parts["[Content_Types].xml"] = re.sub(rf'<Override PartName="/{re.escape(dropped)}"[^>]*/>', "",
+                                              parts["[Content_Types].xml"])
+    document = parts.pop("word/document.xml")
+    head, _, rest = document.partition("<w:body>")
+    tail = rest[rest.index("<w:sectPr"):]
+    return {"parts": parts, "head": head + "<w:body>", "tail": tail}

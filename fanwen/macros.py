@@ -112,7 +112,8 @@ def template_actions(root: Path, page_url: str, name: str) -> str:
             f'<a class="md-button" href="{docx}" download="{stem}.docx">下载 Word</a></p>')
 
 
-DRAFT_SCRIPTS = ("assets/vendor/js-yaml/js-yaml.min.js", "DATA", "assets/fanwen-draft-core.js", "assets/fanwen-draft.js")
+DRAFT_SCRIPTS = ("assets/vendor/js-yaml/js-yaml.min.js", "DATA", "assets/fanwen-draft-core.js",
+                 "assets/fanwen-docx.js", "assets/fanwen-draft.js")
 
 
 def draft_panel(root: Path, page_url: str, slug: str = "") -> str:

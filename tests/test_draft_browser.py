@@ -68,6 +68,13 @@ def fill_form(page, data: dict) -> None:
             fill(key, value)
 
 
+def document_xml(path: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return z.read("word/document.xml").decode("utf-8")
+
+
 def open_page(browser, url, clipboard=True):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True,
                                   permissions=["clipboard-read", "clipboard-write"] if clipboard else [])
@@ -111,7 +118,17 @@ def test_every_template_is_the_clis_draft_for_the_same_data(browser, site_url, t
         title = expected_txt.split("\n", 1)[0]
         assert md.suggested_filename == title[:60] + ".md", md.suggested_filename
         assert Path(md.path()).read_text(encoding="utf-8") == cli(slug, data_path, ".md", tmp_path), slug
-        results[slug] = "相同"
+        # 下载 Word: the CLI's paragraphs exactly (word/document.xml), its page and styles.
+        with page.expect_download() as info:
+            page.get_by_role("link", name="下载 Word").click()
+        word = info.value
+        assert word.suggested_filename == title[:60] + ".docx"
+        docx = tmp_path / f"{slug}-browser.docx"
+        word.save_as(docx)
+        cli_docx = tmp_path / f"{slug}.docx"
+        assert run(["fanwen", "draft", slug, "--data", str(data_path), "--out", str(cli_docx)]).returncode == 0
+        assert document_xml(docx) == document_xml(cli_docx), slug
+        results[slug] = "相同（文本、Markdown、Word 正文）"
     page.goto(site_url + "moban/work-plan/")
     page.screenshot(path=screenshots / f"draft-work-plan-{level}-1280.png", full_page=False)
     assert page.evaluate("window.__csp") == [] and errors == []
@@ -189,4 +206,42 @@ def test_bad_values_are_shown_by_their_field_and_the_draft_still_renders(browser
     page.screenshot(path=screenshots / "draft-form-390.png", full_page=False)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert errors == [] and page.evaluate("window.__csp") == []
+    context.close()
+
+
+def pages(docx: Path, tmp_path: Path) -> int:
+    import re
+    import subprocess
+
+    out = tmp_path / docx.stem
+    out.mkdir(exist_ok=True)
+    profile = f"-env:UserInstallation=file://{tmp_path}/lo-profile"
+    subprocess.run(["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(docx)],
+                   capture_output=True, text=True, timeout=180)
+    info = subprocess.run(["pdfinfo", str(out / (docx.stem + ".pdf"))], capture_output=True, text=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+def test_word_made_in_the_page_passes_the_clis_checks(browser, site_url, tmp_path):
+    """The CLI's own GB/T 9704 checks (tests/test_templates.py) over the .docx the page made,
+    and the same page count as the CLI's in LibreOffice."""
+    import test_templates as checks
+
+    data_path = FIXTURES_DIR / "unit-town.yml"
+    context, page, errors = open_page(browser, site_url + "moban/danwei/", clipboard=False)
+    fill_form(page, parse_yaml(data_path.read_text(encoding="utf-8")))
+    page.goto(site_url + "moban/work-plan/")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="下载 Word").click()
+    docx = tmp_path / "青禾镇安全生产工作方案.docx"
+    info.value.save_as(docx)
+    for check in (checks.test_docx_page_layout, checks.test_docx_fonts_and_sizes,
+                  checks.test_docx_page_numbers_and_fallback_fonts, checks.test_docx_heading_styles_show_the_outline,
+                  checks.test_docx_language_and_properties):
+        check(docx)
+    cli_docx = tmp_path / "cli" / "草稿.docx"
+    cli_docx.parent.mkdir()
+    assert run(["fanwen", "draft", "work-plan", "--data", str(data_path), "--out", str(cli_docx)]).returncode == 0
+    assert pages(docx, tmp_path) == pages(cli_docx, tmp_path) >= 2
+    assert errors == []
     context.close()
