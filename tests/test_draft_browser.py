@@ -245,3 +245,61 @@ def test_word_made_in_the_page_passes_the_clis_checks(browser, site_url, tmp_pat
     assert pages(docx, tmp_path) == pages(cli_docx, tmp_path) >= 2
     assert errors == []
     context.close()
+
+
+def fill_download_and_compare(browser, start_url, template_url, tmp_path, watch_requests_under: str):
+    """Fill the form for the 村, then on a template page: the copied text, the .md and the
+    .docx are the CLI's; no CSP violation, no console error, no request elsewhere."""
+    data_path = FIXTURES_DIR / "unit-village.yml"
+    context, page, errors = open_page(browser, start_url, clipboard=False)
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(watch_requests_under)
+            and not r.url.startswith(("blob:", "data:")) else None)
+    fill_form(page, parse_yaml(data_path.read_text(encoding="utf-8")))
+    page.goto(template_url)
+    assert page.locator(".fw-copy").get_attribute("data-copy") == cli("election-plan", data_path, ".txt", tmp_path)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="下载 Markdown").click()
+    assert Path(info.value.path()).read_text(encoding="utf-8") == cli("election-plan", data_path, ".md", tmp_path)
+    assert info.value.suggested_filename == "石桥村2027年村“两委”换届选举工作方案.md"
+    with page.expect_download() as info:
+        page.get_by_role("link", name="下载 Word").click()
+    assert info.value.suggested_filename == "石桥村2027年村“两委”换届选举工作方案.docx"
+    cli_docx = tmp_path / "cli.docx"
+    assert run(["fanwen", "draft", "election-plan", "--data", str(data_path), "--out", str(cli_docx)]).returncode == 0
+    browser_docx = tmp_path / "browser.docx"
+    info.value.save_as(browser_docx)
+    assert document_xml(browser_docx) == document_xml(cli_docx)
+    assert page.evaluate("window.__csp") == [], page.evaluate("window.__csp")
+    assert errors == [] and outside == [], (errors, outside)
+    return context, page
+
+
+def test_drafts_under_nginx_with_the_strict_csp_at_a_sub_path(browser, tmp_path):
+    from conftest import free_port, serve_with_nginx
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/fanwen/"
+    site = tmp_path / "site"
+    result = run(["mkdocs", "build", "--strict", "--site-dir", str(site)], env={"SITE_URL": base})
+    assert result.returncode == 0, result.stderr
+    with serve_with_nginx(site, port, tmp_path):
+        context, page = fill_download_and_compare(browser, base + "moban/danwei/", base + "moban/election-plan/",
+                                                  tmp_path, base)
+        context.close()
+
+
+def test_drafts_from_the_offline_copy_over_file_urls(browser, tmp_path, screenshots):
+    site = tmp_path / "范文库离线版"
+    result = run(["fanwen", "build", "--offline", "--site-dir", str(site)])
+    assert result.returncode == 0, result.stderr
+    home = (site / "index.html").as_uri()
+    context, page, errors = open_page(browser, home, clipboard=False)
+    page.get_by_role("link", name="填本单位信息").first.click()  # reachable from the home page
+    assert page.url.endswith("moban/danwei.html") and page.locator("[data-fw-path='unit.name']").count() == 1
+    context.close()
+    context, page = fill_download_and_compare(browser, (site / "moban/danwei.html").as_uri(),
+                                              (site / "moban/election-plan.html").as_uri(), tmp_path, "file://")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=screenshots / "draft-template-390.png", full_page=False)
+    context.close()
