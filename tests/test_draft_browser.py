@@ -303,3 +303,69 @@ def test_drafts_from_the_offline_copy_over_file_urls(browser, tmp_path, screensh
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=screenshots / "draft-template-390.png", full_page=False)
     context.close()
+
+
+def _plain(value):
+    """A template context as JSON-like data (dates as 2027-03-01), to compare with the page's."""
+    import datetime as dt
+
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+@pytest.mark.parametrize("fixture", ["unit-town.yml", "unit-village.yml", "unit-bureau.yml", "unit-qinghe.yml",
+                                     "unit-community.yml"])
+def test_derived_values_are_the_clis(page, site_url, fixture):
+    """leader, deputies, members, plan_date, report_date, done, upcoming, election, lv: the
+    page's port of templating.context gives what Python gives."""
+    from fanwen.templating import load_context
+
+    expected, _ = load_context(FIXTURES_DIR / fixture, ROOT)
+    page.goto(site_url + "moban/work-plan/")
+    got = page.evaluate("""text => {
+        const data = FwCore.normalize(jsyaml.load(text, {schema: jsyaml.CORE_SCHEMA}), FW_DRAFT.shape).data;
+        return JSON.parse(JSON.stringify(FwCore.context(data, FW_DRAFT)));
+    }""", (FIXTURES_DIR / fixture).read_text(encoding="utf-8"))
+    assert got == _plain(expected)
+
+
+def test_a_template_outside_the_subset_fails_the_build(tmp_path):
+    from fanwen.compiled import Unsupported, compile_file
+    from fanwen.templating import templates_dir
+
+    shutil_copy = __import__("shutil").copytree
+    shutil_copy(ROOT / "templates", tmp_path / "templates")
+    shutil_copy(ROOT / "data", tmp_path / "data")
+    bad = tmp_path / "templates" / "work-plan.md"
+    bad.write_text(bad.read_text(encoding="utf-8") + "\n{{ unit.name.upper() }}\n", encoding="utf-8")
+    with pytest.raises(Unsupported) as error:
+        compile_file(bad, tmp_path)
+    assert "work-plan.md:" in str(error.value) and "浏览器不支持" in str(error.value)
+    assert templates_dir(tmp_path) == tmp_path / "templates"
+
+
+def test_leading_group_rows_reorder_and_remove_and_phases_add(page, site_url):
+    page.goto(site_url + "moban/danwei/")
+    fill_form(page, parse_yaml((FIXTURES_DIR / "unit-town.yml").read_text(encoding="utf-8")))
+    group = page.locator('[data-fw-rows="leading_group"] .fw-row')
+    assert group.count() == 5
+    group.nth(2).get_by_role("button", name="上移").click()  # 黄志强 before 赵文华
+    group.nth(4).get_by_role("button", name="删除").click()  # 徐丽 leaves
+    names = [m["name"] for m in page.evaluate("FwDraft.state().leading_group")]
+    assert names == ["陈立新", "黄志强", "赵文华", "吴静"]
+    assert page.locator('[data-fw-path="leading_group[1].name"]').input_value() == "黄志强"
+    page.locator('[data-fw-rows="timeline"] .fw-add').click()
+    page.locator('[data-fw-path="timeline[3].phase"]').fill("总结验收")
+    page.locator('[data-fw-path="timeline[3].start"]').fill("2027-12-01")
+    page.locator('[data-fw-path="timeline[3].end"]').fill("2027-12-31")
+    assert [p["phase"] for p in page.evaluate("FwDraft.state().timeline")][-1] == "总结验收"
+    page.locator('[data-fw-rows="timeline"] .fw-row').nth(3).get_by_role("button", name="删除").click()
+    assert len(page.evaluate("FwDraft.state().timeline")) == 3
+    # A fresh page of another template sees the same rows.
+    page.goto(site_url + "moban/work-summary/")
+    assert [m["name"] for m in page.evaluate("FwDraft.state().leading_group")] == names

@@ -23,6 +23,7 @@
     return String(this.year).padStart(4, "0") + "-" + String(this.month).padStart(2, "0") + "-" +
       String(this.day).padStart(2, "0");
   };
+  FwDate.prototype.toJSON = FwDate.prototype.toString;
   function isDate(v) { return v instanceof FwDate; }
   // The CLI's dates (pydantic): YYYY-MM-DD and a day that exists. Returns a FwDate, "impossible"
   // or null (not a date at all).
