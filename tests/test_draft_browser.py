@@ -108,6 +108,7 @@ def test_every_template_is_the_clis_draft_for_the_same_data(browser, site_url, t
         expected_txt = cli(slug, data_path, ".txt", tmp_path)
         if expected_txt is None:  # the CLI refuses it for this level: the page says why
             assert "不适用于" in page.locator(".fw-paper").inner_text()
+            assert not page.get_by_role("link", name="下载 Word").is_visible()  # never the sample instead
             results[slug] = "不适用（同 CLI）"
             continue
         assert page.locator(".fw-paper--mine").count() == 1
@@ -296,12 +297,15 @@ def test_drafts_from_the_offline_copy_over_file_urls(browser, tmp_path, screensh
     home = (site / "index.html").as_uri()
     context, page, errors = open_page(browser, home, clipboard=False)
     page.get_by_role("link", name="填本单位信息").first.click()  # reachable from the home page
-    assert page.url.endswith("moban/danwei.html") and page.locator("[data-fw-path='unit.name']").count() == 1
+    page.locator("[data-fw-path='unit.name']").wait_for()
+    assert page.url.endswith("moban/danwei.html")
     context.close()
     context, page = fill_download_and_compare(browser, (site / "moban/danwei.html").as_uri(),
                                               (site / "moban/election-plan.html").as_uri(), tmp_path, "file://")
     page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(".fw-paper .fw-doc-title").scroll_into_view_if_needed()
     page.screenshot(path=screenshots / "draft-template-390.png", full_page=False)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
 
 

@@ -399,7 +399,15 @@
   }
 
   var renders = 0;
+  // Whatever the values, typing never breaks the page: an unexpected error is said on the page
+  // (and logged, so the tests see it) and the form keeps working.
   function changed() {
+    try { update(); } catch (e) {
+      problemBox.textContent = "生成草稿时出错（" + e.message + "）；请检查刚填写的内容，或清空后重填。";
+      if (window.console) console.error(e);
+    }
+  }
+  function update() {
     store();
     renders++;
     var n = C.normalize(state, B.shape, labelOf);
@@ -409,6 +417,7 @@
     problemBox.textContent = "";
     if (!visible) {  // nothing entered: the sample stays, as the site shows it without the form
       current = null;
+      showActions(true);
       swapPaper(sample.cloneNode(true));
       if (legend && sampleLegend) legend.replaceChildren.apply(legend, Array.prototype.slice.call(sampleLegend.cloneNode(true).childNodes));
       if (copy) copy.setAttribute("data-copy", sampleCopy);
@@ -419,13 +428,14 @@
     if (legend) legend.replaceChildren(
       "下面是用本单位信息填写的草稿，", el("span", {"class": "fw-filled", text: "这样标出的"}), "是填入的内容，",
       el("span", {"class": "fw-blank", text: "【待填写：……】"}), "是还没有填、须由撰稿人补写的内容。");
-    if (r.error) {
+    if (r.error) {  // the template does not fit this unit's level: say so, offer no sample instead
       current = null;
       var note = el("div", {"class": "fw-paper fw-paper--mine"}, [el("p", {"class": "fw-not-for", text: r.error})]);
       swapPaper(note);
-      if (copy) copy.setAttribute("data-copy", r.error);
+      showActions(false);
       return;
     }
+    showActions(true);
     var text = C.plainText(r.filled);
     var title = C.blocks(r.filled)[0][1].replace(/\u200b/g, "");
     current = {filled: r.filled, ctx: ctx, title: title, stem: C.fileStem(title)};
@@ -448,6 +458,10 @@
     var mine = !!current && !window.FwDocx;
     links.forEach(function (a) { if (/\.docx$/.test(a.getAttribute("download"))) a.hidden = mine; });
     wordNote.hidden = !mine;
+  }
+  function showActions(shown) {
+    var row = document.querySelector(".fw-actions");
+    if (row) row.hidden = !shown;
   }
   function swapPaper(next) {
     wordLink();
