@@ -112,6 +112,25 @@ def template_actions(root: Path, page_url: str, name: str) -> str:
             f'<a class="md-button" href="{docx}" download="{stem}.docx">下载 Word</a></p>')
 
 
+DRAFT_SCRIPTS = ("assets/vendor/js-yaml/js-yaml.min.js", "DATA", "assets/fanwen-draft-core.js",
+                 "assets/fanwen-docx.js", "assets/fanwen-draft.js")
+
+
+def draft_panel(root: Path, page_url: str, slug: str = "") -> str:
+    """Where the page drafts for the writer's own unit (issue 13): an empty container the page's
+    script builds the 本单位信息 form into, and the scripts it needs (external files, so the
+    strict CSP allows them; loaded only on the pages that draft). `slug`: the template this
+    page fills, or "" on the 本单位信息 page itself."""
+    from .compiled import DATA_SCRIPT, data_script, version
+
+    data_url = f"{DATA_SCRIPT}?v={version(data_script(root))}"
+    scripts = "".join(f'<script src="{url_from(page_url, data_url if s == "DATA" else s)}"></script>'
+                      for s in DRAFT_SCRIPTS)
+    form = url_from(page_url, "moban/danwei/") if page_url.endswith("/") else url_from(page_url, "moban/danwei.html")
+    return (f'<div class="fw-draft" data-fw-template="{slug}" data-fw-form-page="{form}">'
+            f'<noscript>填写本单位信息需要浏览器启用 JavaScript。</noscript></div>{scripts}')
+
+
 def file_stem(title: str) -> str:
     """A title as a file name on Windows, macOS and Linux: no \\ / : * ? " < > |, at most 60 characters."""
     stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "", title).strip(" .") or "草稿"

@@ -88,7 +88,8 @@ def templates_overview(templates) -> str:
     return "\n".join([
         "---", "title: 写作模板", "hide:", "  - toc", "---", "", "# 写作模板", "",
         "每个模板给出一篇文稿的完整结构和写法：先看填好示例数据的全文，再看每一节的写作要点和别人是怎么写的。"
-        "复制全文或下载 Word 后，把标出的内容换成本单位的实际情况。", "",
+        "复制全文或下载 Word 后，把标出的内容换成本单位的实际情况；"
+        f"也可以先[填写本单位信息]({_rel('moban/danwei.md', TEMPLATES_INDEX)})，每个模板就直接显示本单位的草稿。", "",
         f'<div class="grid cards" markdown>\n\n{rows}\n</div>', "",
         f"不知道一篇材料该分几部分？看[结构图谱]({_rel('atlas.md', TEMPLATES_INDEX)})：各类文稿通常由哪些部分组成、按什么顺序。", ""])
 

@@ -39,7 +39,7 @@ def site_nav(themes, templates) -> list:
         # Each section opens on its overview page (navigation.indexes), not on its first child.
         {"按主题浏览": [overview.EXAMPLES_INDEX] + [{html.escape(t["name"]): f"examples/{t['slug']}/index.md"}
                                                  for t in themes]},
-        {"写作模板": [overview.TEMPLATES_INDEX] + [{html.escape(t.name): f"moban/{t.slug}.md"} for t in templates]
+        {"写作模板": [overview.TEMPLATES_INDEX, {"本单位信息": UNIT_PAGE}] + [{html.escape(t.name): f"moban/{t.slug}.md"} for t in templates]
                  + [{"结构图谱": "atlas.md"}]},
         {"按类型与层级": "tags.md"},
     ]
@@ -51,8 +51,9 @@ def template_page(template) -> str:
              f"# {template.name}（写作模板）", "", template.purpose, "", f"**什么时候用：**{template.when}", "",
              f"**适用层级：**{'、'.join(template.levels)}" + (f"。{template.not_for}" if template.not_for else ""), "",
              f'{{{{ template_actions("{template.slug}") }}}}', "",
-             "下面是用示例单位数据填好的全文，<span class=\"fw-filled\">这样标出的</span>是从单位数据中填入的内容，"
-             "<span class=\"fw-blank\">【待填写：……】</span>是数据中没有、须由撰稿人补写的内容。"
+             f'{{{{ draft_panel("{template.slug}") }}}}', "",
+             "<p class=\"fw-legend\">下面是用示例单位数据填好的全文，<span class=\"fw-filled\">这样标出的</span>是从单位数据中填入的内容，"
+             "<span class=\"fw-blank\">【待填写：……】</span>是数据中没有、须由撰稿人补写的内容。</p>"
              "", "",
              f'{{{{ template("{template.slug}") }}}}', "", "## 分节写作要点", ""]
     for number, section in enumerate(template.sections, start=1):
@@ -167,6 +168,17 @@ def listing_pages(edited: set[str], before: dict[str, Entry] | None, now: dict[s
 
 
 DOWNLOADS = "moban/downloads"
+UNIT_PAGE = "moban/danwei.md"
+
+
+def unit_page() -> str:
+    """本单位信息: the form alone (the same form is on every template page)."""
+    return "\n".join(["---", "title: 本单位信息", "render_macros: true", "hide:", "  - toc", "---", "",
+                      "# 本单位信息", "",
+                      "在这里填一次本单位的信息，所有写作模板都会换成本单位的草稿（保存在本机浏览器中，"
+                      "换页、下次打开仍在）。可以“保存为文件”交给同事，同事“从文件读入”即可；"
+                      "这个文件也可以直接用于命令行 `fanwen draft --data`。", "",
+                      '{{ draft_panel() }}', ""])
 
 
 def template_downloads(root: Path, template) -> dict[str, bytes]:
@@ -261,6 +273,9 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             # The sample unit data fills every template page: a bad value stops the build here,
             # with its file, line and key, before any page is rendered or the indexer starts.
             default_context(self.root)
+            # Every template compiled for the browser: one outside the subset stops the build.
+            from .compiled import data_script
+            data_script(self.root)
         except FanwenError as error:
             raise PluginError(str(error)) from None
         if not config.nav:
@@ -278,6 +293,8 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             for template in self.templates:
                 check_free(files, f"moban/{template.slug}.md", config.docs_dir)
                 files.append(File.generated(config, f"moban/{template.slug}.md", content=template_page(template)))
+            check_free(files, UNIT_PAGE, config.docs_dir)
+            files.append(File.generated(config, UNIT_PAGE, content=unit_page()))
             index = File.generated(config, overview.EXAMPLES_INDEX, content="")
             index.content_string = overview.themes_overview(
                 self.library, self.themes, lambda path: get_relative_url(files.get_file_from_path(path).url, index.url))
@@ -393,6 +410,11 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
 
     @event_priority(-50)  # after Material's search plugin has written search_index.json
     def on_post_build(self, config):
+        # The compiled templates the pages draft with (fanwen/compiled.py).
+        from .compiled import DATA_SCRIPT, data_script
+        target = Path(config.site_dir) / DATA_SCRIPT
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data_script(self.root))
         # Template downloads are written after the build, not as MkDocs files: a generated
         # .md would become a page.
         for template in self.templates:

@@ -289,3 +289,54 @@ def check_unit(data: UnitData, path: Path) -> list[str]:
             if s2.start < s1.start:
                 warnings.append(f"{path}: election.{k2} 开始于 election.{k1} 之前；请核对选举各步骤的日期。")
     return warnings
+
+
+# ----------------------------------------------------------------------------- for the browser
+
+MODELS = {m.__name__: m for m in (UnitData, Unit, Contact, Member, Phase, Office, Election, Span, Issue)}
+
+
+def _kind(annotation, metadata) -> dict:
+    import typing
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        inner = [a for a in args if a is not type(None)][0]
+        return _kind(inner, metadata)
+    if typing.get_origin(annotation) is Annotated:
+        return _kind(args[0], list(getattr(annotation, "__metadata__", [])) + list(metadata))
+    if origin is list:
+        item = _kind(args[0], [])
+        return {"kind": "list", "item": item}
+    if origin is dict:
+        return {"kind": "dict"}
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return {"kind": "model", "model": annotation.__name__}
+    if annotation is dt.date:
+        return {"kind": "date"}
+    if annotation is bool:
+        return {"kind": "bool"}
+    if annotation is int:
+        return {"kind": "int"}
+    nonempty = any(getattr(m, "func", None) is _nonempty for m in metadata)
+    return {"kind": "text", "nonempty": nonempty}
+
+
+def shape() -> dict:
+    """The unit data's models as data (field kinds, required or not, defaults), so the page
+    fills in defaults and checks values from the same description the CLI validates with."""
+    out = {}
+    for name, model in MODELS.items():
+        fields = {}
+        for key, info in model.model_fields.items():
+            field = _kind(info.annotation, info.metadata)
+            field["required"] = info.is_required()
+            if not info.is_required():
+                default = info.get_default(call_default_factory=True)
+                field["default"] = default if isinstance(default, (str, int, bool, list, dict, type(None))) else None
+            if key == "leading_group" or key == "timeline":
+                field["min"] = 1
+            fields[key] = field
+        out[name] = fields
+    out["levels"] = list(LEVELS)
+    return out

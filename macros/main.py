@@ -29,6 +29,10 @@ def define_env(env):
         return macros.template_actions(root, env.page.url, name)
 
     @env.macro
+    def draft_panel(name=""):
+        return macros.draft_panel(root, env.page.url, name)
+
+    @env.macro
     def section_examples(heading, type=None, n=3, topic=None):
         return macros.section_examples(docs_dir, page_path(), heading, type=type, n=n, topic=topic)
 

@@ -164,6 +164,7 @@ def test_downloads_have_their_content_types(tour, nginx):
     link = page.get_by_role("link", name="下载 Word")
     with page.expect_download() as download:
         link.click()
+    # Saved under the document's own title (macros.file_stem), as the templates branch made it.
     assert download.value.suggested_filename == "××镇农村人居环境整治工作方案.docx" and download.value.failure() is None
     # A browser hands a download to its download manager: read the same URL's headers directly.
     answer = page.request.get(download.value.url)

@@ -90,6 +90,7 @@ def test_site_works_under_a_sub_path(browser, tmp_path):
         page.goto(base)
         page.locator(".md-content a", has_text="基层党建").first.click()
         page.locator(".md-content .grid.cards a").first.click()
+        page.locator(".fw-meta").first.wait_for()  # the click navigates: wait for the document page
         assert page.locator(".fw-meta").count() == 1
         page.goto(base + TEMPLATE + "/")
         for link in page.locator(".fw-actions a[download]").all():
