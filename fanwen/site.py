@@ -122,9 +122,19 @@ def template_link(entry: Entry, template) -> str:
     return f"[用这个模板起草：{escape_markdown(template.name)}]({target}){{ .fw-use-template }}\n\n"
 
 
-# 复制全文 on a document page: fanwen.js copies the title and the article's text as plain text.
-DOCUMENT_ACTIONS = ('<p class="fw-actions"><button class="md-button md-button--primary fw-copy" type="button" '
-                    'data-copy-article>复制全文</button></p>\n\n')
+def document_actions(root: Path, page_url: str) -> str:
+    """复制全文 and 下载 Word on a document page. fanwen.js copies the title and the article's text
+    as plain text, and makes the Word file in the page from the same blocks, in the GB/T 9704
+    layout of the templates' drafts: the .docx shell (styles, page, numbering) is the CLI's, from
+    the drafting bundle, loaded only when the button is pressed."""
+    from .compiled import DATA_SCRIPT, data_script, version
+    from .macros import url_from
+
+    shell = url_from(page_url, f"{DATA_SCRIPT}?v={version(data_script(root))}")
+    writer = url_from(page_url, "assets/fanwen-docx.js")
+    return ('<p class="fw-actions"><button class="md-button md-button--primary fw-copy" type="button" '
+            'data-copy-article>复制全文</button> <button class="md-button fw-word" type="button" '
+            f'data-docx-shell="{html.escape(shell)}" data-docx-writer="{html.escape(writer)}">下载 Word</button></p>\n\n')
 
 
 def related_section(entry: Entry, items: list[Entry]) -> str:
@@ -348,7 +358,8 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         if entry is None:
             return markdown
         return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n"
-                + DOCUMENT_ACTIONS + template_link(entry, template_for(entry, self.templates)) + markdown
+                + document_actions(self.root, page.url) + template_link(entry, template_for(entry, self.templates))
+                + markdown
                 + related_section(entry, self.related.of(entry, RELATED)))
 
     def on_page_context(self, context, page, config, nav):

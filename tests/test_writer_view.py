@@ -184,3 +184,27 @@ def test_copy_on_a_document_page_gives_its_text(browser, site_url, built_site):
     for leftover in ("复制全文", "用这个模板起草", "相关范文", "¶", "来源", "范文库"):
         assert leftover not in text, leftover
     assert text.endswith("\n") and len(text) > 600
+
+
+def test_word_download_on_a_document_page_is_the_document_in_the_official_layout(browser, site_url, tmp_path):
+    import docx
+
+    context = browser.new_context(accept_downloads=True, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_url + "examples/jingji/000-153e3eec68b796a2-03/")
+    with page.expect_download() as download:
+        page.locator(".fw-actions .fw-word").click()
+    assert download.value.suggested_filename == "村级财务检查工作方案.docx"
+    path = tmp_path / "范文.docx"
+    download.value.save_as(path)
+    context.close()
+    assert errors == []
+    document = docx.Document(str(path))
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs if p.text.strip()]
+    assert paragraphs[0][1] == "村级财务检查工作方案"
+    assert ("Heading 1", "一、检查对象和范围") in paragraphs and ("Heading 2", "（一）自查方式") in paragraphs
+    assert not any("复制全文" in text or "相关范文" in text or "¶" in text for _, text in paragraphs)
+    section = document.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.top_margin.mm) == 37  # A4, GB/T 9704 margins

@@ -155,3 +155,62 @@ document.addEventListener("DOMContentLoaded", function () {
   input.addEventListener("keyup", mark);
   mark();
 });
+
+// 下载 Word on a document page: the article as blocks (title, 一、 headings, （一） headings,
+// paragraphs), written into the templates' GB/T 9704 .docx in the page. The writer and the
+// .docx shell are loaded on the first press only (plain script files: the CSP allows them, and
+// they load from file:// too).
+function loadScript(src) {
+  return new Promise(function (resolve, reject) {
+    var script = document.createElement("script");
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = function () { reject(new Error("无法载入 " + src)); };
+    document.head.appendChild(script);
+  });
+}
+
+function articleBlocks() {
+  var title = document.querySelector(".md-content h1");
+  var blocks = [["title", title ? title.textContent.replace(/¶$/, "").trim() : ""]];
+  document.querySelectorAll(".fw-article p, .fw-article h2, .fw-article h3, .fw-article h4, .fw-article li, .fw-article tr")
+    .forEach(function (el) {
+      if (el.closest("li") && el.tagName !== "LI") return;
+      var clone = el.cloneNode(true);
+      clone.querySelectorAll(".headerlink").forEach(function (a) { a.remove(); });
+      var text = el.tagName === "TR"
+        ? Array.prototype.map.call(clone.children, function (c) { return c.textContent.trim(); }).join("　")
+        : clone.textContent.trim();
+      if (!text) return;
+      blocks.push([el.tagName === "H2" ? "h1" : el.tagName === "H3" ? "h2" : "body", text]);
+    });
+  return blocks;
+}
+
+document.addEventListener("click", function (event) {
+  var button = event.target.closest(".fw-word");
+  if (!button) return;
+  var label = button.textContent;
+  button.disabled = true;
+  var ready = window.FwDocx && window.FW_DRAFT ? Promise.resolve()
+    : loadScript(button.getAttribute("data-docx-shell")).then(function () {
+        return loadScript(button.getAttribute("data-docx-writer"));
+      });
+  ready.then(function () {
+    var blocks = articleBlocks();
+    var bytes = window.FwDocx.build(blocks, "", blocks[0][1]);
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([bytes], {
+      type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" }));
+    link.download = (blocks[0][1].replace(/[\\/:*?"<>|]+/g, "").slice(0, 60) || "范文") + ".docx";
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+  }).catch(function (error) {
+    button.textContent = "生成失败，请刷新后重试";
+    console.warn("范文库：下载 Word 失败", error);
+  }).then(function () {
+    button.disabled = false;
+    if (button.textContent !== label && !/失败/.test(button.textContent)) button.textContent = label;
+  });
+});
