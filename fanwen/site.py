@@ -22,7 +22,7 @@ from pathlib import Path
 from .classify import LEVELS, TYPES
 from .data import load_themes, set_data_dir
 from .errors import FanwenError
-from .library import Entry, pin, read_front_matter, scan, unpin
+from .library import Entry, listing_order, pin, read_front_matter, scan, unpin
 from .related import Related
 from .templating import default_context, list_templates
 from .page import escape_markdown
@@ -112,6 +112,22 @@ def template_for(entry: Entry, templates: list):
     same_type = [t for t in candidates if t.type == entry.type] or candidates
     general = [t for t in same_type if not subject(t)] or same_type
     return general[0] if general else None
+
+
+MODELS = 8  # model documents listed on a template page
+
+
+def with_models(html_text: str, models: list[tuple[str, Entry]]) -> str:
+    """用这个模板写的范文: the template page's best models, before its writing notes. HTML built
+    here (after mkdocs-macros has rendered the page: titles are never read as Jinja)."""
+    if not models:
+        return html_text
+    items = "".join(f'<li><a href="{html.escape(url)}">{html.escape(e.title)}</a> '
+                    f'<span class="fw-tag">{html.escape(e.type)} · {html.escape(e.level)}</span>'
+                    f'{overview.badge(e)}</li>' for url, e in models)
+    section = f'<h2 id="用这个模板写的范文">用这个模板写的范文</h2>\n<ul class="fw-models">{items}</ul>\n'
+    at = html_text.find('<h2 id="分节写作要点"')
+    return html_text + section if at < 0 else html_text[:at] + section + html_text[at:]
 
 
 def template_link(entry: Entry, template) -> str:
@@ -323,6 +339,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         self.by_path = {e.path: e for e in self.library}
         self.searchable = {f"moban/{t.slug}.md": f"{t.name}（写作模板）" for t in self.templates}
         self.searchable["atlas.md"] = "结构图谱"
+        self.template_pages = {f"moban/{t.slug}.md": t for t in self.templates}
 
         self.related = Related(self.library)
         if getattr(self, "dirty", False):
@@ -362,6 +379,13 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                 + markdown
                 + related_section(entry, self.related.of(entry, RELATED)))
 
+    def models_of(self, template, files, page) -> list[tuple[str, Entry]]:
+        """The model documents written from this template (those whose page links to it),
+        sound ones first, fullest first: (URL from the template page, entry)."""
+        mine = [e for e in self.library if template_for(e, self.templates) is template]
+        mine.sort(key=lambda e: (listing_order(e), -min(e.chars, 4000), e.path))
+        return [(get_relative_url(files.get_file_from_path(e.path).url, page.url), e) for e in mine[:MODELS]]
+
     def on_page_context(self, context, page, config, nav):
         # The tag chips link to the generated 按类型与层级 page (overrides/partials/tags.html).
         context["fanwen_tags_url"] = get_relative_url(self.tags_file.url, page.url)
@@ -369,6 +393,9 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
 
     def on_page_content(self, html, page, config, files):
         entry = self.by_path.get(page.file.src_uri)
+        template = self.template_pages.get(page.file.src_uri)
+        if template is not None:
+            html = with_models(html, self.models_of(template, files, page))
         if entry is None:
             # Template pages and the atlas are found by search too, ranked with the documents;
             # their titles (h1) say 写作模板 / 结构图谱.

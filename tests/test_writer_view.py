@@ -208,3 +208,15 @@ def test_word_download_on_a_document_page_is_the_document_in_the_official_layout
     assert not any("复制全文" in text or "相关范文" in text or "¶" in text for _, text in paragraphs)
     section = document.sections[0]
     assert round(section.page_width.mm) == 210 and round(section.top_margin.mm) == 37  # A4, GB/T 9704 margins
+
+
+def test_a_template_page_lists_its_best_models(page, site_url):
+    page.goto(site_url + "moban/election-plan/")
+    models = page.locator("ul.fw-models a")
+    assert models.count() >= 1 and "换届选举" in models.first.inner_text()
+    page.goto(site_url + "moban/work-summary/")
+    titles = page.locator("ul.fw-models a").all_inner_texts()
+    assert len(titles) >= 5 and all("总结" in t or "汇报" in t or "小结" in t for t in titles[:3])
+    page.locator("ul.fw-models a").first.click()
+    page.wait_for_url("**/examples/**")
+    assert page.locator("a.fw-use-template").inner_text() == "用这个模板起草：工作总结"
