@@ -15,6 +15,7 @@ import yaml
 from .classify import LEVELS, TYPES
 from .data import load_themes, load_yaml, shown, status_names
 from .errors import FanwenError
+from .repair import unify_placeholders
 from .text import strip_invisible
 
 HEADER = """\
@@ -98,7 +99,9 @@ def load_manifest(source: Path, line_count: int) -> list[Entry] | None:
         if item.get("theme") is not None and item["theme"] not in slugs:
             _fail(path, f"{key}.theme", f"未知主题 `{item['theme']}`",
                   f"改成 data/themes.yml 中的 slug 之一（{', '.join(sorted(slugs))}），或先在该文件中添加主题。")
-        title = strip_invisible(item["title"]).strip() if item.get("title") is not None else None
+        # A keeper's title is text like any other: invisible characters out, placeholders (xx, XX)
+        # in the one form the site shows (××).
+        title = unify_placeholders(strip_invisible(item["title"]).strip())[0] if item.get("title") is not None else None
         entries.append(Entry(item["start"], item["end"], title, item.get("type"), item.get("level"),
                              item.get("theme"), bool(item.get("drop", False)), item.get("status")))
     ordered = sorted(enumerate(entries), key=lambda pair: pair[1].start)
