@@ -95,6 +95,18 @@ def clean_line(raw: str, inline_ads: list[re.Pattern], round_trip: list[tuple[st
     return CleanedLine(repaired, pinyin, whitespace, sum(a != b for a, b in zip(stripped, simplified)), edits)
 
 
+def account_cleaning(collection: Collection, no: int, cleaned: CleanedLine) -> None:
+    """Record what cleaning line `no` took out (pinyin, whitespace) and changed, so the report's
+    character accounting balances. Text collections and office files share it."""
+    if cleaned.pinyin:
+        collection.removed.append(Removal(no, "".join(cleaned.pinyin), "拼音注音", whole_line=False))
+    if cleaned.whitespace:
+        collection.removed.append(Removal(no, cleaned.whitespace, "行首尾空白" if cleaned.text else "空白行",
+                                          whole_line=not cleaned.text))
+    collection.converted_chars += cleaned.converted
+    record_edits(collection, no, cleaned.edits)
+
+
 def inline_ad_patterns() -> list[re.Pattern]:
     return [pattern for pattern, _ in _compile(load_rules("boilerplate.yml").get("inline", []), "inline")]
 
@@ -131,13 +143,7 @@ def clean_lines(collection: Collection, text: str) -> None:
         collection.chars_in += len(raw)
         raw = repair_mojibake(collection, no, raw, frequencies)
         cleaned = clean_line(raw, inline_ads, round_trip)
-        if cleaned.pinyin:
-            collection.removed.append(Removal(no, "".join(cleaned.pinyin), "拼音注音", whole_line=False))
-        if cleaned.whitespace:
-            collection.removed.append(Removal(no, cleaned.whitespace, "行首尾空白" if cleaned.text else "空白行",
-                                              whole_line=not cleaned.text))
-        collection.converted_chars += cleaned.converted
-        record_edits(collection, no, cleaned.edits)
+        account_cleaning(collection, no, cleaned)
         if cleaned.text:
             collection.lines.append(Line(no, cleaned.text))
 

@@ -18,8 +18,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..collection import (Collection, Removal, clean_line, inline_ad_patterns, join_link_fragments,
-                          record_edits, remove_boilerplate, split_into_units)
+from ..collection import (Collection, Removal, account_cleaning, clean_line, inline_ad_patterns,
+                          join_link_fragments, remove_boilerplate, split_into_units)
 from ..errors import FanwenError
 from ..manifest import load_manifest
 from ..page import escape_markdown, highlight_blanks, render_line
@@ -103,13 +103,7 @@ def _clean(collection: OfficeCollection, no: int, raw: str, inline_ads) -> str:
         collection.changes.append({"line": no, "kind": "部首字符", "count": count})
         raw = folded
     cleaned = clean_line(raw, inline_ads)
-    if cleaned.pinyin:
-        collection.removed.append(Removal(no, "".join(cleaned.pinyin), "拼音注音", whole_line=False))
-    if cleaned.whitespace:
-        collection.removed.append(Removal(no, cleaned.whitespace, "行首尾空白" if cleaned.text else "空白行",
-                                          whole_line=not cleaned.text))
-    collection.converted_chars += cleaned.converted
-    record_edits(collection, no, cleaned.edits)
+    account_cleaning(collection, no, cleaned)
     return cleaned.text
 
 
