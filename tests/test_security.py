@@ -253,7 +253,11 @@ def test_random_titles_show_as_text(tmp_path):
     assert {page: found for page, found in problems.items() if found} == {}
     shown = shown_titles(root, "zz-fuzz")
     assert len(shown) == len(titles)
-    assert sorted(built for _, built in shown.values()) == sorted(re.sub(INVISIBLE, "", t).strip() for t in titles)
+    # As written, less invisible characters, placeholders in the site's one form (xx, ** → ××).
+    from fanwen.repair import unify_placeholders
+
+    assert sorted(built for _, built in shown.values()) == sorted(
+        unify_placeholders(re.sub(INVISIBLE, "", t).strip())[0] for t in titles)
 
 
 # --------------------------------------------------------------------------- unit data
