@@ -291,3 +291,31 @@ def test_random_unit_data_values_show_as_text_or_are_refused_cleanly(tmp_path):
         result = run(["fanwen", "build"], cwd=root)
         output = result.stdout + result.stderr
         assert result.returncode == 1 and "unit.short_name" in output and "Traceback" not in output, output
+
+
+def test_an_office_file_with_markup_in_its_text_and_tables_shows_it_as_text(tmp_path):
+    import docx
+
+    root = copy_project(tmp_path)
+    for old in (root / "sources").iterdir():
+        old.unlink()
+    document = docx.Document()
+    document.add_heading("<script>alert(1)</script>工作总结", 0)
+    document.add_paragraph("一、基本情况")
+    document.add_paragraph('今年以来，我镇"><svg onload=alert(2)>开展了大量工作，{{ 7*7 }}\n{: onclick=alert(3) } 成效明显。')
+    table = document.add_table(rows=2, cols=2)
+    for cell, text in zip(table._cells, ["项目", "<img src=x onerror=alert(4)>", "a|b", "[x](javascript:alert(5))"]):
+        cell.text = text
+    document.add_paragraph("二、下一步打算")
+    document.add_paragraph("继续做好各项工作，确保完成全年目标任务。")
+    document.save(root / "sources" / "evil.docx")
+    result = run(["fanwen", "import", "sources/"], cwd=root)
+    assert result.returncode == 0, result.stderr
+    result = run(["fanwen", "build"], cwd=root)
+    assert result.returncode == 0, result.stderr
+    page = next((root / "site" / "examples").glob("*/*evil*/index.html"))
+    assert code_in(page) == []
+    text = html.unescape(page.read_text(encoding="utf-8"))
+    for shown in ("<script>alert(1)</script>工作总结", '"><svg onload=alert(2)>', "{{ 7*7 }}",
+                  "<img src=x onerror=alert(4)>", "[x](javascript:alert(5))"):
+        assert shown in text, shown
