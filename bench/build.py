@@ -121,7 +121,7 @@ def markdown_only(docs: Path) -> dict:
 def mkdocs_build(project: Path, site: Path) -> dict:
     """The real build, in this process; the search index is built by its indexing processes
     (fanwen.search.BackgroundIndex), whose memory counts in the peak (TreeMemory)."""
-    from fanwen import search
+    from fanwen.search import index as search
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 

@@ -72,7 +72,7 @@ def p95(values):
 
 
 def longest_template() -> str:
-    from fanwen.templating import list_templates, load_context, plain_text, render
+    from fanwen.drafting.templates import list_templates, load_context, plain_text, render
     from fanwen.errors import FanwenError
 
     context, _ = load_context(UNIT, ROOT)

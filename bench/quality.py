@@ -14,8 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fanwen.importer import run_import  # noqa: E402
-from fanwen.quality import measure, reference_units  # noqa: E402
+from fanwen.importer.run import run_import  # noqa: E402
+from fanwen.importer.quality import measure, reference_units  # noqa: E402
 
 
 def main() -> None:

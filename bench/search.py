@@ -97,7 +97,7 @@ def timed_build(project: Path, site: Path) -> dict:
         setattr(owner, name, wrapper)
 
     from material.plugins.search.plugin import SearchPlugin
-    from fanwen import search
+    from fanwen.search import index as search
 
     for name in ("on_page_context", "on_post_build"):
         timer(SearchPlugin, name)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .errors import FanwenError
+from fanwen.errors import FanwenError
 
 
 @click.group()
@@ -52,8 +52,8 @@ def import_command(sources: tuple[Path, ...], docs_dir: Path, report_path: Path,
     """
     from tqdm import tqdm
 
-    from .importer import run_import, write_manifest_draft, write_report
-    from .office import expand_sources
+    from fanwen.importer.run import run_import, write_manifest_draft, write_report
+    from fanwen.importer.office import expand_sources
 
     started = time.perf_counter()
     # A folder stands for the importable files in it; other formats there are reported as skipped.
@@ -113,7 +113,7 @@ def import_command(sources: tuple[Path, ...], docs_dir: Path, report_path: Path,
               help="MkDocs 配置文件。")
 def build_command(site_dir: Path, offline: bool, config_file: Path) -> None:
     """严格模式构建静态网站；失败时原有的站点目录保持不变。"""
-    from .publish import OldSiteLeft, build_site
+    from fanwen.publish.build import OldSiteLeft, build_site
 
     try:
         seconds = build_site(site_dir, config_file, env={"FANWEN_OFFLINE": "true"} if offline else None)
@@ -134,7 +134,7 @@ def build_command(site_dir: Path, offline: bool, config_file: Path) -> None:
 @click.option("--no-offline", is_flag=True, help="发布包中不含离线版。")
 def dist_command(dist_dir: Path, site_dir: Path, offline_dir: Path, no_offline: bool) -> None:
     """构建网站和离线版，打成发布包 dist/fanwen-site-<版本>-<日期>.tar.gz 和 .zip。"""
-    from .publish import make_dist
+    from fanwen.publish.build import make_dist
 
     try:
         written = make_dist(dist_dir, site_dir, None if no_offline else offline_dir)
@@ -153,7 +153,7 @@ def dist_command(dist_dir: Path, site_dir: Path, offline_dir: Path, no_offline: 
 @click.option("--list", "list_only", is_flag=True, help="列出可用的模板。")
 def draft_command(template: str | None, data_file: Path | None, out_file: Path | None, list_only: bool) -> None:
     """用本单位数据填写模板 TEMPLATE（如 work-plan），生成草稿。"""
-    from .templating import list_templates
+    from fanwen.drafting.templates import list_templates
 
     try:
         if list_only:
@@ -192,8 +192,8 @@ def write_draft(template: str, data_file: Path | None, out_file: Path) -> tuple[
     import os
     import tempfile
 
-    from .docx import build_docx
-    from .templating import (blanks, blocks, clean_markdown, data_file as shipped, find_template, load_context,
+    from fanwen.drafting.word_output import build_docx
+    from fanwen.drafting.templates import (blanks, blocks, clean_markdown, data_file as shipped, find_template, load_context,
                              render, wrap_notice)
 
     suffix = out_file.suffix.lower()
@@ -235,6 +235,6 @@ def write_draft(template: str, data_file: Path | None, out_file: Path) -> tuple[
 
 
 def plain_text_of(filled: str) -> str:
-    from .templating import plain_text
+    from fanwen.drafting.templates import plain_text
 
     return plain_text(filled)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import FanwenError
+from fanwen.errors import FanwenError
 
 _data_dir: Path | None = None
 _cache: dict[tuple[str, int], object] = {}

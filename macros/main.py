@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from fanwen import macros
+from fanwen.mkdocs import macros
 
 
 def define_env(env):

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import ROOT
 from fanwen.data import load_themes
-from fanwen.library import read_front_matter
+from fanwen.library.catalog import read_front_matter
 
 pytestmark = pytest.mark.browser
 DOC = "examples/jingji/000-153e3eec68b796a2-03/"

@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from fanwen.importer import run_import
-from fanwen.library import read_front_matter
-from fanwen.quality import measure, reference_units
-from fanwen.page import render_line
-from fanwen.collection import clean_line, inline_ad_patterns
-from fanwen.mojibake import char_frequencies, repair_line
-from fanwen.repair import round_trip_table
-from fanwen.text import has_traditional, is_pinyin_syllable, to_simplified
+from fanwen.importer.run import run_import
+from fanwen.library.catalog import read_front_matter
+from fanwen.importer.quality import measure, reference_units
+from fanwen.importer.page import render_line
+from fanwen.importer.collection import clean_line, inline_ad_patterns
+from fanwen.importer.mojibake import char_frequencies, repair_line
+from fanwen.importer.repair import round_trip_table
+from fanwen.importer.text import has_traditional, is_pinyin_syllable, to_simplified
 
 from conftest import ROOT, SOURCES, run
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from fanwen.csp import INLINE_DIR, externalize_inline_scripts, page_base, template_base, write_scripts
+from fanwen.publish.csp import INLINE_DIR, externalize_inline_scripts, page_base, template_base, write_scripts
 
 
 def name(js: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, WATCH, run
 from fanwen.data import parse_yaml
-from fanwen.templating import list_templates
+from fanwen.drafting.templates import list_templates
 
 pytestmark = pytest.mark.browser
 FIXTURES_DIR = ROOT / "tests" / "fixtures"
@@ -327,7 +327,7 @@ def _plain(value):
 def test_derived_values_are_the_clis(page, site_url, fixture):
     """leader, deputies, members, plan_date, report_date, done, upcoming, election, lv: the
     page's port of templating.context gives what Python gives."""
-    from fanwen.templating import load_context
+    from fanwen.drafting.templates import load_context
 
     expected, _ = load_context(FIXTURES_DIR / fixture, ROOT)
     page.goto(site_url + "moban/work-plan/")
@@ -339,8 +339,8 @@ def test_derived_values_are_the_clis(page, site_url, fixture):
 
 
 def test_a_template_outside_the_subset_fails_the_build(tmp_path):
-    from fanwen.compiled import Unsupported, compile_file
-    from fanwen.templating import templates_dir
+    from fanwen.drafting.compiled import Unsupported, compile_file
+    from fanwen.drafting.templates import templates_dir
 
     shutil_copy = __import__("shutil").copytree
     shutil_copy(ROOT / "templates", tmp_path / "templates")

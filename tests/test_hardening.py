@@ -450,7 +450,7 @@ def test_dist_writes_both_archives(project):
 
 
 def test_archives_leave_out_junk(tmp_path):
-    from fanwen.publish import tree_entries
+    from fanwen.publish.build import tree_entries
 
     for name in ("index.html", "a/.DS_Store", "a/page.html", "Thumbs.db", "b~", "._index.html", "a/__pycache__/x.pyc"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

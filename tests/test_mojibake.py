@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fanwen.mojibake import UNREADABLE, LineRepair, char_frequencies, repair_line
-from fanwen.text import remove_pinyin
+from fanwen.importer.mojibake import UNREADABLE, LineRepair, char_frequencies, repair_line
+from fanwen.importer.text import remove_pinyin
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
 S000 = "000_153e3eec68b796a2.txt"

@@ -15,7 +15,7 @@ import pytest
 import office_fixtures as fx
 from conftest import ROOT, run
 from fanwen.errors import FanwenError
-from fanwen.importer import run_import
+from fanwen.importer.run import run_import
 
 BLANK = '<span class="fw-blank" title="待填写">××</span>'
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
@@ -128,7 +128,7 @@ def test_doc_wps_and_doc_renamed_docx_via_libreoffice(tmp_path):
 
 
 def test_missing_libreoffice_names_the_package(tmp_path, monkeypatch):
-    from fanwen.office import convert, read_office
+    from fanwen.importer.office import convert, read_office
 
     monkeypatch.setattr(convert, "soffice", lambda: None)
     old = tmp_path / "旧文件.doc"
@@ -164,7 +164,7 @@ def test_pdf_two_columns_headers_and_page_breaks(tmp_path):
 
 
 def test_scanned_pdf_asks_for_ocr(tmp_path):
-    from fanwen.office import read_office
+    from fanwen.importer.office import read_office
 
     with pytest.raises(FanwenError) as error:
         read_office(fx.pdf_scanned(tmp_path / "扫描件.pdf"))
@@ -272,7 +272,7 @@ def test_nothing_importable_keeps_the_previous_pages(tmp_path):
 
 
 def test_a_saved_pages_resource_folder_is_not_imported(tmp_path):
-    from fanwen.office import expand_sources
+    from fanwen.importer.office import expand_sources
 
     (tmp_path / "方案.html").write_text(fx.WEB_PAGE, encoding="utf-8")
     (tmp_path / "方案_files").mkdir()
@@ -285,14 +285,14 @@ def test_a_saved_pages_resource_folder_is_not_imported(tmp_path):
 
 
 def test_folder_of_sources_is_the_text_collections():
-    from fanwen.office import expand_sources
+    from fanwen.importer.office import expand_sources
 
     files, skipped = expand_sources([ROOT / "sources"])
     assert files == sorted((ROOT / "sources").glob("*.txt")) and skipped == []  # manifests pass silently
 
 
 def test_office_rules_are_validated(tmp_path):
-    from fanwen.office.rules import _parse
+    from fanwen.importer.office.rules import _parse
 
     bad = tmp_path / "office.yml"
     bad.write_text("rules:\n  - name: 版记\n    action: remove\n    patterns: ['抄送']\n", encoding="utf-8")
@@ -306,7 +306,7 @@ def test_office_rules_are_validated(tmp_path):
 
 
 def test_gbk_web_page(tmp_path):
-    from fanwen.office import read_office
+    from fanwen.importer.office import read_office
 
     page = tmp_path / "旧网页.htm"
     html = fx.WEB_PAGE.replace('charset="utf-8"', 'charset="gbk"').replace("上級", "上级").replace("©", "")
@@ -355,7 +355,7 @@ def test_libreoffice_timeout_leaves_no_process(tmp_path, monkeypatch):
     import os
     import time
 
-    from fanwen.office import convert, read_office
+    from fanwen.importer.office import convert, read_office
 
     pids = tmp_path / "pids"
     fake = tmp_path / "soffice"
@@ -385,7 +385,7 @@ def test_content_controls_and_zip_bomb(tmp_path):
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
-    from fanwen.office import read_office
+    from fanwen.importer.office import read_office
 
     document = docx.Document()
     document.add_paragraph("关于清河镇2027年防汛工作的报告", style="Title")
@@ -413,7 +413,7 @@ def test_content_controls_and_zip_bomb(tmp_path):
 def test_pdf_reading_order_rules():
     """Two columns only where both halves have lines starting at one x; right-aligned dates and
     short lines of a one-column page keep top-to-bottom order."""
-    from fanwen.office.pdf import TextLine, _reading_order
+    from fanwen.importer.office.pdf import TextLine, _reading_order
 
     def line(y: float, x0: float, x1: float, text: str) -> TextLine:
         return TextLine(1, x0, y, x1, y + 12, text, 12)
@@ -452,7 +452,7 @@ def test_headings_from_outline_levels_and_chinese_style_names(tmp_path):
 
 
 def test_radicals_from_pdf_fonts_fold_to_characters():
-    from fanwen.office.model import fold_radicals
+    from fanwen.importer.office.model import fold_radicals
 
     assert fold_radicals("⼯作⽅案，⼈⺠群众，⾸⻚") == "工作方案，人民群众，首页"  # punctuation stays full-width
 
@@ -481,7 +481,7 @@ def test_pdf_printed_by_a_browser(tmp_path):
 
 
 def test_an_unforeseen_reader_error_skips_only_that_file(tmp_path, monkeypatch):
-    from fanwen.office import word
+    from fanwen.importer.office import word
 
     def broken(path, document):
         raise AttributeError("'NoneType' object has no attribute 'val'")
@@ -510,7 +510,7 @@ def test_web_page_title_outside_the_article(tmp_path):
 
 
 def test_reader_source_names_the_office_file(tmp_path):
-    from fanwen.office import read_office
+    from fanwen.importer.office import read_office
 
     collection = read_office(fx.word_report(tmp_path / "上半年报告.docx", 2))
     assert collection.reader_source(collection.units[0]) == "Word文件《上半年报告.docx》"

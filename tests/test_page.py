@@ -2,7 +2,7 @@
 
 import markdown
 
-from fanwen.page import escape_markdown, render_line, render_page
+from fanwen.importer.page import escape_markdown, render_line, render_page
 
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "pymdownx.escapeall"]
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from fanwen.repair import (flag_missing_digits, normalise_heading, remove_stray_after_de, repair_line,
+from fanwen.importer.repair import (flag_missing_digits, normalise_heading, remove_stray_after_de, repair_line,
                            restore_punctuation, unify_placeholders)
 
 ADS = [re.compile(r"/?\s*[:：]?\s*请记住(我站|本站)域名\s*/?")]
@@ -87,7 +87,7 @@ def test_deleted_year_digits_are_flagged_not_guessed():
 
 
 def test_doubled_punctuation_is_collapsed_and_accounted():
-    from fanwen.repair import collapse_doubled_punctuation
+    from fanwen.importer.repair import collapse_doubled_punctuation
 
     for before, after in [("增强自觉性，，增强艰苦", "增强自觉性，增强艰苦"), ("具体如下：。", "具体如下："),
                           ("完成了工作，。", "完成了工作。"), ("真的吗？？", "真的吗？"),

@@ -324,8 +324,8 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     # A document that a similar one lists back among its related links (fanwen/related.py).
-    from fanwen.library import scan
-    from fanwen.related import Related
+    from fanwen.library.catalog import scan
+    from fanwen.library.related import Related
 
     library = scan(project / "docs")
     similar = Related(library)

@@ -5,8 +5,8 @@ import json
 import struct
 import zlib
 
-from fanwen import search
-from fanwen.site import mark_article
+from fanwen.search import index as search
+from fanwen.mkdocs.plugin import mark_article
 
 
 def load(root, key):

@@ -254,7 +254,7 @@ def test_random_titles_show_as_text(tmp_path):
     shown = shown_titles(root, "zz-fuzz")
     assert len(shown) == len(titles)
     # As written, less invisible characters, placeholders in the site's one form (xx, ** → ××).
-    from fanwen.repair import unify_placeholders
+    from fanwen.importer.repair import unify_placeholders
 
     assert sorted(built for _, built in shown.values()) == sorted(
         unify_placeholders(re.sub(INVISIBLE, "", t).strip())[0] for t in titles)

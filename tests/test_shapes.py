@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fanwen.importer import run_import
-from fanwen.library import read_front_matter
+from fanwen.importer.run import run_import
+from fanwen.library.catalog import read_front_matter
 
 from conftest import ROOT, run
 
@@ -235,7 +235,7 @@ def test_a_first_line_that_may_be_a_sub_heading_is_flagged(tmp_path):
 
 
 def test_a_made_up_title_names_a_level_only_when_the_text_speaks_at_that_level():
-    from fanwen.classify import derive_title
+    from fanwen.importer.classify import derive_title
 
     cited = ["为做好村庄清洁工作，根据省委、省政府和省民政厅的部署，结合实际制定本方案。"]
     assert not derive_title("省", "方案", "huanjing", cited).startswith("省")

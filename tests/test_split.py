@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from fanwen.collection import Collection, clean_lines, remove_boilerplate, split_into_units
-from fanwen.split import Line, find_markers, marker_number, structural_starts
+from fanwen.importer.collection import Collection, clean_lines, remove_boilerplate, split_into_units
+from fanwen.importer.split import Line, find_markers, marker_number, structural_starts
 
 
 def collect(text: str) -> Collection:
@@ -104,7 +104,7 @@ def test_verbatim_repeat_is_split_out():
 
 
 def test_more_marker_styles():
-    from fanwen.split import parse_marker
+    from fanwen.importer.split import parse_marker
 
     assert marker_number("村级财务公开工作总结3") == ("村级财务公开工作总结", 3)
     assert marker_number("防汛工作汇报 篇2") == ("防汛工作汇报", 2)
@@ -134,7 +134,7 @@ def test_continuation_paragraph_is_not_taken_with_a_restart():
 
 
 def test_marker_words_and_salutations_are_data():
-    from fanwen.split import is_salutation
+    from fanwen.importer.split import is_salutation
 
     assert marker_number("范文一：") == ("", 1)
     assert marker_number("【例文2】") == ("", 2)

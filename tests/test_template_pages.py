@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import ROOT
-from fanwen.templating import default_context, plain_text, render
+from fanwen.drafting.templates import default_context, plain_text, render
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,8 @@ import subprocess
 import pytest
 
 from conftest import ROOT, run
-from fanwen.sections import outline
-from fanwen.templating import blanks, cn_range, default_context, list_templates, load_context, plain_text, render
+from fanwen.library.sections import outline
+from fanwen.drafting.templates import blanks, cn_range, default_context, list_templates, load_context, plain_text, render
 
 FIXTURES = ROOT / "tests" / "fixtures"
 QINGHE = FIXTURES / "unit-qinghe.yml"  # the shape given in issue 5, verbatim: no level, topic or tasks
@@ -172,8 +172,8 @@ def test_sections_follow_the_model_documents(template):
     # Order as the model documents of the template's own type have it: no two parts in an order
     # that more documents contradict than follow (one document's order is an anecdote, and a
     # tie is no convention either).
-    from fanwen.library import scan
-    from fanwen.sections import load_parts, sections_of
+    from fanwen.library.catalog import scan
+    from fanwen.library.sections import load_parts, sections_of
 
     orders = [[s.part for s in sections_of(ROOT / "docs", e, load_parts())]
               for e in scan(ROOT / "docs") if e.type == template.derived_from[0]]
@@ -379,7 +379,7 @@ def test_values_never_become_markup_on_the_template_page(value, shown):
     """Issue 10, item 2: a private-use mark in a value cannot end its escaping, a line break
     cannot start an attribute list or a block. (Unit data files refuse both outright; this is
     the page's own defence for values that arrive any other way.)"""
-    from fanwen.macros import template_html
+    from fanwen.mkdocs.macros import template_html
 
     sample = default_context(ROOT)
     html = template_html(ROOT, "work-plan", unit={**sample["unit"], "short_name": value})
@@ -478,7 +478,7 @@ def election_draft(tmp_path_factory):
 
 
 def _chars(length) -> float:
-    from fanwen.docx import CHAR
+    from fanwen.drafting.word_output import CHAR
     return round((length or 0) / CHAR, 2)
 
 
@@ -487,7 +487,7 @@ def test_docx_signature_and_date_as_gb9704_7_3_5(which, request):
     """One blank line after the text; the name 右空二字 (or further left when the date is longer);
     the date's first character two characters right of the name's first."""
     from docx import Document
-    from fanwen.docx import _width
+    from fanwen.drafting.word_output import _width
 
     paragraphs = Document(request.getfixturevalue(which)).paragraphs
     i = next(i for i, p in enumerate(paragraphs) if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", p.text))
@@ -510,7 +510,7 @@ def test_docx_recipient_flush_left(request_draft):
 
 def test_docx_title_breaks_between_words(request_draft):
     from docx import Document
-    from fanwen.docx import title_lines
+    from fanwen.drafting.word_output import title_lines
 
     title = Document(request_draft).paragraphs[0]
     assert title.text == "县农业农村局关于\n高标准农田建设工作有关事项的请示"
@@ -563,7 +563,7 @@ def test_docx_language_and_properties(word_draft):
 def test_section_examples_fit_the_template(template):
     """Examples on a template page come from its own document types, are never damaged or
     placeholder-only, and a 组织领导 example actually lists a group."""
-    from fanwen.sections import plain, section_examples, usable
+    from fanwen.library.sections import plain, section_examples, usable
 
     for section in template.sections:
         for found in section_examples(ROOT / "docs", section["part"], template.derived_from, 3, template.topic):
@@ -575,7 +575,7 @@ def test_section_examples_fit_the_template(template):
 
 
 def test_damaged_and_placeholder_sections_are_never_examples():
-    from fanwen.sections import Section, usable
+    from fanwen.library.sections import Section, usable
 
     def section(text, part="工作目标"):
         return Section(None, 0, 3, part, part, (text,))
@@ -637,7 +637,7 @@ def test_attachment_note_after_one_blank_line(tmp_path):
     i = next(i for i, p in enumerate(paragraphs) if p.text.startswith("附件："))
     assert paragraphs[i].text == "附件：1. 项目资金需求测算表"  # no final punctuation
     assert paragraphs[i + 1].text == "2. 项目区分布图"  # aligned under 1.
-    from fanwen.docx import CHAR
+    from fanwen.drafting.word_output import CHAR
     assert round(paragraphs[i + 1].paragraph_format.left_indent / CHAR) == 5
     assert round(paragraphs[i].paragraph_format.first_line_indent / CHAR) == 2  # 左空二字
     assert paragraphs[i - 1].text == "" and paragraphs[i - 2].text == "妥否，请批示。"
@@ -645,7 +645,7 @@ def test_attachment_note_after_one_blank_line(tmp_path):
 
 
 def test_chinese_numbering_goes_past_ninety_nine():
-    from fanwen.templating import cn_number
+    from fanwen.drafting.templates import cn_number
 
     assert [cn_number(n) for n in (1, 10, 12, 20, 99, 100, 101, 110, 120, 1001, 2027)] == [
         "一", "十", "十二", "二十", "九十九", "一百", "一百零一", "一百一十", "一百二十", "一千零一", "二千零二十七"]

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from fanwen.errors import FanwenError
-from fanwen.text import decode_source, has_traditional, is_pinyin_syllable, remove_pinyin, to_simplified
+from fanwen.importer.text import decode_source, has_traditional, is_pinyin_syllable, remove_pinyin, to_simplified
 
 LINE_000_1 = "鄉(xiāng)鎮(zhèn)換屆選舉工作方案范文"
 

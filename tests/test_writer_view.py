@@ -143,7 +143,7 @@ def test_no_english_tooltips_or_developer_leftovers(built_site):
 
 
 def test_quality_is_visible_and_damaged_documents_come_last(page, site_url, built_site):
-    from fanwen.library import scan
+    from fanwen.library.catalog import scan
 
     library = scan(ROOT / "docs")
     counts = {status: sum(e.status == status for e in library) for status in ("节选", "有缺损", "疑似洗稿")}

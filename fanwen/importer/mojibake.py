@@ -1,0 +1,621 @@
+"""Repair GBK-shift mojibake in raw source lines (`。ㄒ唬┌l(fā)揮…` → `（一）發(fā)揮…`).
+
+How the damage arose (read off the data, and what the repair undoes):
+
+* The site kept its text as GBK bytes. Somewhere a byte was lost or added, and from there on
+  the bytes were decoded one byte out of step: every garbled character is the trail byte of one
+  real character plus the lead byte of the next one (`（一）` = A3A8 D2BB A3A9 read from one
+  byte earlier gives `。ㄒ唬`).
+* That out-of-step decoder dropped byte pairs that are not GBK characters, and dropped a lead
+  byte that met an ASCII byte (`視,` → `,`); full-width forms it produced (`！？（）ｍ`) were later
+  folded to ASCII. ASCII bytes can never be lead bytes, so the stream falls back into step at
+  the next ASCII byte: a damaged run ends at an ASCII character or at the end of the line.
+* The site's pinyin annotator inserted `(pīn)` after byte pairs that straddle two characters,
+  which left `?pīn)` behind (`當(dāng)地` → `當(dāng)?shù)乜h`: `數` = 94 B5 is the trail of 當 plus the lead
+  of 地, and `?` is the lead byte B5 that met the inserted `(`).
+
+The repair re-encodes a run as GB18030 and decodes it one byte later (`decode(encode(run)[1:])`),
+trying both readings of an ASCII character inside a run (a byte of its own, or a folded
+full-width character). Bytes that the first decoder threw away are gone for good; the
+characters they belonged to become `UNREADABLE`, so no guess is ever shown as text.
+
+Whether a run is garbled, and whether a re-reading is better, is decided by a character
+frequency model of the collection itself (`char_frequencies`): garbled characters are the rare
+ones, a correct re-reading is made of the collection's common characters. Two kinds of damage
+are evidence by themselves: a line-initial heading number whose garbled form is exactly what
+the line shows, and the annotator's `?pīn)`.
+
+Use: `freq = char_frequencies(lines)` once per collection, then `repair_line(line, freq)` for
+each raw line, before pinyin annotations are removed.
+
+Known limit: where the first decoder dropped a byte pair inside a run, the re-reading joins the
+halves of two characters into one, and that one may be a common character (`矛盾` → 密). Such
+a character is only shown as lost when the collection does not know it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Mapping
+
+from fanwen.importer.text import CJK, is_pinyin_syllable
+
+UNREADABLE = "【原文此处乱码】"
+
+# A repaired run must beat the garbled one by this many nats (natural-log probability) in total
+# and on average per character: a re-reading that is only slightly more likely is chance.
+MIN_GAIN = 2.5
+MIN_GAIN_PER_CHAR = 1.0
+MIN_RECOVERED = 1
+# A re-read character must occur this many times in the collection; rarer ones are more likely
+# the product of a byte pair that the first decoder dropped, and are shown as lost.
+MIN_SEEN = 3
+# A lost character costs this many nats, so that a reading full of holes does not win.
+LOST_PENALTY = 4.0
+# What a matching garbled heading or annotator debris is worth, in nats.
+EVIDENCE = 8.0
+# How much weaker the evidence may be for leaving a line out of the frequency count.
+LENIENT = 0.25
+# Limits that keep the search over readings small.
+MAX_READINGS = 400
+MAX_RUN = 400
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+_PINYIN = rf"[a-z{_TONED}]{{1,7}}"
+# An annotation as the site writes it: one character, then `(pīn)`.
+_ANNOTATED = re.compile(rf"([{CJK}])\(({_PINYIN})\)")
+# What the annotator left where it split a character: `?pīn)`.
+_DEBRIS = re.compile(rf"\?({_PINYIN})\)")
+_ANNOTATION_AT = re.compile(rf"\(({_PINYIN})\)")
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _pinyin_at(pattern: re.Pattern, line: str, k: int) -> re.Match | None:
+    """`pattern` (annotation or debris) at line[k], when what it holds is one pinyin syllable."""
+    match = pattern.match(line, k)
+    return match if match and is_pinyin_syllable(match.group(1)) else None
+
+
+@dataclass
+class LineRepair:
+    """What `repair_line` did to one line."""
+
+    text: str  # the repaired line (unrecoverable spans replaced by UNREADABLE)
+    recovered: list[tuple[str, str]] = field(default_factory=list)  # (garbled span, recovered text)
+    unrecovered: list[str] = field(default_factory=list)  # garbled spans that could not be recovered
+
+
+# --------------------------------------------------------------------------- bytes
+
+
+def _gbk(char: str) -> bytes | None:
+    """The one or two GB18030 bytes of a character, or None (four-byte characters and private
+    use ones never came out of the first decoder, so no run can cross them)."""
+    data = char.encode("gb18030")
+    return data if len(data) <= 2 and not _private(char) else None
+
+
+def _private(char: str) -> bool:
+    return 0xE000 <= ord(char) <= 0xF8FF
+
+
+def _pair(lead: int, trail: int) -> str | None:
+    """The character of two GB18030 bytes, or None when they are not one.
+
+    Codes that GB18030 maps to the private use area are the ones the first decoder dropped.
+    """
+    if lead < 0x81 or trail < 0x40 or trail == 0x7F or trail == 0xFF:
+        return None
+    try:
+        char = bytes((lead, trail)).decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return char if len(char) == 1 and not _private(char) else None
+
+
+def _fold(char: str) -> str:
+    """Full-width ASCII forms as the collection stores them (`（` → `(`), for counting only."""
+    code = ord(char)
+    return chr(code - 0xFEE0) if 0xFF01 <= code <= 0xFF5E else char
+
+
+def _readable(char: str) -> bool:
+    """Chinese characters, punctuation and ASCII digits: what a re-read character can be."""
+    category = unicodedata.category(char)
+    return (category.startswith("P") or "0" <= char <= "9"
+            or (category == "Lo" and re.match(rf"[{CJK}]", char) is not None))
+
+
+def _garble(data: bytes) -> tuple[str, int | None]:
+    """What the out-of-step decoder made of `data`: the text and a lead byte left over at the end.
+
+    Used to check a guessed heading against what the line shows.
+    """
+    out, i = [], 0
+    while i < len(data):
+        byte = data[i]
+        if byte < 0x80:
+            out.append(chr(byte))
+            i += 1
+        elif i + 1 == len(data):
+            return "".join(out), byte
+        else:
+            char = _pair(byte, data[i + 1])
+            if char is not None:
+                out.append(_fold(char))
+                i += 2
+            elif data[i + 1] < 0x80:  # a lead byte before ASCII is dropped, the ASCII byte stays
+                i += 1
+            else:  # a pair that is no character is dropped whole
+                i += 2
+    return "".join(out), None
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def _count(lines: Iterable[str]) -> dict[str, float]:
+    chars: Counter = Counter()
+    annotated: Counter = Counter()
+    for line in lines:
+        chars.update(_fold(c) for c in line)
+        annotated.update(f"{m.group(1)}({m.group(2)})" for m in _ANNOTATED.finditer(line)
+                         if is_pinyin_syllable(m.group(2)))
+    total = sum(chars.values()) or 1
+    freq = {char: n / total for char, n in chars.items()}
+    # Annotated characters (`數(shù)`) are kept under their own keys: they tell which character a
+    # leftover `?shù)` belonged to.
+    freq.update({key: n / total for key, n in annotated.items()})
+    return freq
+
+
+def char_frequencies(lines: Iterable[str]) -> dict[str, float]:
+    """Relative frequency of every character of a collection, learnt from its good lines.
+
+    The first count includes the damaged lines, whose garbled characters (`唬` in every
+    `。ㄒ唬`) would look ordinary if they stayed in; so the lines that the first model repairs
+    are left out and the count is made again. Keys of the form `字(pīn)` count how often the
+    site annotated a character with that reading.
+    """
+    lines = list(lines)
+    freq = _count(lines)
+    for _ in range(2):
+        model = _Model(freq)
+        # Leaving a good line out of the count costs little, keeping a garbled one in costs
+        # much: lines are left out on weaker evidence than `repair_line` needs to change them.
+        freq = _count(line for line in lines if _repair(line, model, strict=False).text == line)
+    return freq
+
+
+class _Model:
+    """Log-probabilities and the annotation table of one frequency mapping."""
+
+    def __init__(self, freq: Mapping[str, float]):
+        self.freq = freq
+        singles = [v for k, v in freq.items() if len(k) == 1 and v > 0]
+        self.once = min(singles) if singles else 1e-7  # the frequency of a character seen once
+        self.unseen = math.log(self.once / 2)
+        self.readings: dict[str, list[str]] = {}
+        self._seen: dict[str, bool] = {}
+        self._reads: dict[str | None, bool] = {}
+        for key in freq:
+            match = _ANNOTATED.fullmatch(key)
+            if match:
+                self.readings.setdefault(match.group(2), []).append(match.group(1))
+
+    def seen(self, char: str) -> bool:
+        """Attested in the collection often enough to trust a re-read character.
+
+        Only Chinese characters and punctuation count: a re-reading that yields pinyin letters,
+        box drawing or full-width letters is a wrong one.
+        """
+        known = self._seen.get(char)
+        if known is None:
+            known = _readable(char) and self.freq.get(_fold(char), 0) >= MIN_SEEN * self.once
+            self._seen[char] = known
+        return known
+
+    def reads(self, text: str | None) -> bool:
+        """A re-read piece made only of trusted characters (its annotation aside)."""
+        known = self._reads.get(text)
+        if known is None:
+            known = self._reads[text] = bool(text) and all(self.seen(c) for c in _bare(text))
+        return known
+
+    def logp_elsewhere(self, char: str, line: str) -> float:
+        """Log-probability from the rest of the collection: a character that occurs only in
+        this line (as garbled characters do) counts as unseen."""
+        p = self.freq.get(_fold(char), 0) - line.count(char) * self.once
+        return math.log(p) if p > self.once / 2 else self.unseen
+
+    def logp(self, char: str) -> float:
+        p = self.freq.get(_fold(char), 0)
+        return math.log(p) if p > 0 else self.unseen
+
+    def annotated(self, reading: str, lead: int) -> list[str]:
+        """Characters the site annotated with `reading` whose GBK lead byte is `lead`."""
+        return [c for c in self.readings.get(reading, []) if (_gbk(c) or b"\0")[0] == lead]
+
+
+# --------------------------------------------------------------------------- readings of a run
+
+# A reading is a list of pieces: (text, first, last) — the text it puts in the line, and the
+# indexes of the first and last garbled characters its bytes came from. text None = lost.
+Piece = tuple[str | None, int, int]
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int  # the run is line[start:end]
+    pieces: list[Piece]
+    gain: float = 0.0
+    recovered: int = 0  # characters re-read
+    lost: int = 0  # lost spans
+    evidence: bool = False  # a garbled heading or annotator debris
+
+
+def _foldable(line: str, model: _Model, k: int) -> bool:
+    """Can the ASCII character line[k] stand for a folded full-width one inside a run?
+
+    Only when its second byte makes a known character with the next character's first byte
+    (`湫0补`: ０ = A3B0, and B0 B2 = 安), or the next character is an ASCII letter that can be a
+    trail byte: ASCII text is everywhere, and a reading that turns it into full-width forms out
+    of step finds words by chance (`工程,坚持` → 常; `16` → 保短). A digit only when it stands
+    alone.
+    """
+    if not "!" <= line[k] <= "~" or k + 1 >= len(line):
+        return False
+    if line[k].isdigit() and any(c.isdigit() for c in line[max(k - 1, 0):k + 2:2]):
+        return False
+    data = _gbk(line[k + 1])
+    if data is None:
+        return False
+    if len(data) == 1:
+        return line[k + 1].isalpha()
+    char = _pair(ord(line[k]) + 0x80, data[0])
+    return char is not None and model.seen(char)
+
+
+def _walk(line: str, model: _Model, k: int, pending: int | None, pieces: list[Piece],
+          budget: list[int]) -> Iterator[tuple[int, list[Piece]]]:
+    """Decode line[k:] in step, with `pending` the lead byte carried over; yield (end, pieces).
+
+    Branches where the reading is ambiguous: an ASCII character may have been a folded
+    full-width character, and the first decoder may have dropped an odd number of bytes (a
+    stray byte such as 0x80), which puts the stream back in step without any ASCII.
+    """
+    while pending is not None:
+        if budget[0] <= 0 or k - pieces[0][1] > MAX_RUN or _hopeless(pieces, model):
+            return
+        budget[0] -= 1
+        lost = pieces + [(None, k - 1, k - 1)]  # the carried lead byte's character is gone
+        if k == len(line):
+            yield k, lost
+            return
+        debris = _pinyin_at(_DEBRIS, line, k)
+        if debris:  # the lead byte met an inserted `(`: the annotation says which character it was
+            end, reading = debris.end(), debris.group(1)
+            found = model.annotated(reading, pending)
+            for char in found:
+                yield end, pieces + [(f"{char}({reading})", k - 1, end - 1)]
+            if not found:
+                yield end, pieces + [(None, k - 1, end - 1)]
+            return
+        data = _gbk(line[k])
+        if data is None:
+            yield k, lost
+            return
+        if len(data) == 2:
+            if len(pieces) > 1 and _in_step(line, model, k):
+                yield k, lost
+            pieces = pieces + [(_pair(pending, data[0]), k - 1, k)]
+            pending, k = data[1], k + 1
+            continue
+        byte = data[0]
+        annotation = _pinyin_at(_ANNOTATION_AT, line, k)
+        if annotation:  # the lead byte met the character's own annotation: it names the character
+            found = model.annotated(annotation.group(1), pending)
+            for char in found:
+                yield k, pieces + [(char, k - 1, k - 1)]
+            if found:
+                return
+        char = _pair(pending, byte)
+        if char is not None:  # an ASCII letter that is the trail byte of a character
+            yield k + 1, pieces + [(char, k - 1, k)]
+        else:  # the lead byte met ASCII and was dropped: that character is lost
+            yield k, lost
+        if _foldable(line, model, k) and not annotation:  # or it was a folded full-width one, A3 xx
+            yield from _walk(line, model, k + 1, byte + 0x80,
+                             pieces + [(_pair(pending, 0xA3), k - 1, k)], budget)
+        return
+    yield k, pieces
+
+
+def _in_step(line: str, model: _Model, k: int) -> bool:
+    """Does the line read as ordinary text from line[k] on, as it does after a resync?"""
+    ahead = [c for c in line[k:k + 2] if ord(c) > 0x7F]
+    return bool(ahead) and all(model.seen(c) for c in ahead)
+
+
+def _hopeless(pieces: list[Piece], model: _Model) -> bool:
+    """Reading ordinary text out of step gives mostly unknown characters: stop early."""
+    bad = sum(not model.reads(text) for text, _, _ in pieces[1:])
+    return bad > 2 + len(pieces) // 3
+
+
+def _prev_trail(line: str, start: int) -> int | None:
+    """The trail byte of the character before `start`, skipping its own annotation."""
+    match = re.search(rf"\({_PINYIN}\)$", line[:start])
+    if match:
+        start = match.start()
+    if start == 0:
+        return None
+    data = _gbk(line[start - 1])
+    return data[1] if data and len(data) == 2 else None
+
+
+def _inside_annotation(line: str, i: int) -> bool:
+    """Is line[i] part of a `(pīn)` annotation (which the first decoder never touches)?"""
+    start = line.rfind("(", max(0, i - 8), i + 1)
+    match = _pinyin_at(_ANNOTATION_AT, line, start) if start != -1 else None
+    return bool(match) and i < match.end()
+
+
+def _resume(line: str, model: _Model, k: int, pieces: list[Piece],
+            budget: list[int]) -> Iterator[tuple[int, list[Piece]]]:
+    """Go on after a character whose lead byte is gone: line[k] holds its trail byte."""
+    data = _gbk(line[k]) if k < len(line) else None
+    if data is None:
+        return
+    if len(data) == 2:
+        yield from _walk(line, model, k + 1, data[1], pieces, budget)
+    elif not _pinyin_at(_ANNOTATION_AT, line, k):
+        if 0x40 <= data[0] <= 0x7E:  # an ASCII trail byte: that character ends the run
+            yield k + 1, pieces[:-1] + [(None, pieces[-1][1], k)]
+        if _foldable(line, model, k):  # or a folded full-width character, A3 xx
+            yield from _walk(line, model, k + 1, data[0] + 0x80, pieces, budget)
+
+
+def _starts(line: str, model: _Model, i: int) -> Iterator[tuple[int, list[Piece]]]:
+    """Every reading of a run that begins at line[i]."""
+    budget = [MAX_READINGS]
+    debris = _pinyin_at(_DEBRIS, line, i)
+    if debris:  # `?pīn)` left by the annotator: it knows the byte that the `?` swallowed
+        end, trail = debris.end(), _prev_trail(line, i)
+        found = model.annotated(debris.group(1), trail) if trail is not None else []
+        for char in found:
+            yield from _walk(line, model, end, _gbk(char)[1], [("", i, end - 1)], budget)
+        if _in_step(line, model, end):  # or the next character went with it
+            yield end, [(None, i, end - 1)]
+        if not found:  # that byte is gone, and with it the next character's lead byte
+            yield from _resume(line, model, end, [(None, i, end - 1)], budget)
+        return
+    char = line[i]
+    data = _gbk(char)
+    if data is None or not _garbled_kind(line, i) and (i == 0 or char.isalnum() or char in "()"):
+        return  # a run starts at a garbled character or at a folded full-width punctuation mark
+    if _inside_annotation(line, i):
+        return
+    # The dropped byte is the trail of a character whose lead byte is gone, except at the start
+    # of a line, where it is a stray byte of the stripped indentation.
+    first: Piece = ("", i, i) if i == 0 else (None, i, i)
+    if i > 1 and line[i - 1] == "?" and re.match(rf"[{CJK}]", line[i - 2]):
+        first = (None, i - 1, i)  # a `?` right before is the decoder's mark for those bytes
+    lead_in = data[1] if len(data) == 2 else data[0] + 0x80
+    yield from _walk(line, model, i + 1, lead_in, [first], budget)
+    if i == 0:
+        yield from _headings(line, model, budget)
+
+
+def _headings(line: str, model: _Model, budget: list[int]) -> Iterator[tuple[int, list[Piece]]]:
+    """A line-initial heading number, `。ㄒ唬` = （一）, `。ǘ┮` = （二）, `。1)` = （1）.
+
+    Inside a heading, the out-of-step decoder dropped pairs such as FE A3 (the trail of 二 and
+    the lead of ）), so the plain re-reading fails; but every Chinese numeral has its own lead
+    byte, so garbling each possible heading and comparing with the line tells which it was.
+    """
+    stray = (_gbk(line[0]) or b"")[:1]
+    numbers = list(_NUMERALS) + [f"十{n}" for n in _NUMERALS[:9]] + [str(n) for n in range(1, 30)]
+    for number in numbers:
+        heading = f"（{number}）"
+        shown, left = _garble(stray + heading.encode("gb18030"))
+        if not line.startswith(shown):
+            continue
+        k = len(shown)
+        start = [(heading, 0, max(k - 1, 0))]
+        if left is None:
+            yield k, start
+            continue
+        # `）`'s last byte was read with the next character's lead byte: the line must show that
+        # pair next; or plain ASCII, when the heading was followed by ASCII; or, when the pair
+        # was no character, the next character's ASCII trail byte.
+        data = _gbk(line[k]) if k < len(line) else None
+        if data and len(data) == 2 and data[0] == left:
+            yield from _walk(line, model, k + 1, data[1], start, budget)
+        elif data and len(data) == 1 and _pair(left, data[0]) is None:
+            yield k, start  # the heading was followed by ASCII, which the lead byte met
+        elif data and 0x40 <= data[0] <= 0x7E:
+            yield k + 1, start + [(None, k, k)]
+
+
+# --------------------------------------------------------------------------- choosing runs
+
+
+def _finish(line: str, model: _Model, start: int, end: int, pieces: list[Piece]) -> _Candidate:
+    """Characters the model does not know are wrong re-readings: they count as lost."""
+    clean: list[Piece] = []
+    for text, first, last in pieces:
+        if text and not model.reads(text):
+            text = None
+        if text is None and clean and clean[-1][0] is None:
+            clean[-1] = (None, clean[-1][1], last)  # neighbouring losses are one span
+        else:
+            clean.append((text, first, last))
+    # An annotation right after a lost character belonged to it: it goes too.
+    match = re.match(rf"\({_PINYIN}\)", line[end:])
+    if match and clean and clean[-1][0] is None:
+        clean[-1] = (None, clean[-1][1], end + match.end() - 1)
+        end += match.end()
+    candidate = _Candidate(min(start, clean[0][1]), end, clean)
+    # Only characters re-read from bytes of garbled characters or of ASCII letters (trail bytes)
+    # count as evidence: reading plain digits as full-width ones (`150` → ５０ → 保担) makes
+    # words out of nothing.
+    candidate.recovered = sum(len(_bare(text)) for text, first, last in clean
+                              if text and any(ord(c) > 0x7F or c.isalpha()
+                                              for c in line[first:last + 1]))
+    candidate.lost = sum(text is None for text, _, _ in clean)
+    candidate.gain = _gain(line, model, candidate)
+    return candidate
+
+
+def _garbled_kind(line: str, i: int) -> bool:
+    """Can line[i] be a character the first decoder made from two bytes? Not ASCII, and not a
+    toned vowel of a pinyin annotation (one next to an ASCII letter, or closing one)."""
+    if ord(line[i]) <= 0x7F:
+        return False
+    if unicodedata.category(line[i]) != "Ll":
+        return True
+    around = line[max(i - 1, 0):i] + line[i + 1:i + 2]
+    return not (any(c.isascii() and c.isalpha() for c in around) or line[i + 1:i + 2] == ")")
+
+
+def _bare(text: str) -> str:
+    """A re-read piece without its annotation (`數(shù)` → `數`)."""
+    return _ANNOTATION_AT.sub("", text) if "(" in text else text
+
+
+def _gain(line: str, model: _Model, candidate: _Candidate) -> float:
+    """How much better the re-reading explains the run than the text as shown, in nats.
+
+    Each re-read character gains what it is more likely than the average shown character (ASCII
+    debris and trail bytes say nothing and are left out). A lost span gains nothing and costs a
+    fixed penalty (half for the one every mid-line run starts with), plus whatever the
+    characters it wipes out are more likely than unknown ones: declaring common text garbled
+    is expensive, declaring garble garbled is free.
+    """
+    span = range(candidate.start, candidate.end)
+    shown = [model.logp_elsewhere(line[i], line) for i in span if _garbled_kind(line, i)]
+    baseline = sum(shown) / len(shown) if shown else model.unseen
+    read = set()
+    gain = 0.0
+    for text, first, last in candidate.pieces:
+        if text:
+            read.update(range(first, last + 1))
+            gain += sum(model.logp(c) - baseline for c in _bare(text))
+    wiped = {i for text, first, last in candidate.pieces if text is None
+             for i in range(first, last + 1)} - read
+    gain -= sum(max(0.0, model.logp_elsewhere(line[i], line) - model.unseen)
+                for i in wiped if _garbled_kind(line, i))
+    holes = candidate.lost - (candidate.pieces[0][0] is None) / 2
+    return gain - LOST_PENALTY * holes
+
+
+def _good(candidate: _Candidate, strict: bool = True) -> bool:
+    """Is the re-reading clearly better than what the line shows?"""
+    scale = 1.0 if strict else LENIENT
+    if candidate.lost > candidate.recovered + candidate.evidence:
+        return False  # mostly holes: no reason to think this was a run at all
+    if candidate.recovered < MIN_RECOVERED and not candidate.evidence:
+        return False
+    return (candidate.gain >= scale * MIN_GAIN
+            and candidate.gain >= scale * MIN_GAIN_PER_CHAR * candidate.recovered)
+
+
+def _candidates(line: str, model: _Model, strict: bool) -> list[_Candidate]:
+    best: dict[tuple[int, int], _Candidate] = {}
+    for i in range(len(line)):
+        for end, pieces in _starts(line, model, i):
+            if end <= i:
+                continue
+            # A heading that garbles to exactly what the line shows, or the annotator's `?pīn)`,
+            # is evidence of damage in itself, whatever the frequencies say.
+            evidence = bool(_pinyin_at(_DEBRIS, line, i)) or (pieces[0][0] or "").startswith("（")
+            if not evidence:
+                read = sum(model.reads(text) for text, _, _ in pieces)
+                if not read or len(pieces) - 1 - read > read:
+                    continue  # more holes than characters: cannot be good
+            candidate = _finish(line, model, i, end, pieces)
+            if evidence:
+                candidate.evidence = True
+                candidate.gain += EVIDENCE
+            key = (candidate.start, candidate.end)
+            if _good(candidate, strict) and (key not in best or candidate.gain > best[key].gain):
+                best[key] = candidate
+    return list(best.values())
+
+
+def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
+    """The non-overlapping runs with the largest total gain (weighted interval scheduling)."""
+    ordered = sorted(candidates, key=lambda c: c.end)
+    ends = [c.end for c in ordered]
+    total = [0.0] * (len(ordered) + 1)  # best gain using the first n runs
+    before = [bisect.bisect_right(ends, c.start, 0, n) for n, c in enumerate(ordered)]
+    for n, candidate in enumerate(ordered):
+        total[n + 1] = max(total[n], total[before[n]] + candidate.gain)
+    chosen, n = [], len(ordered)
+    while n > 0:
+        if total[n] == total[n - 1]:
+            n -= 1
+        else:
+            chosen.append(ordered[n - 1])
+            n = before[n - 1]
+    return chosen[::-1]
+
+
+def repair_line(line: str, freq: Mapping[str, float]) -> LineRepair:
+    """Re-read the garbled runs of one raw line; the line comes back unchanged when it has none.
+
+    `freq` is the collection's `char_frequencies`. Runs that re-read cleanly are replaced by
+    their text; characters whose bytes are gone become `UNREADABLE`, never a guess.
+    """
+    return _repair(line, _model(freq), strict=True)
+
+
+_last_model: list = [None, None]  # (freq, its model): one collection is repaired line by line
+
+
+def _model(freq: Mapping[str, float]) -> _Model:
+    if _last_model[0] is not freq:
+        _last_model[:] = [freq, _Model(freq)]
+    return _last_model[1]
+
+
+def _merge(line: str, runs: list[_Candidate]) -> list[_Candidate]:
+    """Join two runs that meet at lost characters across a stray ASCII character or two
+    (`社▮4▮領`): what lies between two unreadable spans belongs to the same damage."""
+    merged: list[_Candidate] = []
+    for run in runs:
+        if merged:
+            last = merged[-1]
+            gap = line[last.end:run.start]
+            if (len(gap) <= 2 and gap.isascii() and last.pieces[-1][0] is None
+                    and run.pieces[0][0] is None):
+                lost = (None, last.pieces[-1][1], run.pieces[0][2])
+                merged[-1] = _Candidate(last.start, run.end,
+                                        last.pieces[:-1] + [lost] + run.pieces[1:])
+                continue
+        merged.append(run)
+    return merged
+
+
+def _repair(line: str, model: _Model, strict: bool) -> LineRepair:
+    repair = LineRepair(line)
+    out, pos = [], 0
+    for run in _merge(line, _choose(_candidates(line, model, strict))):
+        out.append(line[pos:run.start])
+        text = "".join(UNREADABLE if t is None else t for t, _, _ in run.pieces)
+        lost = [line[first:last + 1] for t, first, last in run.pieces if t is None]
+        out.append(text)
+        if text != UNREADABLE:
+            repair.recovered.append((line[run.start:run.end], text))
+        repair.unrecovered.extend(lost)
+        pos = run.end
+    out.append(line[pos:])
+    repair.text = "".join(out)
+    return repair

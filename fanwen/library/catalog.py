@@ -1,0 +1,182 @@
+"""The imported library as data: the front matter of every page under docs/examples/.
+
+The site plugin (navigation, related documents) and the macros (cards, counts) both read
+it from here, so there is one definition of what a document is.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from fanwen.data import parse_yaml, shown, yaml_fix
+from fanwen.errors import FanwenError
+
+EXAMPLES = "examples"
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str  # docs-relative, POSIX: examples/<theme>/<slug>.md
+    title: str
+    type: str
+    level: str
+    theme: str
+    chars: int
+    source: str
+    first_line: str
+    mtime_ns: int = field(default=0, compare=False)
+    status: str = "完整"  # data/status.yml
+    source_label: str = ""  # the source as a reader reads it: 范文合集《…》第 3 篇  # the page version this entry was read from
+
+
+def read_front_matter(path: Path) -> tuple[dict, str]:
+    """(front matter, body) of a Markdown page; broken YAML names the file and line."""
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---\n", 4)
+    if end == -1:
+        raise FanwenError(str(path), "front matter 没有结束行 `---`", "在元数据之后加一行 `---`。")
+    try:
+        meta = parse_yaml(text[4:end]) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        raise FanwenError(f"{path}:{line}", f"front matter 不是合法的 YAML：{getattr(exc, 'problem', exc)}",
+                          yaml_fix(exc, "检查该行的冒号、引号和缩进，或重新运行 `fanwen import` 生成该页。")) from None
+    if not isinstance(meta, dict):
+        raise FanwenError(f"{path}:2", "front matter 应为 `键: 值` 的映射", "参照其他范文页的开头修改。")
+    return meta, text[end + 5:]
+
+
+# The importer's own markup in a page body (placeholders, garbled spans): unescaped HTML,
+# while the document's text has every `<` escaped (`\<`), so it cannot look like this.
+_OWN_SPAN = re.compile(r'<span class="fw-[a-z]+"[^>]*>(.*?)</span>')
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def _first_line(body: str) -> str:
+    """The first paragraph as plain text (for cards and excerpts): no Markdown, no markup."""
+    for block in body.split("\n\n"):
+        block = block.strip()
+        if block and not block.startswith(("#", '<p class="fw-note">')):  # notes are not the text
+            block = _OWN_SPAN.sub(r"\1", block).replace("**", "")
+            return _ESCAPE.sub(r"\1", block)
+    return ""
+
+
+_cache: dict[str, tuple[tuple, tuple[Entry, ...]]] = {}  # library root → (stamp, entries)
+_entries: dict[str, tuple[int, dict, str]] = {}  # page path → (mtime, front matter, first line)
+
+
+def _read_entry_source(path: Path, mtime_ns: int) -> tuple[dict, str]:
+    """(front matter, first paragraph) of one page, re-read only when the file changed: a
+    one-page edit under `mkdocs serve` must not re-parse a 10,000-page library."""
+    cached = _entries.get(str(path))
+    if cached and cached[0] == mtime_ns:
+        return cached[1], cached[2]
+    meta, body = read_front_matter(path)
+    first = _first_line(body)
+    _entries[str(path)] = (mtime_ns, meta, first)
+    return meta, first
+
+
+_pinned: dict[str, tuple[Entry, ...]] = {}  # docs dir → the library as read at the start of a build
+
+
+def pin(docs_dir: str | Path, entries: tuple[Entry, ...]) -> None:
+    """For the rest of a build, `scan` returns `entries` without looking at the disk: the
+    macros ask for the library dozens of times per build, and listing and stat-ing 10,000
+    files each time costs seconds. The site plugin pins at on_files and unpins after the build."""
+    _pinned[str(Path(docs_dir))] = entries
+
+
+def unpin(docs_dir: str | Path) -> None:
+    _pinned.pop(str(Path(docs_dir)), None)
+
+
+def _check_values(path: Path, meta: dict) -> None:
+    """Front-matter values have the types the site prints them as: a YAML date, number or list
+    where text is meant fails here, naming the key, not later inside the theme."""
+    from fanwen.importer.classify import LEVELS, TYPES
+
+    for key in ("title", "source", "source_label"):
+        value = meta.get(key, "")
+        if not isinstance(value, str) or (key == "title" and not value.strip()):
+            raise FanwenError(f"{path}: {key}", f"`{key}` 应为一行文字，实际是 {shown(value)}",
+                              f"把 `{key}` 的值写成文字（两边加引号，如 {key}: \"…\"）。")
+    for key, allowed in (("type", TYPES), ("level", LEVELS)):
+        if meta[key] not in allowed:
+            raise FanwenError(f"{path}: {key}", f"`{key}` 的值 {shown(meta[key])} 不在可用的取值中",
+                              f"改成 {'、'.join(allowed)} 之一。")
+    from fanwen.data import status_names
+
+    if meta.get("status", "完整") not in status_names():
+        raise FanwenError(f"{path}: status", f"`status` 的值 {shown(meta['status'])} 不在可用的取值中",
+                          f"改成 {'、'.join(status_names())} 之一（见 data/status.yml）。")
+    chars = meta.get("chars", 0)
+    if not isinstance(chars, int) or isinstance(chars, bool) or chars < 0:
+        raise FanwenError(f"{path}: chars", f"`chars` 应为字数（整数），实际是 {shown(chars)}",
+                          "重新运行 `fanwen import` 生成该页，或删掉这一行。")
+
+
+def reliable(entry: Entry) -> bool:
+    """Whether a document can be shown as a model without a warning (data/status.yml)."""
+    from fanwen.data import load_statuses
+
+    return next((s.reliable for s in load_statuses() if s.name == entry.status), True)
+
+
+def listing_order(entry: Entry) -> int:
+    """Sort key that puts 有缺损 and 疑似洗稿 documents after the sound ones in every list."""
+    return 0 if reliable(entry) else 1
+
+
+def scan(docs_dir: str | Path) -> tuple[Entry, ...]:
+    """Every document page, sorted by theme then path. Re-read only when files changed."""
+    if str(Path(docs_dir)) in _pinned:
+        return _pinned[str(Path(docs_dir))]
+    root = Path(docs_dir) / EXAMPLES
+    if not root.is_dir():
+        return ()
+    # os.scandir and string sorting: pathlib's glob and Path comparisons dominate at 10,000 pages.
+    found = sorted((theme.name, entry.name, entry.path, entry.stat().st_mtime_ns)
+                   for theme in os.scandir(root) if theme.is_dir()
+                   for entry in os.scandir(theme.path)
+                   if entry.name.endswith(".md") and entry.name != "index.md" and entry.is_file())
+    stamp = tuple((path, mtime_ns) for _, _, path, mtime_ns in found)
+    cached = _cache.get(str(root))
+    if cached and cached[0] == stamp:
+        return cached[1]
+    from fanwen.data import load_themes
+
+    slugs = {t["slug"] for t in load_themes()}
+    entries = []
+    seen: dict[str, Path] = {}  # document slug (file stem) → its page: one theme per document
+    for path, mtime_ns in ((Path(p), m) for p, m in stamp):
+        if path.stem in seen:
+            raise FanwenError(str(path), f"文档 `{path.stem}` 重复：{seen[path.stem]} 也是这篇（同一文件名）",
+                              "同一篇文档只能放在一个主题下：删掉多余的一份；要改主题，在 sources/ 的整理清单里"
+                              "改 theme 后重新运行 `fanwen import`。")
+        seen[path.stem] = path
+        meta, first_line = _read_entry_source(path, mtime_ns)
+        missing = [k for k in ("title", "type", "level", "theme") if k not in meta]
+        if missing:
+            raise FanwenError(str(path), f"front matter 缺少 {', '.join(missing)}", "重新运行 `fanwen import` 生成该页。")
+        if meta["theme"] not in slugs or path.parent.name != meta["theme"]:
+            raise FanwenError(f"{path}: theme", f"主题 `{meta['theme']}` 不在 data/themes.yml 中或与所在目录不符",
+                              f"改成 data/themes.yml 里的 slug 之一（{', '.join(sorted(slugs))}），并放在同名目录下。")
+        _check_values(path, meta)
+        entries.append(Entry(path=path.relative_to(Path(docs_dir)).as_posix(), title=meta["title"],
+                             type=meta["type"], level=meta["level"], theme=meta["theme"],
+                             chars=meta.get("chars", 0), source=meta.get("source", ""),
+                             first_line=first_line, mtime_ns=mtime_ns, status=meta.get("status", "完整"),
+                             source_label=meta.get("source_label", "")))
+    result = tuple(entries)
+    _cache[str(root)] = (stamp, result)
+    return result

@@ -1,0 +1,2 @@
+"""Publishing: safe builds swapped in atomically, the archives keepers deploy (`build`), and the
+step that makes the built site run under a strict Content-Security-Policy (`csp`)."""

@@ -1,0 +1,778 @@
+"""Site search: a chunked character n-gram index written at build time, read by a small
+search worker (fanwen/search/search-worker.js) that speaks Material's worker protocol.
+
+Why n-grams and not words: writers search for a phrase from their own task (选举, 网格化管理)
+and expect *every* page containing that string. Word segmentation (jieba, Pagefind) keeps
+换届选举 as one word and then never matches 选举 inside it. A character n-gram index finds a
+substring by construction:
+
+* 1- and 2-character strings: a document list per unigram/bigram (document, count, whether
+  it occurs in the title or a heading) answers the query exactly.
+* 3 characters and longer: a positional list per trigram. A string of length L is covered
+  by trigrams at fixed offsets; a page contains the string exactly when those trigrams occur
+  at aligned positions, so pages with the exact string are told apart from pages with only
+  its parts, without downloading any page text.
+
+Why chunked: the browser must not download the whole site's text (the stock index is tens of
+megabytes). Postings live in shard files chosen by a hash of the n-gram; a large posting list
+gets a file of its own, so a query loads a handful of files. Page text for snippets comes in
+fixed-size chunks of the whole site's text, loaded only for the results shown. Files are few
+(a few hundred for 10,000 pages: copying a site of 100,000 small files to a Windows share or
+zipping it was slow and fragile) and compressed (the index is smaller than the Markdown).
+
+Every file is a script calling `fanwenData(key, payload)` (the payload base64 of raw deflate,
+inflated by the browser's DecompressionStream, no code of ours): served over HTTP the worker fetches
+and parses it as JSON; opened from file:// (Material's offline plugin runs the worker in an
+iframe where only <script> loading works) it is loaded with importScripts. The same files serve
+both.
+"""
+
+from __future__ import annotations
+
+import base64
+import errno
+import hashlib
+import json
+import multiprocessing
+import os
+import queue
+import re
+import shutil
+import struct
+import traceback
+import zlib
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+PIECE = 1000          # code points of page text per snippet file
+INLINE_MAX = 768      # posting bytes kept inside a shard; larger lists get their own file
+SHARD_TARGET = 8192   # bytes aimed at per shard file
+INDEX_DIR = "search/fanwen"
+WORKER = "assets/fanwen/search-worker.js"
+ASSETS = Path(__file__).parent  # search-worker.js ships beside this module
+
+TITLE, HEADING, BODY = 2, 1, 0
+_BLOCKS = {"p", "li", "ul", "ol", "td", "th", "tr", "table", "thead", "tbody", "blockquote", "pre",
+           "dd", "dt", "dl", "div", "section", "figure", "figcaption", "details", "summary", "br", "hr"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SPACE = re.compile(r"\s+")
+_SEPARATOR = re.compile("[ \n]")
+
+
+# --------------------------------------------------------------------------- folding
+
+
+@lru_cache(maxsize=1)
+def fold_pairs() -> str:
+    """Traditional→simplified as one string of character pairs, only characters that change.
+
+    Single code points on both sides (BMP only), so folding never changes a text's length and
+    match positions in folded text are positions in the original text, which is what the
+    snippet highlighter needs."""
+    import opencc
+
+    converter = opencc.OpenCC("t2s")
+    source = "".join(chr(i) for r in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)) for i in range(*r))
+    out = converter.convert("\n".join(source)).split("\n")
+    return "".join(a + b for a, b in zip(source, out) if a != b and len(b) == 1 and ord(b) < 0x10000)
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    pairs = fold_pairs()
+    return {ord(pairs[i]): pairs[i + 1] for i in range(0, len(pairs), 2)}
+
+
+def fold(text: str) -> str:
+    """What the index and the worker compare: simplified script, lower-case Latin."""
+    lower = text.lower()
+    if len(lower) != len(text):  # e.g. İ → i̇: keep such characters so positions stay put
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return lower.translate(_fold_table())
+
+
+# --------------------------------------------------------------------------- page text
+
+
+class _Blocks(HTMLParser):
+    """Block texts of an HTML fragment: [(kind, text)], headings marked, permalinks dropped."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[int, str]] = []
+        self.parts: list[str] = []
+        self.kind = BODY
+        self.skip = 0  # depth inside <a class="headerlink"> (the ¶ permalink)
+
+    def flush(self):
+        text = _SPACE.sub(" ", "".join(self.parts)).strip()
+        if text:
+            self.blocks.append((self.kind, text))
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        if self.skip:
+            self.skip += tag != "br"
+            return
+        if tag == "a" and "headerlink" in (dict(attrs).get("class") or "").split():
+            self.skip = 1
+        elif tag in _HEADINGS:
+            self.flush()
+            self.kind = HEADING
+        elif tag in _BLOCKS:
+            self.flush()
+
+    def handle_endtag(self, tag):
+        if self.skip:
+            self.skip -= 1
+            return
+        if tag in _HEADINGS:
+            self.flush()
+            self.kind = BODY
+        elif tag in _BLOCKS:
+            self.flush()
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_blocks(html: str) -> list[tuple[int, str]]:
+    parser = _Blocks()
+    parser.feed(html)
+    parser.close()
+    parser.flush()
+    return parser.blocks
+
+
+# --------------------------------------------------------------------------- index
+#
+# Layout (every data file but manifest.js and fold.js deflate-compressed, then base64 in a
+# `fanwenData(key, "…")` script):
+#
+# * The text of all pages is one stream: page 0, "\n", page 1, "\n", … Page d starts at the sum
+#   of the lengths (+1) of the pages before it; `docs` holds those lengths, so a position in the
+#   stream names a page and a place in it.
+# * t/<n>: the n-th `chunk` code points of that stream (snippets). Many pages per file: a few
+#   hundred files for 10,000 pages instead of one per page and 1,000 characters.
+# * Trigram postings are positions in the stream, delta-coded per trigram: (gap << 2 | field)
+#   varints. A page-local (document, count, positions) list cost twice as much; the stream
+#   position holds the document for free.
+# * Unigram and bigram postings stay document lists: (document gap, count << 3 | fields) varints.
+# * The grams are in parts by the code point of their last character (gram_part), each written
+#   on its own: s/<part>-<n> holds the postings of the part's grams whose FNV hash is n modulo
+#   the part's shard count (manifest "shards", one count per part), after a header: the number
+#   of grams, their sizes (size << 1, or k << 1 | 1 for a list longer than BIG in x/<part>-<k>)
+#   and the grams themselves, each followed by "\n".
+# * m/<n>: [location, title] of META pages.
+# * delta/…: the same files for the pages edited during `mkdocs serve` (write_delta).
+
+# Sizes on disk aimed at: few files (under 2,000 at 10,000 pages of the bench's library) while a
+# query still downloads little. How well text and postings compress depends on the library
+# (the bench's synthetic pages repeat each other and shrink six-fold, real pages two-fold), so
+# shard counts and the text chunk length are chosen from a compressed sample of each.
+SHARD_FILE = 49152   # bytes on disk aimed at per shard file
+TEXT_FILE = 20480    # bytes on disk aimed at per text chunk file
+META = 256           # pages per m/ file
+BIG = 32768          # posting bytes above which a list gets its own x/ file
+LEVEL = 6            # zlib level: 9 saves about 1% and takes three times as long
+_BITS = 21           # bits per code point in an n-gram key
+_LOW = (1 << _BITS) - 1
+_FIELD_BITS = (1, 2, 4)  # BODY, HEADING, TITLE as the bits of a 1-2-gram's field mask
+
+
+def fnv(key: str) -> int:
+    """FNV-1a over code points; the worker computes the same to find a gram's shard."""
+    h = 0x811C9DC5
+    for ch in key:
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def _fnv_keys(keys, np):
+    """fnv() of the grams packed in int64 keys (1-3 code points of _BITS bits), vectorised."""
+    h = np.full(len(keys), 0x811C9DC5, dtype=np.uint64)
+    length = np.where(keys >> (2 * _BITS) > 0, 3, np.where(keys >> _BITS > 0, 2, 1))
+    for i in (2, 1, 0):  # most significant code point first
+        char = ((keys >> (i * _BITS)) & _LOW).astype(np.uint64)
+        live = length > i
+        h = np.where(live, ((h ^ char) * np.uint64(0x01000193)) & np.uint64(0xFFFFFFFF), h)
+    return h
+
+
+def _gram(key: int) -> str:
+    chars = []
+    while key:
+        chars.append(chr(key & _LOW))
+        key >>= _BITS
+    return "".join(reversed(chars))
+
+
+def _varints(values, np):
+    """LEB128 varints of non-negative int64 values, vectorised: (bytes, end offset of each)."""
+    values = values.astype(np.uint64)
+    size = np.ones(len(values), dtype=np.int64)
+    rest = values >> np.uint64(7)
+    while rest.any():
+        size += rest > 0
+        rest >>= np.uint64(7)
+    ends = np.cumsum(size)
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    at, left, rest = ends - size, size, values
+    while len(at):
+        more = left > 1
+        out[at] = (rest & np.uint64(0x7F)).astype(np.uint8) | (more.astype(np.uint8) << 7)
+        at, left, rest = at[more] + 1, left[more] - 1, rest[more] >> np.uint64(7)
+    return out, ends
+
+
+def _pack(payload: bytes) -> str:
+    deflate = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # raw deflate: DecompressionStream("deflate-raw")
+    return base64.b64encode(deflate.compress(payload) + deflate.flush()).decode("ascii")
+
+
+class Index:
+    """Collects pages during the build and writes the index after it.
+
+    Pages are kept as folded code points (4 bytes a character) and field marks; the n-grams are
+    counted once, at the end, with numpy over the whole stream (sorting n-gram keys), which is
+    tens of times faster than counting page by page in Python. The text is cut into t/ files at
+    the end too: how long a chunk is depends on how well the library's text compresses."""
+
+    def __init__(self, prefix: str = ""):
+        """`prefix`: a folder inside the index for all its files (DELTA for the pages edited
+        during `mkdocs serve`)."""
+        import numpy  # here, not at the top: the build process counts n-grams only in `mkdocs serve`
+
+        self.np = numpy
+        self.prefix = prefix
+        self.docs: list[tuple[str, str, str]] = []  # (location, title, label: 方案 · 村 / 写作模板)
+        self.lengths: list[int] = []            # code points of each page's text
+        self.codes: list = []                   # folded code points of each page, then "\n"
+        self.fields: list = []                  # TITLE / HEADING / BODY of each of them
+        self.texts: list[str] = []              # each page's text
+
+    def add(self, location: str, title: str, blocks: list[tuple[int, str]], label: str = "") -> None:
+        """One page: its URL (relative to the site root), title and article blocks. Its text
+        is the title and the blocks joined by newlines; n-grams never span a newline or a space.
+        `label` (type · level, or 写作模板) is shown with the result, so the page can narrow
+        the results by it; it is not searched."""
+        np = self.np
+        blocks = [(TITLE, _SPACE.sub(" ", title).strip())] + blocks
+        text = "\n".join(t for _, t in blocks)
+        self.docs.append((location, blocks[0][1], label))
+        self.lengths.append(len(text))
+        codes = np.frombuffer((fold(text) + "\n").encode("utf-32-le"), dtype=np.uint32)
+        fields = np.zeros(len(codes), dtype=np.uint8)
+        offset = 0
+        for kind, block in blocks:
+            if kind != BODY:
+                fields[offset:offset + len(block)] = kind
+            offset += len(block) + 1
+        self.codes.append(codes)
+        self.fields.append(fields)
+        self.texts.append(text)
+
+    def chunk_length(self) -> int:
+        """Code points per text chunk: TEXT_FILE on disk, judged from the first 160,000
+        characters compressed in pieces of 40,000."""
+        sample = "\n".join(self.texts[:1000])[:160_000]
+        if not sample:
+            return 4096
+        size = sum(len(_pack(sample[i:i + 40_000].encode("utf-8"))) for i in range(0, len(sample), 40_000))
+        return max(4096, min(262_144, TEXT_FILE * len(sample) // size // 1024 * 1024))
+
+    def postings(self) -> dict[str, bytes]:
+        """n-gram → its posting list (bytes), as written to the shards."""
+        out = {}
+        for _, keys, begins, sizes, data in self._parts():
+            for key, begin, size in zip(keys.tolist(), begins.tolist(), sizes.tolist()):
+                out[_gram(key)] = data[begin:begin + size].tobytes()
+        return out
+
+    def _stream(self):
+        """(folded code points, fields, start of each page) of the whole stream."""
+        np = self.np
+        if len(self.codes) != 1:  # joined once, piece by piece: never two copies of the stream
+            self.codes = [_join(self.codes, np.uint32, np)]
+            self.fields = [_join(self.fields, np.uint8, np)]
+        starts = np.zeros(len(self.lengths) + 1, dtype=np.int64)
+        np.cumsum(np.asarray(self.lengths, dtype=np.int64) + 1, out=starts[1:])
+        return self.codes[0], self.fields[0], starts
+
+    def _parts(self, only=None):
+        """Yields (part, gram keys, byte offsets, byte sizes, posting bytes) for each part of the
+        grams (or the parts in `only`): those whose last character's code point is `part` modulo
+        the number of parts (gram_part). One part at a time, so that sorting never holds more
+        than a few million numbers, and each part's shards are written before the next is counted.
+
+        Why packed numbers: characters get dense ids (a few thousand distinct ones), so that a
+        gram, its document or position and its field fit in one int64 and a plain np.sort
+        orders them (an argsort and gathers cost three to four times as much)."""
+        np = self.np
+        codes, fields, starts = self._stream()
+        n = len(codes)
+        if not n:
+            return
+        step = 1 << 22  # whole-stream passes in slices: no int64 copy of the stream
+        seen = np.zeros(0x110000, dtype=bool)
+        for i in range(0, n, step):
+            seen[codes[i:i + step]] = True
+        present = np.flatnonzero(seen)
+        idbits = max(1, (len(present) - 1).bit_length())
+        docbits = max(1, len(self.lengths).bit_length())
+        posbits = max(1, n.bit_length())
+        if 2 * idbits + 1 + docbits + 3 > 63 or posbits + 32 > 63:
+            raise ValueError(f"搜索索引放不下：{len(self.lengths)} 篇、{n} 字、{len(present)} 个不同的字")
+        lut = np.zeros(0x110000, dtype=np.int64)
+        lut[present] = np.arange(len(present))
+        vocab = present.astype(np.int64)
+        parts = self.part_count()
+        owner = np.empty(n, dtype=np.uint8 if parts <= 256 else np.uint32)
+        for i in range(0, n, step):
+            owner[i:i + step] = codes[i:i + step] % parts
+        separator = (codes == 10) | (codes == 32) | (codes == 0)
+        bits = np.asarray(_FIELD_BITS, dtype=np.int64)
+        low = (1 << idbits) - 1
+        for part in (range(parts) if only is None else only):
+            last = np.flatnonzero(owner == part)  # positions of this part's last characters
+            ids = lut[codes[last]]
+            # 1- and 2-grams: (gram, document) pairs, their counts and the OR of their fields'
+            # bits. A bigram's number is ((first + 1) << idbits | second): never a unigram's.
+            keep = ~separator[last]
+            one, one_ids = last[keep], ids[keep]
+            keep &= last >= 1
+            two, two_ids = last[keep] - 1, ids[keep]
+            keep = ~separator[two]
+            two, two_ids = two[keep], two_ids[keep]
+            where = np.concatenate([one, two])
+            grams = np.concatenate([one_ids, (lut[codes[two]] + 1) << idbits | two_ids])
+            docs = np.searchsorted(starts, where, side="right") - 1
+            packed = ((grams << docbits | docs) << 3) | bits[fields[where]]
+            del grams, docs, where, one, one_ids
+            packed.sort()
+            pair = packed >> 3
+            first = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
+            count = np.diff(np.append(first, len(packed)))
+            mask = np.bitwise_or.reduceat(packed & 7, first) if len(first) else first
+            pair = pair[first]
+            del packed, first
+            grams, docs = pair >> docbits, pair & ((1 << docbits) - 1)
+            new_gram = np.concatenate([[True], grams[1:] != grams[:-1]])
+            gap = docs - np.concatenate([[-1], docs[:-1]]) - 1
+            gap[new_gram] = docs[new_gram]
+            values = np.empty(2 * len(grams), dtype=np.int64)
+            values[0::2], values[1::2] = gap, count << 3 | mask
+            grams = grams[new_gram]
+            head = grams >> idbits
+            keys = np.where(head > 0, vocab[np.maximum(head - 1, 0)] << _BITS | vocab[grams & low],
+                            vocab[grams & low])
+            short = self._lists(keys, new_gram, values, 2)
+            del values, gap, docs, grams, pair
+            # Trigrams: positions in the stream, ascending per trigram (the bigram before this
+            # part's last characters, if it counted, is the trigram's start).
+            keep = two >= 1
+            at, end_ids = two[keep] - 1, two_ids[keep]
+            keep = ~separator[at]
+            at, end_ids = at[keep], end_ids[keep]
+            grams = (lut[codes[at]] << idbits | lut[codes[at + 1]]) << idbits | end_ids
+            del two, two_ids, keep, end_ids, ids, last
+            if 3 * idbits + posbits <= 63:
+                packed = grams << posbits | at
+                packed.sort()
+                grams, at = packed >> posbits, packed & ((1 << posbits) - 1)
+                del packed
+            else:  # many distinct characters: sort the grams, then the positions within each
+                order = np.argsort(grams)
+                grams = grams[order]
+                group = np.cumsum(np.concatenate([[0], grams[1:] != grams[:-1]]))
+                packed = group << posbits | at[order]
+                packed.sort()
+                at = packed & ((1 << posbits) - 1)
+                del order, group, packed
+            new_gram = np.concatenate([[True], grams[1:] != grams[:-1]])
+            gap = at - np.concatenate([[0], at[:-1]])
+            gap[new_gram] = at[new_gram]
+            grams = grams[new_gram]
+            keys = (vocab[grams >> 2 * idbits] << 2 * _BITS | vocab[(grams >> idbits) & low] << _BITS
+                    | vocab[grams & low])
+            long = self._lists(keys, new_gram, gap << 2 | fields[at], 1)
+            del at, grams, gap, new_gram, keys
+            yield (part, np.concatenate([short[0], long[0]]),
+                   np.concatenate([short[1][:-1], long[1][:-1] + len(short[2])]),
+                   np.concatenate([np.diff(short[1]), np.diff(long[1])]),
+                   np.concatenate([short[2], long[2]]))
+
+    def part_count(self) -> int:
+        """Parts of about a million characters of text each (the memory of sorting one part
+        is some 150 MB)."""
+        return max(1, -(-sum(self.lengths) // 1_000_000))
+
+    def _lists(self, keys, new_gram, values, per):
+        """(keys of the grams, byte offset of each gram's list and the end, bytes) from the
+        varint values of consecutive grams, `per` values per posting."""
+        np = self.np
+        data, ends = _varints(values, np)
+        heads = np.flatnonzero(new_gram)
+        offsets = np.concatenate([[0], ends])[np.append(heads * per, len(values))]
+        return keys, offsets, data
+
+    def write(self, site_dir: str | Path) -> dict:
+        """Write the index under site/search/fanwen/; returns the manifest."""
+        root = prepare_index_dir(site_dir)
+        return write_manifest(root, self.write_part(root))
+
+    def write_part(self, root: Path) -> dict:
+        """Every file but the manifest; returns what the manifest says.
+
+        The parts of the index are written by two processes (this one forked) when there are
+        several: at the end of a build nothing else runs, and the build process only waits."""
+        np = self.np
+        written: dict[str, str] = {}  # key → digest of the file
+        chunk = self.chunk_length()
+        stream = "".join(text + "\n" for text in self.texts)
+        for n, start in enumerate(range(0, max(1, len(stream)), chunk)):
+            _put(root, written, f"{self.prefix}t/{n}", _pack(stream[start:start + chunk].encode("utf-8")))
+        del stream
+        for start in range(0, len(self.docs), META):
+            _put(root, written, f"{self.prefix}m/{start // META}", _pack(json.dumps(
+                [list(d) for d in self.docs[start:start + META]], ensure_ascii=False, separators=(",", ":")).encode("utf-8")))
+        lengths = np.asarray(self.lengths, dtype=np.int64)
+        _put(root, written, f"{self.prefix}docs", _pack(_varints(lengths, np)[0].tobytes() if len(lengths) else b""))
+        parts = self.part_count()
+        self._stream()  # joined before forking: both processes read the same pages
+        shards, unigrams = [0] * parts, set()
+        for result in _in_two_processes(lambda only: self._write_parts(root, only), parts):
+            for part, count in result["shards"].items():
+                shards[int(part)] = count
+            written.update(result["files"])
+            unigrams.update(result["unigrams"])
+        # Only pairs whose simplified character occurs on some page: any other query character
+        # matches nothing folded or not, and the table is loaded before the first result.
+        pairs = fold_pairs()
+        _put(root, written, f"{self.prefix}fold", "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in unigrams))
+        version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
+        return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards,
+                "chunk": chunk, "meta": META}
+
+    def _write_parts(self, root: Path, only) -> dict:
+        """The shard files of the parts in `only`: {"shards": {part: count}, "files": {key:
+        digest}, "unigrams": characters seen}."""
+        np = self.np
+        out = {"shards": {}, "files": {}, "unigrams": ""}
+        files: dict[str, str] = {}
+        done = set()
+        for part, keys, begins, sizes, data in self._parts(only):
+            out["unigrams"] += "".join(chr(k) for k in keys[keys <= _LOW].tolist())
+            out["shards"][part] = self._write_shards(files, f"{part}-", keys, begins, sizes, data)
+            done.add(part)
+            for key in list(files):
+                _put(root, out["files"], self.prefix + key, files.pop(key))
+        empty = np.zeros(0, dtype=np.int64)
+        for part in set(only) - done:  # no text at all: one empty shard
+            out["shards"][part] = self._write_shards(files, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint8))
+            for key in list(files):
+                _put(root, out["files"], self.prefix + key, files.pop(key))
+        return out
+
+    def _write_shards(self, files: dict, prefix: str, keys, begins, sizes, data) -> int:
+        """The shard files s/<prefix><n> and x/<prefix><k> of one part's grams; returns n."""
+        np = self.np
+        # Postings by FNV hash of the gram. The shard count: SHARD_FILE on disk per shard, judged
+        # from one shard of a first split compressed.
+        big = sizes > BIG
+        x_number = np.full(len(keys), -1, dtype=np.int64)
+        x_number[big] = np.arange(int(big.sum()))
+        hashes = _fnv_keys(keys, np)
+
+        def shard(grams):
+            inline = grams[~big[grams]]
+            # Header: sizes (size << 1, or x-file number << 1 | 1) and the grams, "\n"-separated.
+            code = np.where(big[grams], x_number[grams] << 1 | 1, sizes[grams] << 1)
+            head = _varints(code, np)[0].tobytes()
+            text = _gram_text(keys[grams], np)
+            body = data[_ragged(begins[inline], sizes[inline], np)].tobytes()
+            return _pack(struct.pack("<III", len(grams), len(head), len(text)) + head + text + body)
+
+        raw = int(sizes[~big].sum()) + 12 * len(keys)
+        trial = max(1, raw // 131072)
+        sample = np.flatnonzero(hashes % np.uint64(trial) == 0)
+        shards = max(1, round(len(shard(sample)) * trial / SHARD_FILE)) if len(sample) else 1
+        which = (hashes % np.uint64(shards)).astype(np.int64)
+        order = np.argsort(which, kind="stable")
+        bounds = np.searchsorted(which[order], np.arange(shards + 1))
+        for k, gram in enumerate(np.flatnonzero(big).tolist()):
+            files[f"x/{prefix}{k}"] = _pack(data[begins[gram]:begins[gram] + sizes[gram]].tobytes())
+        for n in range(shards):
+            files[f"s/{prefix}{n}"] = shard(order[bounds[n]:bounds[n + 1]])
+        return shards
+
+
+def gram_part(gram: str, parts: int) -> int:
+    """Which part of the index holds an n-gram: the code point of its last character modulo
+    the number of parts (the manifest's list of shard counts). search-worker.js does the same."""
+    return ord(gram[-1]) % parts
+
+
+def _put(root: Path, written: dict, key: str, payload) -> None:
+    body = _script(key, payload).encode("utf-8")
+    written[key] = hashlib.sha1(body).hexdigest()
+    (root / f"{key}.js").write_bytes(body)
+
+
+def _in_two_processes(work, parts: int) -> list[dict]:
+    """[work(even parts), work(odd parts)], the odd ones in a forked process (results as JSON
+    through a pipe); just [work(all parts)] when there is one part or no fork."""
+    if parts < 2 or not hasattr(os, "fork"):
+        return [work(range(parts))]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        code = 1
+        try:
+            os.close(read)
+            try:
+                result = {"ok": work(range(1, parts, 2))}
+                code = 0
+            except OSError as error:
+                result = {"oserror": [error.errno, error.strerror, error.filename]}
+            except BaseException:
+                result = {"error": traceback.format_exc()}
+            with os.fdopen(write, "wb") as out:
+                out.write(json.dumps(result, ensure_ascii=False).encode("utf-8"))
+        finally:
+            os._exit(code)
+    os.close(write)
+    try:
+        mine = work(range(0, parts, 2))
+    finally:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+    result = json.loads(data) if data else {"error": "写索引的子进程意外退出"}
+    if "oserror" in result:
+        raise OSError(*result["oserror"])
+    if "error" in result:
+        raise RuntimeError(result["error"])
+    return [mine, result["ok"]]
+
+
+def _join(pieces: list, dtype, np):
+    """One array of the pieces, each dropped from the list once copied."""
+    out = np.empty(sum(len(p) for p in pieces), dtype=dtype)
+    at = 0
+    for i, piece in enumerate(pieces):
+        out[at:at + len(piece)] = piece
+        at += len(piece)
+        pieces[i] = None
+    return out
+
+
+def _ragged(begins, sizes, np):
+    """Indices of the ranges [begin, begin + size) one after the other."""
+    total = int(sizes.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    shift = np.repeat(begins - (np.cumsum(sizes) - sizes), sizes)
+    return shift + np.arange(total)
+
+
+def _gram_text(keys, np) -> bytes:
+    """UTF-8 of the grams packed in `keys`, each followed by "\n"."""
+    chars = np.stack([keys >> 2 * _BITS, (keys >> _BITS) & _LOW, keys & _LOW, np.full(len(keys), 10)], axis=1)
+    used = chars > 0
+    used[:, 2:] = True
+    return chars[used].astype("<u4").tobytes().decode("utf-32-le").encode("utf-8")
+
+
+def prepare_index_dir(site_dir: str | Path) -> Path:
+    root = Path(site_dir) / INDEX_DIR
+    if root.exists():
+        shutil.rmtree(root)
+    for sub in ("s", "x", "m", "t"):
+        (root / sub).mkdir(parents=True)
+    return root
+
+
+DELTA = "delta/"
+
+
+def read_manifest(root: Path) -> dict:
+    text = (root / "manifest.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index(",") + 1:text.rindex(")")])
+
+
+def read_locations(site_dir: str | Path) -> list[str]:
+    """The locations of the pages of the index in the site, in index order."""
+    root = Path(site_dir) / INDEX_DIR
+    manifest = read_manifest(root)
+    out = []
+    for n in range(-(-manifest["docs"] // manifest["meta"])):
+        text = (root / f"m/{n}.js").read_text(encoding="utf-8")
+        payload = json.loads(text[text.index(",") + 1:text.rindex(")")])
+        out += [row[0] for row in json.loads(zlib.decompress(base64.b64decode(payload), -15))]
+    return out
+
+
+def write_delta(site_dir: str | Path, pages: list[tuple[str, str, list, str]], replaced: list[int]) -> dict:
+    """The pages edited since the index was built, as a small second index in delta/ that the
+    worker searches alongside the first, leaving out the documents `replaced` there.
+
+    Why: `mkdocs serve --dirty` re-renders only the edited page; indexing the whole site again
+    takes seconds at 10,000 pages, and every shard holds grams of every page, so none could be
+    kept. The edited pages alone are indexed in milliseconds."""
+    root = Path(site_dir) / INDEX_DIR
+    manifest = read_manifest(root)
+    shutil.rmtree(root / DELTA, ignore_errors=True)
+    manifest.pop("delta", None)
+    if pages:
+        for sub in ("s", "x", "m", "t"):
+            (root / DELTA / sub).mkdir(parents=True)
+        index = Index(DELTA)
+        for page in pages:
+            index.add(*page)
+        manifest["delta"] = {**index.write_part(root), "replaced": sorted(replaced)}
+    return write_manifest(root, manifest)
+
+
+def write_manifest(root: Path, manifest: dict) -> dict:
+    (root / "manifest.js").write_text(_script("manifest", manifest), encoding="utf-8")
+    return manifest
+
+
+class BackgroundIndex:
+    """The Index built by another process while MkDocs renders the pages.
+
+    Why: reading a page's text out of its HTML and keeping it for the index costs about as
+    much as rendering it; in a second process that work runs on the other core of the keepers'
+    two-core machines. The queue is bounded: a slow indexer holds the build back instead of
+    piling pages up in memory."""
+
+    def __init__(self):
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        self.results = context.Queue()
+        self._done: list = []  # the indexer's result, once it arrives
+        pages = context.Queue(maxsize=256)
+        process = context.Process(target=_index_in_background, args=(pages, self.results, os.getpid()),
+                                  name="fanwen-search-index", daemon=True)
+        process.start()
+        self.queues, self.processes = [pages], [process]
+
+    def add_html(self, location: str, title: str, html: str, label: str = "") -> None:
+        """One page's article HTML (its text is read out of it in the indexer)."""
+        for pages in self.queues:
+            self._put(pages, (location, title, html, label))
+
+    def _put(self, pages, item) -> None:
+        # A bounded queue whose reader has stopped would block the build for good: wait in
+        # short steps and look at the indexers in between.
+        while True:
+            try:
+                pages.put(item, timeout=1)
+                return
+            except queue.Full:
+                self._check()
+
+    def _check(self) -> None:
+        """Raise the indexers' own error, or a clear one if one of them is gone."""
+        try:
+            kind, payload = self.results.get_nowait()
+        except queue.Empty:
+            dead = [p for p in self.processes if not p.is_alive()]
+            if dead:
+                self.close()
+                raise RuntimeError(f"搜索索引进程意外退出（退出码 {dead[0].exitcode}）。怎么办：再构建一次；"
+                                   "若仍出错，检查内存是否够用（10,000 篇约需 1.3 GB），并把输出报告给维护者。") from None
+            return
+        if kind == "done":  # only after the end marker; put back for write()
+            self._done.append(payload)
+            return
+        self.close()
+        raise RuntimeError(_failure(kind, payload))
+
+    def write(self, site_dir: str | Path) -> dict:
+        root = prepare_index_dir(site_dir)
+        for pages in self.queues:
+            self._put(pages, (None, None, str(root), None))
+        while not self._done:
+            try:
+                kind, payload = self.results.get(timeout=1)
+            except queue.Empty:
+                self._check()
+                continue
+            if kind != "done":
+                self.close()
+                raise RuntimeError(_failure(kind, payload))
+            self._done.append(payload)
+        for process in self.processes:
+            process.join()
+        manifest, self._done = self._done[0], []
+        return write_manifest(root, manifest)
+
+    def close(self) -> None:
+        """Stop the indexers and drop what is still queued for them, so that neither this
+        process (its queues' feeder threads) nor theirs waits at exit."""
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        for pages in [*self.queues, self.results]:
+            pages.cancel_join_thread()
+            pages.close()
+        self.processes, self.queues = [], []
+
+
+def _failure(kind: str, payload) -> str:
+    if kind == "oserror":
+        number, reason, filename = payload
+        if number == errno.ENOSPC:
+            return (f"写入搜索索引失败：磁盘空间不足（{filename}）。怎么办：清理磁盘空间后重新构建；"
+                    "上一次成功构建的站点没有改动。")
+        return (f"写入搜索索引失败：{filename}: {reason}。怎么办：检查输出目录的写入权限和磁盘空间后重新构建；"
+                "上一次成功构建的站点没有改动。")
+    return f"建立搜索索引失败（范文库程序的问题，请把下面的输出报告给维护者）：\n{payload}"
+
+
+def _parent_gone(parent: int) -> bool:
+    return os.getppid() != parent
+
+
+def _index_in_background(pages, results, parent: int) -> None:
+    index = Index()
+    try:
+        while True:
+            try:
+                location, title, html, label = pages.get(timeout=2)
+            except queue.Empty:
+                if _parent_gone(parent):  # the build was killed: don't linger
+                    return
+                continue
+            if location is None:
+                root = Path(html)  # the index folder, made ready by the build
+                results.put(("done", index.write_part(root)))
+                return
+            index.add(location, title, html_blocks(html), label)
+    except OSError as error:  # a full disk, a read-only folder: the user's to fix
+        results.put(("oserror", (error.errno, error.strerror, error.filename)))
+    except BaseException:  # reported to the build, which fails with it
+        results.put(("error", traceback.format_exc()))
+
+
+def _script(key: str, payload) -> str:
+    return f"fanwenData({json.dumps(key)},{json.dumps(payload, ensure_ascii=False, separators=(',', ':'))})\n"
+
+
+def install_worker(site_dir: str | Path) -> None:
+    """Copy the search worker into the built site (the template points Material at it)."""
+    target = Path(site_dir) / WORKER
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ASSETS / "search-worker.js", target)
+
+
+def worker_version() -> str:
+    return hashlib.sha1((ASSETS / "search-worker.js").read_bytes()).hexdigest()[:10]
