@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 import os
 import re
 from pathlib import Path
@@ -13,7 +12,7 @@ import yaml
 from fanwen.errors import FanwenError
 
 _data_dir: Path | None = None
-_cache: dict[tuple[str, int], object] = {}
+_cache: dict[tuple[str, int, str], object] = {}
 
 
 def data_dir() -> Path:
@@ -33,6 +32,7 @@ def cached_data_file(path: Path, parse):
         key = (str(path), path.stat().st_mtime_ns)
     except FileNotFoundError:
         raise FanwenError(str(path), "文件不存在", "在项目根目录运行命令，或从仓库恢复该文件。") from None
+    key = (*key, getattr(parse, "__qualname__", ""))  # one file may be read two ways
     if key not in _cache:
         _cache[key] = parse(path)
     return _cache[key]
@@ -132,60 +132,163 @@ def load_yaml(path: Path):
                           yaml_fix(exc, "检查该行的缩进、冒号和引号；YAML 用空格缩进，不能用 Tab。")) from None
 
 
-def require(mapping, key: str, kind, path: Path, where: str):
-    """Fetch mapping[key] and check its type, or fail naming the key path."""
-    if not isinstance(mapping, dict) or key not in mapping:
-        raise FanwenError(f"{path}: {where}{key}", f"缺少必填项 `{key}`", f"在 {where or '文件顶层'} 下添加 `{key}:`。")
-    value = mapping[key]
-    if not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-        raise FanwenError(f"{path}: {where}{key}", f"`{key}` 应为 {names}，实际是 {type(value).__name__}",
-                          f"把 `{key}` 改成 {names} 类型的值。")
-    return value
+# ---------------------------------------------------------------------------------------------
+# The one way a data file is checked: a pydantic model per file (fanwen/schema.py for the rules
+# in data/, fanwen/drafting/unitdata.py for unit data), and the first problem reported as
+# `file:line: key.path` with what was expected, in Chinese. The line comes from the YAML node
+# of the key path, so the keeper lands on the value to fix.
+
+_EXPECTED = {
+    "missing": "缺少必填项",
+    "string_type": "应为文字",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "date_type": "应为日期（如 2027-03-01）",
+    "date_from_datetime_parsing": "应为日期（如 2027-03-01）",
+    "date_from_datetime_inexact": "应为日期（如 2027-03-01），不带时间",
+    "date_parsing": "应为日期（如 2027-03-01）",
+    "list_type": "应为列表（每项以 - 开头）",
+    "model_type": "应为映射（键: 值）",
+    "model_attributes_type": "应为映射（键: 值）",
+    "dict_type": "应为映射（键: 值）",
+    "too_short": "至少要有一项",
+    "extra_forbidden": "不是可用的项（拼写有误？）",
+    "greater_than_equal": "太小",
+    "greater_than": "太小",
+    "less_than_equal": "太大",
+    "literal_error": "不在可用的取值中",
+}
+
+
+def key_path(loc: tuple) -> str:
+    """('timeline', 0, 'start') → timeline[0].start, as the keeper reads the file."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def line_of_key(text: str, loc: tuple) -> int | None:
+    """The 1-based line of the YAML node at `loc` (or of its nearest existing parent)."""
+    try:
+        node = yaml.compose(text, Loader=LOADER)
+    except yaml.YAMLError:
+        return None
+    line = node.start_mark.line + 1 if node else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            match = node.value[part]
+        else:
+            match = None
+        if match is None:
+            break
+        node, line = match, match.start_mark.line + 1
+    return line
+
+
+def _typed(value) -> str:
+    """A wrong value as the keeper typed it (not as Python prints it)."""
+    if isinstance(value, dt.date):
+        return f"{value.year}-{value.month:02d}-{value.day:02d}"
+    if isinstance(value, str):
+        return f"“{value}”"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return "（列表或映射）" if isinstance(value, (list, dict)) else "（空）" if value is None else str(value)
+
+
+def validate(where: str, raw, model, fix: str, text: str = "", first_line: int = 1):
+    """`raw` (parsed YAML) as an instance of the pydantic `model`, or a FanwenError naming
+    `where` (a file), the line of the offending key in `text` (the YAML it came from, which
+    starts at line `first_line` of the file) and the key path."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(raw if raw is not None else {})
+    except ValidationError as error:
+        errors = error.errors()
+        # A misspelt key shows up twice: as an unknown key and as a missing one. Report the
+        # unknown one (it has a line to point at) and name the key it probably meant.
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        meant = [e["loc"][-1] for e in errors if e["type"] == "missing" and e["loc"][:-1] == first["loc"][:-1]]
+        loc = tuple(first["loc"])
+        # A model over a bare list or mapping (RootModel) reports its key paths under "root".
+        loc = loc[1:] if loc[:1] == ("root",) else loc
+        line = line_of_key(text, loc) if text else None
+        line = line + first_line - 1 if line else first_line
+        at = f"{where}:{line}" + (f": {key_path(loc)}" if loc else "")
+        name = f"`{key_path(loc)}` " if loc else ""
+        if first["type"] in ("date_from_datetime_parsing", "date_parsing") and impossible_date(first.get("input")):
+            raise FanwenError(at, f"日期 {first['input']} 不存在", IMPOSSIBLE_DATE_FIX) from None
+        if first["type"] in ("value_error", "assertion_error"):
+            # Our own validators' messages, without pydantic's "Value error, " prefix.
+            expected, got = str(first.get("ctx", {}).get("error", first["msg"])), ""
+            if "input" in first and not isinstance(first["input"], (dict, list)):
+                got = f"（现在是 {_typed(first['input'])}）"
+        elif first["type"] == "literal_error":
+            choices = str(first.get("ctx", {}).get("expected", "")).replace("'", "").replace(" or ", " 或 ")
+            expected, got = f"应为 {choices}".replace(", ", "、"), f"，现在是 {_typed(first.get('input'))}"
+        else:
+            expected = _EXPECTED.get(first["type"], "写法不对")
+            got = "" if first["type"] in ("missing", "extra_forbidden") else f"，现在是 {_typed(first.get('input'))}"
+            if first["type"] == "extra_forbidden" and meant:
+                got = f"（应为 `{meant[0]}`？）"
+        more = f"（另有 {error.error_count() - 1} 处问题）" if error.error_count() > 1 else ""
+        raise FanwenError(at, f"{name}{expected}{got}{more}", fix) from None
+
+
+def load_model(path: Path, model, fix: str):
+    """A YAML data file validated by its model (see `validate`)."""
+    return validate(str(path), load_yaml(path), model, fix, read_data_text(path))
+
+
+RULES_FIX = "参照仓库中的原始文件和文件开头的说明修改这一项（正则表达式用单引号括起）。"
+
+
+def load_rules(name: str):
+    """A rules file from data/ (themes, classify, boilerplate, split, repairs, status, sections,
+    office), checked against its model in fanwen/schema.py, as plain data."""
+    from fanwen.schema import RULES
+
+    def parse(path: Path):
+        return load_model(path, RULES[name], RULES_FIX).model_dump()
+    return cached_data_file(data_dir() / name, parse)
 
 
 def load_themes() -> tuple[dict, ...]:
-    """The theme list, validated: slug (ASCII, unique), name, description, keywords."""
-    return cached_data_file(data_dir() / "themes.yml", _parse_themes)
+    """The themes (data/themes.yml): slug, name, description, keywords (word → weight)."""
+    return tuple(load_rules("themes.yml"))
 
 
-def _parse_themes(path: Path) -> tuple[dict, ...]:
-    raw = load_yaml(path)
-    if not isinstance(raw, list) or not raw:
-        raise FanwenError(str(path), "主题列表应为非空的 YAML 列表（每项以 `- slug:` 开头）",
-                          "参照文件开头的说明，每个主题写成一个列表项。")
-    themes, seen = [], set()
-    for i, item in enumerate(raw):
-        where = f"[{i}]."
-        slug = require(item, "slug", str, path, where)
-        if not slug.isascii() or not slug.replace("-", "").isalnum() or slug != slug.lower():
-            raise FanwenError(f"{path}: {where}slug", f"slug `{slug}` 不是小写 ASCII 字母、数字和连字符",
-                              "slug 会成为网址的一部分，请改用如 `dangjian` 这样的拼音或英文。")
-        if slug in seen:
-            raise FanwenError(f"{path}: {where}slug", f"slug `{slug}` 重复", "每个主题的 slug 必须唯一。")
-        seen.add(slug)
-        name = require(item, "name", str, path, where)
-        description = require(item, "description", str, path, where)
-        keywords = require(item, "keywords", dict, path, where)
-        for word, weight in keywords.items():
-            if not isinstance(weight, (int, float)):
-                raise FanwenError(f"{path}: {where}keywords.{word}", f"关键词权重应为数字，实际是 {weight!r}",
-                                  "写成 `关键词: 2` 的形式。")
-        themes.append({"slug": slug, "name": name, "description": description,
-                       "keywords": {str(k): float(v) for k, v in keywords.items()}})
-    return tuple(themes)
+def document_types() -> tuple[str, ...]:
+    """方案, 报告, …: the types of data/classify.yml in their order, then 其他. Defined there
+    once: the importer classifies into them, and every list, filter and count of the site
+    follows them (a new type in classify.yml is a new group everywhere)."""
+    return (*[t for t in load_rules("classify.yml")["types"] if t != "其他"], "其他")
 
 
-def load_rules(name: str) -> dict:
-    """A rules file from data/ (classify.yml, boilerplate.yml) as a dict."""
-    return cached_data_file(data_dir() / name, _parse_rules)
+def document_levels() -> tuple[str, ...]:
+    """村, 乡镇, …: the levels of data/classify.yml in their order, then 其他."""
+    return (*[v for v in load_rules("classify.yml")["levels"] if v != "其他"], "其他")
 
 
-def _parse_rules(path: Path) -> dict:
-    raw = load_yaml(path)
-    if not isinstance(raw, dict):
-        raise FanwenError(str(path), "应为 YAML 映射（键: 值）", "参照仓库中的原始文件恢复其结构。")
-    return raw
+def load_statuses():
+    """data/status.yml: the quality statuses, mildest first (fanwen.schema.Status)."""
+    from fanwen.schema import RULES
+
+    def parse(path: Path):
+        return tuple(load_model(path, RULES["status.yml"], RULES_FIX).statuses)
+    return cached_data_file(data_dir() / "status.yml", parse)
+
+
+def status_names() -> tuple[str, ...]:
+    return tuple(s.name for s in load_statuses())
 
 
 def shown(value) -> str:
@@ -198,85 +301,3 @@ def shown(value) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"数字 {value}"
     return kinds.get(type(value), "其他类型")
-
-def _line_of(path: Path, needle: str) -> int:
-    """The first line of a data file that mentions `needle` (for file:line in errors), else 0."""
-    try:
-        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if needle and needle in line:
-                return no
-    except OSError:
-        pass
-    return 0
-
-
-def rule_value(name: str, key: str, kind):
-    """data/<name>[key], checked for type: a wrong value fails with the file and line."""
-    path = data_dir() / name
-    rules = load_rules(name)
-    if key not in rules:
-        raise FanwenError(f"{path}:0", f"缺少必填项 `{key}`", f"在 {name} 顶层添加 `{key}:`（参照仓库中的原始文件）。")
-    value = rules[key]
-    element = None
-    if isinstance(kind, tuple) and kind and kind[0] is list:
-        kind, element = list, kind[1]
-    ok = isinstance(value, kind) and not isinstance(value, bool)
-    if ok and element is not None:
-        ok = all(isinstance(v, element) and not isinstance(v, bool) for v in value)
-    if not ok:
-        names = kind.__name__ + (f" of {element.__name__}" if element else "")
-        raise FanwenError(f"{path}:{_line_of(path, key + ':')}", f"`{key}` 应为 {names}，实际是 {value!r}",
-                          f"把 `{key}` 改成 {names} 类型的值（列表写成 `[甲, 乙]`）。")
-    return value
-
-
-def compile_rule(name: str, pattern, where: str):
-    """A regular expression from a data file; a bad one fails with file:line, not a traceback."""
-    import re
-
-    path = data_dir() / name
-    if not isinstance(pattern, str):
-        raise FanwenError(f"{path}:{_line_of(path, where)}", f"`{where}` 的 pattern 应为字符串，实际是 {pattern!r}",
-                          "用单引号把正则表达式括起来：pattern: '…'。")
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        line = _line_of(path, pattern[:30]) or _line_of(path, where)
-        raise FanwenError(f"{path}:{line}", f"正则表达式有误（{where}）：{exc}",
-                          "检查括号是否成对、转义是否正确；YAML 中用单引号括起正则表达式。") from None
-
-
-@dataclass(frozen=True)
-class Status:
-    name: str
-    note: str
-    quiet: bool
-    reliable: bool
-
-
-def load_statuses() -> tuple[Status, ...]:
-    """data/status.yml: the quality statuses, mildest first, validated with file:line errors."""
-    return cached_data_file(data_dir() / "status.yml", _parse_statuses)
-
-
-def _parse_statuses(path: Path) -> tuple[Status, ...]:
-    raw = load_yaml(path)
-    items = require(raw, "statuses", list, path, "")
-    found = []
-    for i, item in enumerate(items):
-        where = f"statuses[{i}]."
-        name = require(item, "name", str, path, where)
-        note = require(item, "note", str, path, where)
-        reliable = require(item, "reliable", bool, path, where)
-        quiet = item.get("quiet", False) if isinstance(item, dict) else False
-        if not isinstance(quiet, bool):
-            raise FanwenError(f"{path}:{_line_of(path, 'quiet:')}: {where}quiet", "`quiet` 应为 true 或 false",
-                              "写 `quiet: true` 或删掉这一行。")
-        found.append(Status(name, note, quiet, reliable))
-    if not found or found[0].name != "完整":
-        raise FanwenError(f"{path}: statuses[0]", "第一个状态应为“完整”（没有问题的范文）", "把“完整”放在列表第一项。")
-    return tuple(found)
-
-
-def status_names() -> tuple[str, ...]:
-    return tuple(s.name for s in load_statuses())

@@ -196,6 +196,42 @@ def test_malformed_theme_list(project):
     project.intact()
 
 
+# Every rules file in data/ is checked by its model (fanwen/schema.py) when it is first read:
+# a renamed key, a value of the wrong kind or a broken pattern names the file, the line of the
+# key and the key path — never a KeyError or re.error traceback from deep in the importer.
+RULE_MISTAKES = [
+    ("data/classify.yml", "title_weight: 10", "title_wieght: 10", "title_wieght", "不是可用的项"),
+    ("data/classify.yml", "heading_weight: 3", "heading_weight: 很高", "heading_weight", "应为数字"),
+    ("data/boilerplate.yml", "    reason: 相关文章列表\n    max_chars: 80", "    reason: 相关文章列表\n    max_chars: 八十",
+     "tail.list_item.max_chars", "应为整数"),
+    ("data/boilerplate.yml", "- reason: 行内广告\n    pattern: '/?",  "- reason: 行内广告\n    pattern: '(/?",
+     "inline[0].pattern", "正则表达式有误"),
+    ("data/split.yml", "long_page_chars: 12000", "long_page_chars: [12000]", "long_page_chars", "应为整数"),
+    ("data/repairs.yml", "count_units:", "count_unit:", "count_unit", "不是可用的项"),
+    ("data/status.yml", "    reliable: false", "    reliable: 不可靠", "statuses[2].reliable", "true 或 false"),
+    ("data/themes.yml", "- slug: dangjian", "- slug: 党建", "[0].slug", "小写 ASCII"),
+]
+
+
+@pytest.mark.parametrize("rel, old, new, key, expected", RULE_MISTAKES, ids=lambda v: v if isinstance(v, str) and v.startswith("data/") else None)
+def test_a_mistake_in_a_rules_file_names_its_file_line_and_key(project, rel, old, new, key, expected):
+    text = project.read(rel)
+    assert old in text, old
+    changed = text.replace(old, new, 1)
+    at = changed.index(new) + (new.index(key.split(".")[-1].split("[")[0]) if key.split(".")[-1].split("[")[0] in new else 0)
+    line = changed[:at].count("\n") + 1
+    project.write(rel, changed)
+    refused(import_(project), f"{rel}:{line}: {key}", expected)
+    project.intact()
+
+
+def test_a_sections_file_without_aliases_is_refused(project):
+    project.write("data/sections.yml", project.read("data/sections.yml").replace(
+        "  aliases: [基本原则, 工作原则]", "  alias: [基本原则, 工作原则]", 1))
+    refused(build(project), "data/sections.yml:", "[1].alias", "不是可用的项")
+    project.intact()
+
+
 def test_unknown_theme_in_front_matter(project):
     project.write(PAGE, project.read(PAGE).replace("theme: jingji", "theme: caiwu"))
     refused(build(project), f"{PAGE.removeprefix('docs/')}: theme", "caiwu", "data/themes.yml", "jingji")

@@ -291,18 +291,25 @@ def test_folder_of_sources_is_the_text_collections():
     assert files == sorted((ROOT / "sources").glob("*.txt")) and skipped == []  # manifests pass silently
 
 
-def test_office_rules_are_validated(tmp_path):
-    from fanwen.importer.office.rules import _parse
+def test_office_rules_are_validated(tmp_path, monkeypatch):
+    import shutil
 
-    bad = tmp_path / "office.yml"
+    from fanwen.data import set_data_dir
+    from fanwen.importer.office.rules import load_office_rules
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    monkeypatch.setattr("fanwen.data._data_dir", None)
+    set_data_dir(data)
+    bad = data / "office.yml"
     bad.write_text("rules:\n  - name: 版记\n    action: remove\n    patterns: ['抄送']\n", encoding="utf-8")
     with pytest.raises(FanwenError) as error:
-        _parse(bad)
-    assert "rules[0].action" in error.value.where and "drop 或 keep" in error.value.problem
+        load_office_rules()
+    assert error.value.where.endswith("office.yml:3: rules[0].action") and "drop 或 keep" in error.value.problem
     bad.write_text("rules:\n  - name: 版记\n    action: drop\n    patterns: ['抄送(']\n", encoding="utf-8")
     with pytest.raises(FanwenError) as error:
-        _parse(bad)
-    assert "patterns[0]" in error.value.where and "正则表达式有误" in error.value.problem
+        load_office_rules()
+    assert error.value.where.endswith("office.yml:4: rules[0].patterns[0]") and "正则表达式有误" in error.value.problem
 
 
 def test_gbk_web_page(tmp_path):

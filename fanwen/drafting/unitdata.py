@@ -19,7 +19,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-from fanwen.data import IMPOSSIBLE_DATE_FIX, impossible_date, load_yaml, read_data_text
+from fanwen.data import load_model
 from fanwen.errors import FanwenError
 
 LEVELS = ("村", "社区", "乡镇", "街道", "县直部门", "县")
@@ -174,94 +174,16 @@ class Phrases(_Model):
     closing_report: str
 
 
-_EXPECTED = {
-    "missing": "缺少必填项",
-    "string_type": "应为文字",
-    "int_type": "应为整数",
-    "int_parsing": "应为整数",
-    "bool_type": "应为 true 或 false",
-    "bool_parsing": "应为 true 或 false",
-    "date_type": "应为日期（如 2027-03-01）",
-    "date_from_datetime_parsing": "应为日期（如 2027-03-01）",
-    "date_from_datetime_inexact": "应为日期（如 2027-03-01），不带时间",
-    "date_parsing": "应为日期（如 2027-03-01）",
-    "list_type": "应为列表（每项以 - 开头）",
-    "model_type": "应为映射（键: 值）",
-    "model_attributes_type": "应为映射（键: 值）",
-    "dict_type": "应为映射（键: 值）",
-    "too_short": "至少要有一项",
-}
-
-
-def _key_path(loc: tuple) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
-def _line_of(text: str, loc: tuple) -> int | None:
-    """The 1-based line of the YAML node at `loc` (or of its nearest existing parent)."""
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
-        return None
-    line = node.start_mark.line + 1 if node else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            match = node.value[part]
-        else:
-            match = None
-        if match is None:
-            break
-        node, line = match, match.start_mark.line + 1
-    return line
-
-
-def _shown(value) -> str:
-    """A wrong value as the writer typed it (not as Python prints it)."""
-    if isinstance(value, dt.date):
-        return f"{value.year}-{value.month:02d}-{value.day:02d}"
-    if isinstance(value, str):
-        return f"“{value}”"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return "（列表或映射）" if isinstance(value, (list, dict)) else "（空）" if value is None else str(value)
-
-
-def _validate(path: Path, model: type[BaseModel]):
-    raw = load_yaml(path)
-    try:
-        return model.model_validate(raw if raw is not None else {})
-    except ValidationError as error:
-        first = error.errors()[0]
-        loc = tuple(first["loc"])
-        line = _line_of(read_data_text(path), loc)
-        if first["type"] in ("date_from_datetime_parsing", "date_parsing") and impossible_date(first.get("input")):
-            raise FanwenError(f"{path}:{line or 1}: {_key_path(loc)}", f"日期 {first['input']} 不存在",
-                              IMPOSSIBLE_DATE_FIX) from None
-        if first["type"] == "value_error":
-            # Our own validators' messages, without pydantic's "Value error, " prefix.
-            expected, got = str(first.get("ctx", {}).get("error", first["msg"])), ""
-            if "input" in first and not isinstance(first["input"], (dict, list)):
-                got = f"（现在是 {_shown(first['input'])}）"
-        else:
-            expected = _EXPECTED.get(first["type"], "写法不对")
-            got = "" if first["type"] == "missing" else f"，现在是 {_shown(first.get('input'))}"
-        more = f"（另有 {error.error_count() - 1} 处问题）" if error.error_count() > 1 else ""
-        raise FanwenError(f"{path}:{line or 1}: {_key_path(loc)}", f"`{_key_path(loc)}` {expected}{got}{more}",
-                          "参照 data/unit.yml 的写法修改这一项（日期写成 2027-03-01，列表每项以 - 开头，"
-                          "以数字、true/false 开头的文字请加引号）。") from None
+UNIT_FIX = ("参照 data/unit.yml 的写法修改这一项（日期写成 2027-03-01，列表每项以 - 开头，"
+            "以数字、true/false 开头的文字请加引号）。")
 
 
 def load_unit(path: Path) -> UnitData:
-    return _validate(path, UnitData)
+    return load_model(path, UnitData, UNIT_FIX)
 
 
 def load_phrases(path: Path) -> Phrases:
-    return _validate(path, Phrases)
+    return load_model(path, Phrases, UNIT_FIX)
 
 
 def check_unit(data: UnitData, path: Path) -> list[str]:

@@ -7,8 +7,6 @@ import re
 from fanwen.data import load_rules, load_themes
 from fanwen.importer.text import TOP, SECOND
 
-TYPES = ("方案", "报告", "汇报", "总结", "讲话", "其他")
-LEVELS = ("村", "乡镇", "街道", "县", "市", "省", "其他")
 
 
 def _score(rules: dict, title: str, headings: list[str], body: str, weights: dict) -> float:

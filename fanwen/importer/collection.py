@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fanwen.data import _line_of, compile_rule, data_dir, load_rules
+from fanwen.data import load_rules
 from fanwen.importer.split import Line, Unit, find_markers, is_title_line, parse_marker, split_unit
 from fanwen.importer.text import decode_source, remove_pinyin, to_simplified
 from fanwen.errors import FanwenError
@@ -50,16 +50,8 @@ class Collection:
 
 
 def _compile(entries: list[dict], section: str = "") -> list[tuple[re.Pattern, str]]:
-    """Rules of data/boilerplate.yml; a malformed one fails with the file and line."""
-    compiled = []
-    for entry in entries or []:
-        if not isinstance(entry, dict) or not isinstance(entry.get("reason"), str):
-            path = data_dir() / "boilerplate.yml"
-            raise FanwenError(f"{path}:{_line_of(path, str(entry)[:20]) or _line_of(path, section + ':')}",
-                              f"`{section}` 中的规则应有 reason（文字）和 pattern（正则表达式），实际是 {entry!r}",
-                              "写成 `- reason: 站点导语` 换行 `  pattern: '…'` 的形式。")
-        compiled.append((compile_rule("boilerplate.yml", entry.get("pattern"), section), entry["reason"]))
-    return compiled
+    """Rules of data/boilerplate.yml (checked on load, fanwen/schema.py) as (pattern, reason)."""
+    return [(re.compile(entry["pattern"]), entry["reason"]) for entry in entries or []]
 
 
 def _first_match(rules: list[tuple[re.Pattern, str]], text: str) -> str | None:

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from fanwen.importer.classify import LEVELS, TYPES
-from fanwen.data import load_themes, load_yaml, shown, status_names
+from fanwen.data import document_levels, document_types, load_themes, load_yaml, shown, status_names
 from fanwen.errors import FanwenError
 from fanwen.importer.repair import unify_placeholders
 from fanwen.importer.text import strip_invisible
@@ -90,10 +89,10 @@ def load_manifest(source: Path, line_count: int) -> list[Entry] | None:
             _fail(path, f"{key}.drop", f"`drop` 应为 true 或 false，实际是 {shown(item['drop'])}", "写 `drop: true` 或删掉这一行。")
         if item["start"] > item["end"]:
             _fail(path, f"{key}.end", f"结束行 {item['end']} 在起始行 {item['start']} 之前", "交换两者或改正行号。")
-        if item.get("type") is not None and item["type"] not in TYPES:
-            _fail(path, f"{key}.type", f"未知文种 `{item['type']}`", f"改成 {'、'.join(TYPES)} 之一。")
-        if item.get("level") is not None and item["level"] not in LEVELS:
-            _fail(path, f"{key}.level", f"未知层级 `{item['level']}`", f"改成 {'、'.join(LEVELS)} 之一。")
+        if item.get("type") is not None and item["type"] not in document_types():
+            _fail(path, f"{key}.type", f"未知文种 `{item['type']}`", f"改成 {'、'.join(document_types())} 之一。")
+        if item.get("level") is not None and item["level"] not in document_levels():
+            _fail(path, f"{key}.level", f"未知层级 `{item['level']}`", f"改成 {'、'.join(document_levels())} 之一。")
         if item.get("status") is not None and item["status"] not in status_names():
             _fail(path, f"{key}.status", f"未知状态 `{item['status']}`", f"改成 {'、'.join(status_names())} 之一。")
         if item.get("theme") is not None and item["theme"] not in slugs:
@@ -127,7 +126,7 @@ def render_manifest(source_name: str, documents: list[dict], duplicates: list[di
         lines += [f"# 需要人工确认（第 {f['line']} 行）：{f['kind']}——{_one_line(f.get('detail', ''))}" for f in sorted(flags, key=lambda f: f["line"])]
         lines.append(yaml.safe_dump([item], allow_unicode=True, sort_keys=False, width=1000).rstrip("\n"))
     count = sum(len(flags) for _, flags in items)
-    header = HEADER.format(name=source_name, types="、".join(TYPES), levels="、".join(LEVELS))
+    header = HEADER.format(name=source_name, types="、".join(document_types()), levels="、".join(document_levels()))
     if count:
         header += f"# 导入规则没有把握的地方共 {count} 处，已在对应条目上方以“需要人工确认”注明。\n"
     return header + "\n".join(lines) + "\n"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from fanwen.data import compile_rule, load_rules, rule_value
+from fanwen.data import load_rules
 from fanwen.importer.text import CJK, CN_NUM, SECOND, TOP, cn_number, ends_sentence, is_standalone_heading, numbering_level
 
 _CN_DIGITS = CN_NUM + "百零〇两"
@@ -43,18 +43,17 @@ def _split_rules() -> dict:
     rules = load_rules("split.yml")
     cached = _compiled.get(id(rules))
     if cached is None:
-        words = sorted(rule_value("split.yml", "doc_type_words", (list, str)), key=len, reverse=True)
+        words = sorted(rules["doc_type_words"], key=len, reverse=True)
         tail = rf"(?:\s*(?:[{CN_NUM}]{{1,3}}|\d{{1,3}}|[（(](?:[{CN_NUM}]{{1,3}}|\d{{1,3}})[)）]))?"
         cached = {
             "doc_type": re.compile(rf"(?:{'|'.join(map(re.escape, words))}){tail}$"),
-            "markers": _marker_patterns(rule_value("split.yml", "marker_words", (list, str))),
-            "salutations": [compile_rule("split.yml", p, "salutations")
-                            for p in rule_value("split.yml", "salutations", (list, str))],
-            "openers": tuple(rule_value("split.yml", "continuation_openers", (list, str))),
-            "opening_words": tuple(rule_value("split.yml", "opening_words", (list, str))),
-            "opening_max": rule_value("split.yml", "opening_paragraphs_max", int),
-            "long_page": rule_value("split.yml", "long_page_chars", int),
-            "unnumbered_run": rule_value("split.yml", "unnumbered_run_min", int),
+            "markers": _marker_patterns(rules["marker_words"]),
+            "salutations": [re.compile(p) for p in rules["salutations"]],
+            "openers": tuple(rules["continuation_openers"]),
+            "opening_words": tuple(rules["opening_words"]),
+            "opening_max": rules["opening_paragraphs_max"],
+            "long_page": rules["long_page_chars"],
+            "unnumbered_run": rules["unnumbered_run_min"],
         }
         _compiled.clear()
         _compiled[id(rules)] = cached
@@ -142,7 +141,7 @@ def find_markers(lines: list[Line]) -> set[int]:
     for prefix, members in series.items():
         numbers = [n for _, n in members]
         if len(members) == 1:
-            words = rule_value("split.yml", "marker_words", (list, str))
+            words = load_rules("split.yml")["marker_words"]
             alone = (prefix in ("", LEADING) and any(w in lines[members[0][0]].text for w in words)
                      and numbers[0] <= 2)
             if alone:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from fanwen.data import rule_value
+from fanwen.data import load_rules
 from fanwen.importer.split import Line, is_title_line, parse_marker
 from fanwen.importer.text import CJK, numbering_level
 
@@ -32,7 +32,7 @@ _MID_SENTENCE_END = re.compile(rf"[{CJK}\dA-Za-z×]$")
 
 
 def _setting(key: str) -> int:
-    return rule_value("split.yml", key, int)
+    return load_rules("split.yml")[key]
 
 
 def _count(collection, kind: str, no: int, **extra) -> None:

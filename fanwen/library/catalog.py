@@ -103,14 +103,14 @@ def unpin(docs_dir: str | Path) -> None:
 def _check_values(path: Path, meta: dict) -> None:
     """Front-matter values have the types the site prints them as: a YAML date, number or list
     where text is meant fails here, naming the key, not later inside the theme."""
-    from fanwen.importer.classify import LEVELS, TYPES
+    from fanwen.data import document_levels, document_types
 
     for key in ("title", "source", "source_label"):
         value = meta.get(key, "")
         if not isinstance(value, str) or (key == "title" and not value.strip()):
             raise FanwenError(f"{path}: {key}", f"`{key}` 应为一行文字，实际是 {shown(value)}",
                               f"把 `{key}` 的值写成文字（两边加引号，如 {key}: \"…\"）。")
-    for key, allowed in (("type", TYPES), ("level", LEVELS)):
+    for key, allowed in (("type", document_types()), ("level", document_levels())):
         if meta[key] not in allowed:
             raise FanwenError(f"{path}: {key}", f"`{key}` 的值 {shown(meta[key])} 不在可用的取值中",
                               f"改成 {'、'.join(allowed)} 之一。")

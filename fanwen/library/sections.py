@@ -9,8 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from fanwen.data import data_dir, cached_data_file, load_yaml
-from fanwen.errors import FanwenError
+from fanwen.data import load_rules
 from fanwen.library.catalog import Entry, read_front_matter, scan, reliable
 
 _TOP = re.compile(r"^## (?:[一二三四五六七八九十]{1,3}、)?(?P<text>.*)$")
@@ -28,13 +27,8 @@ class Section:
 
 
 def load_parts() -> list[dict]:
-    def parse(path: Path) -> list[dict]:
-        raw = load_yaml(path)
-        if not isinstance(raw, list) or not all(isinstance(p, dict) and "name" in p and isinstance(p.get("aliases"), list)
-                                                for p in raw):
-            raise FanwenError(str(path), "应为列表，每项有 name 和 aliases（列表）", "参照文件开头的说明修改。")
-        return raw
-    return cached_data_file(data_dir() / "sections.yml", parse)
+    """data/sections.yml (checked on load, fanwen/schema.py): each part's name and aliases."""
+    return load_rules("sections.yml")
 
 
 _memo: tuple[object, dict[str, str | None]] = (None, {})

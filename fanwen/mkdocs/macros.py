@@ -7,8 +7,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from fanwen.importer.classify import TYPES, LEVELS
-from fanwen.data import load_themes
+from fanwen.data import document_levels, document_types, load_themes
 from fanwen.library.catalog import Entry, listing_order, scan
 from fanwen.mkdocs.overview import badge
 from fanwen.importer.page import escape_markdown
@@ -33,16 +32,16 @@ def examples(docs_dir: str, page_path: str, theme: str | None = None, type: str 
     slugs = [t["slug"] for t in load_themes()]
     if theme is not None and theme not in slugs:
         raise ValueError(f"examples(theme={theme!r})：没有这个主题；可用的主题：{', '.join(slugs)}")
-    if type is not None and type not in TYPES:
-        raise ValueError(f"examples(type={type!r})：没有这个类型；可用的类型：{', '.join(TYPES)}")
-    if level is not None and level not in LEVELS:
-        raise ValueError(f"examples(level={level!r})：没有这个层级；可用的层级：{', '.join(LEVELS)}")
+    if type is not None and type not in document_types():
+        raise ValueError(f"examples(type={type!r})：没有这个类型；可用的类型：{', '.join(document_types())}")
+    if level is not None and level not in document_levels():
+        raise ValueError(f"examples(level={level!r})：没有这个层级；可用的层级：{', '.join(document_levels())}")
     chosen = [e for e in scan(docs_dir)
               if (theme is None or e.theme == theme) and (type is None or e.type == type)
               and (level is None or e.level == level)]
     if not chosen:
         return "*暂无符合条件的范文。*"
-    groups = [(name, [e for e in chosen if e.type == name]) for name in TYPES]
+    groups = [(name, [e for e in chosen if e.type == name]) for name in document_types()]
     groups = [(name, entries) for name, entries in groups if entries]
     if type is not None or len(groups) == 1:
         return f"共 {len(chosen)} 篇。\n\n{_cards(chosen, page_path)}"
@@ -71,7 +70,7 @@ def stats(docs_dir: str, page_path: str) -> str:
     themes = "\n".join(
         f"-   **[{t['name']}]({_link(theme_index(t['slug']), page_path)})** · {per_theme[t['slug']]} 篇\n\n"
         f"    {t['description']}\n" for t in load_themes())
-    types = " · ".join(f"{name} {per_type[name]} 篇" for name in TYPES if per_type[name])
+    types = " · ".join(f"{name} {per_type[name]} 篇" for name in document_types() if per_type[name])
     return (f"范文库现有 **{len(library)}** 篇范文。\n\n## 按主题\n\n<div class=\"grid cards\" markdown>\n\n{themes}\n</div>\n\n"
             f"## 按文种\n\n{types}（[按类型与层级查看]({_link('tags.md', page_path)})）\n")
 
@@ -166,8 +165,8 @@ def outline(docs_dir: str, type: str) -> str:
     """The structure atlas of one document type as a table."""
     from fanwen.library.sections import outline as build
 
-    if type not in TYPES:
-        raise ValueError(f"outline(type={type!r})：没有这个类型；可用的类型：{', '.join(TYPES)}")
+    if type not in document_types():
+        raise ValueError(f"outline(type={type!r})：没有这个类型；可用的类型：{', '.join(document_types())}")
     rows = build(docs_dir, type)
     if not rows:
         return f"*范文库中暂无{type}类范文。*"

@@ -9,8 +9,7 @@ import html
 import posixpath
 from collections import Counter
 
-from fanwen.importer.classify import LEVELS, TYPES
-from fanwen.data import load_statuses
+from fanwen.data import document_levels, document_types, load_statuses
 from fanwen.library.catalog import Entry, listing_order
 from fanwen.importer.page import escape_markdown
 
@@ -50,6 +49,7 @@ def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], link) 
     """按主题浏览: the themes as cards, then one list of every document that the page's
     script narrows by type, level and theme (and the address remembers, e.g. ?type=方案).
     `link(path)`: a document's URL as seen from this page (raw HTML: MkDocs does not rewrite it)."""
+    types, levels = document_types(), document_levels()
     per_theme = Counter(e.theme for e in library)
     cards = "\n".join(
         f"-   **[{escape_markdown(t['name'])}]({_rel('examples/' + t['slug'] + '/index.md', EXAMPLES_INDEX)})** · "
@@ -57,8 +57,8 @@ def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], link) 
     names = {t["slug"]: t["name"] for t in themes}
     per_type, per_level = Counter(e.type for e in library), Counter(e.level for e in library)
     filters = "".join([
-        _options("type", "文种", [(t, t, per_type[t]) for t in TYPES]),
-        _options("level", "层级", [(v, v, per_level[v]) for v in LEVELS]),
+        _options("type", "文种", [(t, t, per_type[t]) for t in types]),
+        _options("level", "层级", [(v, v, per_level[v]) for v in levels]),
         _options("theme", "主题", [(t["slug"], t["name"], per_theme[t["slug"]]) for t in themes]),
     ])
     items = "\n".join(
@@ -66,7 +66,7 @@ def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], link) 
         f'<a href="{html.escape(link(e.path))}">{html.escape(e.title)}</a> '
         f'<span class="fw-tag">{html.escape(e.type)}</span> <span class="fw-tag">{html.escape(e.level)}</span> '
         f'<span class="fw-tag">{html.escape(names[e.theme])}</span>{badge(e)}</li>'
-        for e in sorted(library, key=lambda e: (listing_order(e), TYPES.index(e.type), LEVELS.index(e.level), e.path)))
+        for e in sorted(library, key=lambda e: (listing_order(e), types.index(e.type), levels.index(e.level), e.path)))
     return "\n".join([
         "---", "title: 按主题浏览", "hide:", "  - toc", "---", "", "# 按主题浏览", "",
         f"范文库现有 **{len(library)}** 篇范文，分 {len(themes)} 个主题。", "",
@@ -111,6 +111,6 @@ def tags_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], index_ur
     return "\n".join([
         "---", "title: 按类型与层级", "---", "", "# 按类型与层级", "",
         "每篇范文都标注了文种、层级和主题。点一项，打开按它筛选好的范文列表（还可以再加条件）。", "",
-        *group("按文种", "type", [(t, t) for t in TYPES]),
-        *group("按层级", "level", [(v, v) for v in LEVELS]),
+        *group("按文种", "type", [(t, t) for t in document_types()]),
+        *group("按层级", "level", [(v, v) for v in document_levels()]),
         *group("按主题", "theme", [(t["slug"], t["name"]) for t in themes])])

@@ -19,8 +19,7 @@ from mkdocs.utils import get_relative_url
 
 from pathlib import Path
 
-from fanwen.importer.classify import LEVELS, TYPES
-from fanwen.data import load_themes, set_data_dir
+from fanwen.data import document_levels, document_types, load_themes, set_data_dir
 from fanwen.errors import FanwenError
 from fanwen.library.catalog import Entry, listing_order, pin, read_front_matter, scan, unpin
 from fanwen.library.related import Related
@@ -96,9 +95,10 @@ def meta_line(entry: Entry, theme_name: str) -> str:
 
 # The values search results can be narrowed by (fanwen.js draws them as buttons under the search
 # box; the worker reads 文种:… 层级:… in the query). Data, not code: a JSON script is not run.
-FACETS_SCRIPT = ('<script type="application/json" id="fw-facets">'
-                 + json.dumps({"文种": [*TYPES, "写作模板"], "层级": list(LEVELS)}, ensure_ascii=False)
-                 .replace("<", "\\u003c") + "</script>\n")
+def facets_script() -> str:
+    return ('<script type="application/json" id="fw-facets">'
+            + json.dumps({"文种": [*document_types(), "写作模板"], "层级": list(document_levels())}, ensure_ascii=False)
+            .replace("<", "\\u003c") + "</script>\n")
 
 
 def template_for(entry: Entry, templates: list):
@@ -311,6 +311,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             config.nav = site_nav(themes, self.templates)
         self.themes = themes
         self.theme_names = {t["slug"]: t["name"] for t in themes}
+        self.facets = facets_script()
         return config
 
     def on_files(self, files, config):
@@ -442,7 +443,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         by), and inline scripts moved into files."""
         if self.config.search:
             html = csp.set_search_worker(html, csp.script_url(base, self.worker_url))
-            html = html.replace("</body>", FACETS_SCRIPT + "</body>", 1)
+            html = html.replace("</body>", self.facets + "</body>", 1)
         try:
             return csp.externalize(html, base, config.site_dir, self.known_scripts,
                                    str(Path(config.docs_dir, where)) if not where.startswith("主题") else where)
