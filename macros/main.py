@@ -1,4 +1,7 @@
-"""mkdocs-macros entry point: registers the functions that live in the fanwen package."""
+"""mkdocs-macros entry point: registers the functions that live in the fanwen package.
+
+The library comes from the `fanwen` plugin, which reads it once per build (on_files, before any
+page is rendered): the macros show what the plugin read, never a second reading of the disk."""
 
 from pathlib import Path
 
@@ -9,16 +12,19 @@ def define_env(env):
     docs_dir = env.conf["docs_dir"]
     root = Path(env.conf["config_file_path"]).parent
 
+    def library():
+        return env.conf.plugins["fanwen"].library
+
     def page_path() -> str:
         return env.page.file.src_uri
 
     @env.macro
     def examples(theme=None, type=None, level=None):
-        return macros.examples(docs_dir, page_path(), theme=theme, type=type, level=level)
+        return macros.examples(library(), page_path(), theme=theme, type=type, level=level)
 
     @env.macro
     def stats():
-        return macros.stats(docs_dir, page_path())
+        return macros.stats(library(), page_path())
 
     @env.macro
     def template(name, **overrides):
@@ -34,8 +40,8 @@ def define_env(env):
 
     @env.macro
     def section_examples(heading, type=None, n=3, topic=None):
-        return macros.section_examples(docs_dir, page_path(), heading, type=type, n=n, topic=topic)
+        return macros.section_examples(docs_dir, library(), page_path(), heading, type=type, n=n, topic=topic)
 
     @env.macro
     def outline(type):
-        return macros.outline(docs_dir, type)
+        return macros.outline(docs_dir, library(), type)

@@ -3,7 +3,6 @@ Word files with python-docx, PDFs with fpdf2 and the system's Noto CJK font, web
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import docx

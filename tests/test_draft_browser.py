@@ -3,7 +3,6 @@ writer's own unit, and what the page gives is what `fanwen draft` gives for the 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fanwen.importer.mojibake import UNREADABLE, LineRepair, char_frequencies, repair_line
+from fanwen.importer.mojibake import UNREADABLE, LineRepair, char_frequencies, repair_mojibake_line
 from fanwen.importer.text import remove_pinyin
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
@@ -44,7 +44,7 @@ def freq(name: str) -> dict[str, float]:
 
 @functools.cache
 def repaired(name: str) -> tuple[LineRepair, ...]:
-    return tuple(repair_line(line, freq(name)) for line in lines(name))
+    return tuple(repair_mojibake_line(line, freq(name)) for line in lines(name))
 
 
 def line(name: str, no: int) -> str:
@@ -171,7 +171,7 @@ def test_clean_collections_are_untouched(name):
 @pytest.mark.parametrize("name", [S001, S002])
 def test_real_question_mark_stays(name):
     text = "这是为什么?我们认为,关键在于落实。"
-    assert repair_line(text, freq(name)) == LineRepair(text, [], [])
+    assert repair_mojibake_line(text, freq(name)) == LineRepair(text, [], [])
 
 
 # --------------------------------------------------------------------------- a new collection
@@ -211,7 +211,7 @@ def test_unseen_collection_of_the_same_kind():
     for raw in samples:
         garbled = _garble("（三）" + raw)
         assert garbled.startswith("。")
-        result = repair_line(garbled, model)
+        result = repair_mojibake_line(garbled, model)
         restored += result.text.startswith("（三）")
         assert result.text.count(UNREADABLE) == len(result.unrecovered)
     assert restored >= 0.9 * len(samples)

@@ -2,7 +2,8 @@
 
 import markdown
 
-from fanwen.importer.page import escape_markdown, render_line, render_page
+from fanwen.importer.page import render_line, render_page
+from fanwen.markup import escape_markdown
 
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "pymdownx.escapeall"]
 

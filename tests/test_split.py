@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from fanwen.importer.collection import Collection, clean_lines, remove_boilerplate, split_into_units
+from fanwen.importer.collection import Collection, clean_lines, remove_boilerplate, split_into_chunks
 from fanwen.importer.split import Line, find_markers, marker_number, structural_starts
 
 
@@ -10,7 +10,7 @@ def collect(text: str) -> Collection:
     collection = Collection(path=Path("test.txt"))
     clean_lines(collection, text)
     remove_boilerplate(collection)
-    split_into_units(collection)
+    split_into_chunks(collection)
     return collection
 
 

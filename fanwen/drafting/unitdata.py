@@ -16,11 +16,9 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from fanwen.data import load_model
-from fanwen.errors import FanwenError
 
 LEVELS = ("村", "社区", "乡镇", "街道", "县直部门", "县")
 DEFAULT_LEVEL = "乡镇"

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fanwen.data import load_rules
-from fanwen.importer.split import Line, Unit, find_markers, is_title_line, parse_marker, split_unit
+from fanwen.importer.split import Line, Chunk, find_markers, is_title_line, parse_marker, split_chunk
 from fanwen.importer.text import decode_source, remove_pinyin, to_simplified
 from fanwen.errors import FanwenError
-from fanwen.importer.manifest import Entry, load_manifest, manifest_path
+from fanwen.importer.manifest import ManifestEntry, load_manifest, manifest_path
 from fanwen.importer.mojibake import UNREADABLE, char_frequencies
-from fanwen.importer.mojibake import repair_line as repair_mojibake_line
+from fanwen.importer.mojibake import repair_mojibake_line
 from fanwen.importer.repair import repair_line, round_trip_table
 from fanwen.importer.structure import repair_structure
 
@@ -38,7 +38,7 @@ class Collection:
     title: str | None = None
     lines: list[Line] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
-    units: list[Unit] = field(default_factory=list)
+    units: list[Chunk] = field(default_factory=list)
     converted_chars: int = 0  # characters that t2s changed
     repairs: dict[str, int] = field(default_factory=dict)  # kind → number of repairs
     changes: list[dict] = field(default_factory=list)  # per line: kind and count
@@ -226,28 +226,28 @@ def strip_unit_headers(collection: Collection) -> None:
     collection.units = [unit for unit in collection.units if unit.lines]
 
 
-def units_from_manifest(collection: Collection, entries: list[Entry]) -> None:
+def chunks_from_manifest(collection: Collection, entries: list[ManifestEntry]) -> None:
     """The keeper's split points replace the rules'; uncovered and dropped lines are reported."""
     for index, entry in enumerate(entries, start=1):
         lines = [line for line in collection.lines if entry.start <= line.no <= entry.end]
         if entry.drop:
             collection.removed.extend(Removal(line.no, line.text, "整理清单标记删除") for line in lines)
         elif lines:
-            collection.units.append(Unit(lines=lines, index=index, reasons=["整理清单"], overrides=entry.overrides()))
+            collection.units.append(Chunk(lines=lines, index=index, reasons=["整理清单"], overrides=entry.overrides()))
     covered = {line.no for e in entries for line in collection.lines if e.start <= line.no <= e.end}
     collection.removed.extend(Removal(line.no, line.text, "整理清单未收录")
                               for line in collection.lines if line.no not in covered)
 
 
-def split_into_units(collection: Collection, manifest: list[Entry] | None = None) -> None:
+def split_into_chunks(collection: Collection, manifest: list[ManifestEntry] | None = None) -> None:
     """Markers first; then each unit (or the whole file) is split further by structure.
     A manifest, when given, decides the split points instead."""
     markers = find_markers(collection.lines)
-    units: list[Unit] = []
-    current: Unit | None = None
+    units: list[Chunk] = []
+    current: Chunk | None = None
     for i, line in enumerate(collection.lines):
         if i in markers:
-            current = Unit(lines=[], marker=line, reasons=["分篇标记"])
+            current = Chunk(lines=[], marker=line, reasons=["分篇标记"])
             units.append(current)
             rest = parse_marker(line.text)[2]
             if rest:  # `篇一：村委会工作总结`: the marker goes, the title stays
@@ -257,7 +257,7 @@ def split_into_units(collection: Collection, manifest: list[Entry] | None = None
                 collection.removed.append(Removal(line.no, line.text, "分篇标记"))
         else:
             if current is None:
-                current = Unit(lines=[], reasons=["合集开头"])
+                current = Chunk(lines=[], reasons=["合集开头"])
                 units.append(current)
             current.lines.append(line)
     if manifest is not None:
@@ -265,14 +265,14 @@ def split_into_units(collection: Collection, manifest: list[Entry] | None = None
         collection.lines = [Line(line.no, parse_marker(line.text)[2]) if i in markers else line
                             for i, line in enumerate(collection.lines)
                             if i not in markers or parse_marker(line.text)[2]]
-        units_from_manifest(collection, manifest)
+        chunks_from_manifest(collection, manifest)
         units = []
     article = 0
     for unit in units:
         if not unit.lines:
             continue
         article += 1
-        parts = split_unit(unit)
+        parts = split_chunk(unit)
         for n, part in enumerate(parts, start=1):
             part.index = article if unit.marker else len(collection.units) + 1
             part.part = n if len(parts) > 1 and unit.marker else 0
@@ -305,11 +305,11 @@ def read_collection(path: Path, use_manifest: bool = True) -> Collection:
     remove_boilerplate(collection)
     join_link_fragments(collection)
     repair_structure(collection)
-    split_into_units(collection, manifest)
+    split_into_chunks(collection, manifest)
     return collection
 
 
-def unit_source_label(collection: Collection, unit: Unit) -> str:
+def unit_source_label(collection: Collection, unit: Chunk) -> str:
     """Human-readable origin: `000_…txt 第 3 篇` (or `第 13 篇之 2`)."""
     label = f"{collection.path.name} 第 {unit.index} 篇"
     return f"{label}之 {unit.part}" if unit.part else label

@@ -28,7 +28,7 @@ HEADER = """\
 
 
 @dataclass(frozen=True)
-class Entry:
+class ManifestEntry:
     start: int
     end: int
     title: str | None = None
@@ -51,7 +51,7 @@ def _fail(path: Path, key: str, problem: str, fix: str):
     raise FanwenError(f"{path}: {key}", problem, fix)
 
 
-def load_manifest(source: Path, line_count: int) -> list[Entry] | None:
+def load_manifest(source: Path, line_count: int) -> list[ManifestEntry] | None:
     """The manifest next to `source`, validated against the source, or None if there is none."""
     path = manifest_path(source)
     if not path.exists():
@@ -60,7 +60,7 @@ def load_manifest(source: Path, line_count: int) -> list[Entry] | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("documents"), list):
         _fail(path, "documents", "清单应有 `documents:` 列表", "参照 `fanwen import --write-manifest` 生成的草稿格式。")
     slugs = {t["slug"] for t in load_themes()}
-    entries: list[Entry] = []
+    entries: list[ManifestEntry] = []
     for i, item in enumerate(raw["documents"]):
         key = f"documents[{i}]"
         if not isinstance(item, dict):
@@ -101,7 +101,7 @@ def load_manifest(source: Path, line_count: int) -> list[Entry] | None:
         # A keeper's title is text like any other: invisible characters out, placeholders (xx, XX)
         # in the one form the site shows (××).
         title = unify_placeholders(strip_invisible(item["title"]).strip())[0] if item.get("title") is not None else None
-        entries.append(Entry(item["start"], item["end"], title, item.get("type"), item.get("level"),
+        entries.append(ManifestEntry(item["start"], item["end"], title, item.get("type"), item.get("level"),
                              item.get("theme"), bool(item.get("drop", False)), item.get("status")))
     ordered = sorted(enumerate(entries), key=lambda pair: pair[1].start)
     for (i, a), (j, b) in zip(ordered, ordered[1:]):

@@ -25,7 +25,7 @@ ones, a correct re-reading is made of the collection's common characters. Two ki
 are evidence by themselves: a line-initial heading number whose garbled form is exactly what
 the line shows, and the annotator's `?pīn)`.
 
-Use: `freq = char_frequencies(lines)` once per collection, then `repair_line(line, freq)` for
+Use: `freq = char_frequencies(lines)` once per collection, then `repair_mojibake_line(line, freq)` for
 each raw line, before pinyin annotations are removed.
 
 Known limit: where the first decoder dropped a byte pair inside a run, the re-reading joins the
@@ -43,7 +43,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping
 
-from fanwen.importer.text import CJK, is_pinyin_syllable
+from fanwen.importer.text import CJK, TONED, is_pinyin_syllable
 
 UNREADABLE = "【原文此处乱码】"
 
@@ -65,8 +65,7 @@ LENIENT = 0.25
 MAX_READINGS = 400
 MAX_RUN = 400
 
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
-_PINYIN = rf"[a-z{_TONED}]{{1,7}}"
+_PINYIN = rf"[a-z{TONED}ü]{{1,7}}"
 # An annotation as the site writes it: one character, then `(pīn)`.
 _ANNOTATED = re.compile(rf"([{CJK}])\(({_PINYIN})\)")
 # What the annotator left where it split a character: `?pīn)`.
@@ -83,7 +82,7 @@ def _pinyin_at(pattern: re.Pattern, line: str, k: int) -> re.Match | None:
 
 @dataclass
 class LineRepair:
-    """What `repair_line` did to one line."""
+    """What `repair_mojibake_line` did to one line."""
 
     text: str  # the repaired line (unrecoverable spans replaced by UNREADABLE)
     recovered: list[tuple[str, str]] = field(default_factory=list)  # (garbled span, recovered text)
@@ -187,7 +186,7 @@ def char_frequencies(lines: Iterable[str]) -> dict[str, float]:
     for _ in range(2):
         model = _Model(freq)
         # Leaving a good line out of the count costs little, keeping a garbled one in costs
-        # much: lines are left out on weaker evidence than `repair_line` needs to change them.
+        # much: lines are left out on weaker evidence than `repair_mojibake_line` needs to change them.
         freq = _count(line for line in lines if _repair(line, model, strict=False).text == line)
     return freq
 
@@ -568,7 +567,7 @@ def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
     return chosen[::-1]
 
 
-def repair_line(line: str, freq: Mapping[str, float]) -> LineRepair:
+def repair_mojibake_line(line: str, freq: Mapping[str, float]) -> LineRepair:
     """Re-read the garbled runs of one raw line; the line comes back unchanged when it has none.
 
     `freq` is the collection's `char_frequencies`. Runs that re-read cleanly are replaced by

@@ -8,17 +8,8 @@ import re
 import yaml
 
 from fanwen.importer.repair import PLACEHOLDER, UNREADABLE
-from fanwen.importer.text import CIRCLED, SECOND, THIRD, TOP, is_standalone_heading, split_run_in
-
-# Characters that Markdown or the enabled extensions would read as markup. Imported text is
-# not ours: every one of them is escaped so that it shows exactly as written.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^=+!:&$-])")
-
-
-def escape_markdown(text: str) -> str:
-    """Backslash-escape Markdown syntax (pymdownx.escapeall makes any escape valid)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
+from fanwen.markup import escape_markdown
+from fanwen.importer.text import SECOND, THIRD, TOP, is_standalone_heading, split_run_in, uncircle
 
 def _escape_leading_number(text: str) -> str:
     # `1.` at the start of a paragraph would become an ordered list that renumbers itself.
@@ -28,10 +19,9 @@ def _escape_leading_number(text: str) -> str:
 def normalise_second_level(text: str) -> str:
     """`(一)` and `㈠` → `（一）`: one form for the second heading level."""
     match = SECOND.match(text)
-    if not match:
-        return text
-    number = match.group(1) or "一二三四五六七八九十"[CIRCLED.index(match.group(2))]
-    return f"（{number}）{text[match.end():]}"
+    if not match or match.group(2):
+        return uncircle(text)
+    return f"（{match.group(1)}）{text[match.end():]}"
 
 
 def highlight_blanks(markdown: str) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from fanwen.data import load_rules
-from fanwen.importer.text import CIRCLED, CJK, SECOND, TOP, split_run_in
+from fanwen.importer.text import CIRCLED, CJK, SECOND, TOP, split_run_in, uncircle
 
 # Full-width punctuation that is Chinese context in its own right.
 _CN_PUNCT = "，。、；：？！“”‘’《》（）【】—…·〔〕×"
@@ -139,7 +139,7 @@ def normalise_heading(text: str) -> tuple[str, Edit]:
     """`㈠` → `（一）`, and a standalone heading loses its trailing `。`."""
     edit = Edit("标题")
     if text[:1] in CIRCLED:
-        text = f"（{'一二三四五六七八九十'[CIRCLED.index(text[0])]}）{text[1:]}"
+        text = uncircle(text)
         edit.count += 1
         edit.added += 2
     if (TOP.match(text) or SECOND.match(text)) and text.endswith("。") and len(text) <= 60:

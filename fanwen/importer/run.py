@@ -21,11 +21,11 @@ from fanwen.data import load_statuses, load_themes
 from fanwen.importer.mojibake import UNREADABLE
 from fanwen.importer.manifest import manifest_path, render_manifest
 from fanwen.importer.page import render_page
-from fanwen.importer.split import (UNSURE_SPLITS, Unit, continues_text, is_bare_heading, is_document_title, is_title_line,
+from fanwen.importer.split import (UNSURE_SPLITS, Chunk, continues_text, is_bare_heading, is_document_title, is_title_line,
                     long_page_chars, top_number)
 from fanwen.importer.text import TOP
+from fanwen.library.catalog import EXAMPLES
 
-EXAMPLES = "examples"
 DUPLICATE_THRESHOLD = 0.85
 # Largest source file accepted. Real collections are 70–230 KB, and the importer works at
 # roughly 50 KB a second (mojibake repair, script folding, duplicate sketches), all in memory:
@@ -38,7 +38,7 @@ MAX_SOURCE_BYTES = 20 * 1024 * 1024
 @dataclass
 class Document:
     collection: Collection
-    unit: Unit
+    unit: Chunk
     title: str
     title_from_text: bool
     body: list[str]
@@ -62,7 +62,7 @@ class Document:
         return unit_source_label(self.collection, self.unit)
 
 
-def _title_lines(unit: Unit) -> tuple[str | None, int]:
+def _title_lines(unit: Chunk) -> tuple[str | None, int]:
     """The document's own title (and subtitle `——…`), and how many lines it takes."""
     lines = [line.text for line in unit.lines]
     if len(lines) > 1 and is_title_line(lines[0]):
@@ -72,7 +72,7 @@ def _title_lines(unit: Unit) -> tuple[str | None, int]:
     return None, 0
 
 
-def make_document(collection: Collection, unit: Unit) -> Document:
+def make_document(collection: Collection, unit: Chunk) -> Document:
     title, used = _title_lines(unit)
     if unit.overrides.get("title") and title and unit.overrides["title"] != title:
         used = 0  # the keeper renamed it: the source's own title line stays in the text
@@ -330,10 +330,6 @@ def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests
             page = staging / doc.theme / f"{doc.slug}.md"
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(_render(doc, page_meta(doc, theme_names), page_notes(doc)), encoding="utf-8")
-        for theme in themes:
-            index = staging / theme["slug"] / "index.md"
-            index.parent.mkdir(parents=True, exist_ok=True)
-            index.write_text(theme_index_page(theme), encoding="utf-8")
         backup = docs_dir / ".examples-old"
         if backup.exists():
             shutil.rmtree(backup)
@@ -394,12 +390,6 @@ def check_sizes(sources: list[Path]) -> None:
             raise FanwenError(str(path), f"文件太大：{size / (1024 * 1024):.1f} MB，超过单个源文件 {limit} MB 的上限",
                               f"把这个合集拆成几个较小的文件（每个不超过 {limit} MB，在两篇文章之间断开）"
                               "分别放进 sources/ 再导入；若它不是范文合集，从导入命令中去掉它。")
-
-
-def theme_index_page(theme: dict) -> str:
-    """A theme's landing page: its description and the cards of its documents (a macro)."""
-    return (f"---\ntitle: {theme['name']}\nrender_macros: true\n---\n\n"
-            f"{theme['description']}\n\n{{{{ examples(theme=\"{theme['slug']}\") }}}}\n")
 
 
 def _check_unique_slugs(documents: list[Document]) -> None:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from fanwen.data import load_rules
-from fanwen.importer.text import CJK, CN_NUM, SECOND, TOP, cn_number, ends_sentence, is_standalone_heading, numbering_level
+from fanwen.importer.text import CJK, CN_NUM, SECOND, TOP, parse_cn_number, ends_sentence, is_standalone_heading, numbering_level
 
 _CN_DIGITS = CN_NUM + "百零〇两"
 _N = rf"(?:\d{{1,3}}|[{_CN_DIGITS}]{{1,4}})"
@@ -80,7 +80,7 @@ class Line:
 
 
 @dataclass
-class Unit:
+class Chunk:
     """A run of lines that the splitter thinks is one document."""
 
     lines: list[Line]
@@ -92,7 +92,7 @@ class Unit:
 
 
 def _value(raw: str) -> int:
-    return int(raw) if raw.isdigit() else cn_number(raw.replace("两", "二").replace("〇", "").replace("零", ""))
+    return int(raw) if raw.isdigit() else parse_cn_number(raw.replace("两", "二").replace("〇", "").replace("零", ""))
 
 
 def parse_marker(line: str) -> tuple[str, int, str] | None:
@@ -174,7 +174,7 @@ def is_document_title(text: str) -> bool:
 def top_number(text: str) -> int:
     """The number of a top-level heading (`三、…` → 3), else 0."""
     match = TOP.match(text)
-    return cn_number(match.group(1)) if match else 0
+    return parse_cn_number(match.group(1)) if match else 0
 
 
 def is_bare_heading(text: str) -> bool:
@@ -298,7 +298,7 @@ def repeated_blocks(lines: list[Line], min_len: int = 2, max_len: int = 60) -> l
     return found
 
 
-def split_unit(unit: Unit) -> list[Unit]:
+def split_chunk(unit: Chunk) -> list[Chunk]:
     """Split one unit at its structural starts; the first part keeps the marker."""
     starts = structural_starts(unit.lines)
     if not starts:
@@ -309,6 +309,6 @@ def split_unit(unit: Unit) -> list[Unit]:
     for n, (a, b) in enumerate(zip(bounds, bounds[1:])):
         if a == b:
             continue
-        parts.append(Unit(lines=unit.lines[a:b], marker=unit.marker if n == 0 else None,
+        parts.append(Chunk(lines=unit.lines[a:b], marker=unit.marker if n == 0 else None,
                           reasons=[starts[a]] if a in starts else list(unit.reasons)))
     return parts

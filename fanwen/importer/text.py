@@ -15,7 +15,7 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 # --------------------------------------------------------------------------- decoding
 
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
@@ -36,7 +36,7 @@ def _reads_as_text(char: str) -> bool:
     code = ord(char)
     if (0x3000 <= code <= 0x303F or 0xFF01 <= code <= 0xFF5E or 0x2010 <= code <= 0x2027 or char in "·×÷°"
             or 0x2150 <= code <= 0x218F or 0x2460 <= code <= 0x24FF or 0x3200 <= code <= 0x32FF  # Ⅱ ① ㈠
-            or char in _TONED):  # pinyin annotations
+            or char in TONED):  # pinyin annotations
         return True
     if not 0x4E00 <= code <= 0x9FFF:
         return False
@@ -152,10 +152,10 @@ def strip_invisible(text: str) -> str:
 # --------------------------------------------------------------------------- pinyin
 
 _PLAIN = "aaaaeeeeiiiioooouuuuüüüü"
-_DETONE = str.maketrans(_TONED, _PLAIN)
+_DETONE = str.maketrans(TONED, _PLAIN)
 # One pinyin syllable (toneless form): optional initial, a final that has a vowel.
 _SYLLABLE = re.compile(r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[iuüv]?(?:[aeiouüv]{1,2})(?:ng|n|r)?")
-_ANNOTATION = re.compile(rf"(?<=[{CJK}])[(（]([a-z{_TONED}ü]{{1,7}})[)）]")
+_ANNOTATION = re.compile(rf"(?<=[{CJK}])[(（]([a-z{TONED}ü]{{1,7}})[)）]")
 
 
 def is_pinyin_syllable(word: str) -> bool:
@@ -225,7 +225,7 @@ def numbering_level(line: str) -> int:
     return 0
 
 
-def cn_number(text: str) -> int:
+def parse_cn_number(text: str) -> int:
     """Value of a small Chinese numeral (一 … 九十九)."""
     if text in ("十",):
         return 10
@@ -233,6 +233,13 @@ def cn_number(text: str) -> int:
         tens, _, ones = text.partition("十")
         return (CN_NUM.index(tens) + 1 if tens else 1) * 10 + (CN_NUM.index(ones) + 1 if ones else 0)
     return CN_NUM.index(text) + 1 if text in CN_NUM else 0
+
+
+def uncircle(text: str) -> str:
+    """`㈠…` → `（一）…`: the circled second-level numbers as the site writes them."""
+    if text[:1] in CIRCLED:
+        return f"（{CN_NUM[CIRCLED.index(text[0])]}）{text[1:]}"
+    return text
 
 
 def split_run_in(line: str) -> tuple[str, str]:

@@ -7,7 +7,6 @@ it from here, so there is one definition of what a document is.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import yaml
 
 from fanwen.data import parse_yaml, shown, yaml_fix
 from fanwen.errors import FanwenError
+from fanwen.markup import plain_text
 
 EXAMPLES = "examples"
 
@@ -54,19 +54,12 @@ def read_front_matter(path: Path) -> tuple[dict, str]:
     return meta, text[end + 5:]
 
 
-# The importer's own markup in a page body (placeholders, garbled spans): unescaped HTML,
-# while the document's text has every `<` escaped (`\<`), so it cannot look like this.
-_OWN_SPAN = re.compile(r'<span class="fw-[a-z]+"[^>]*>(.*?)</span>')
-_ESCAPE = re.compile(r"\\(.)")
-
-
 def _first_line(body: str) -> str:
     """The first paragraph as plain text (for cards and excerpts): no Markdown, no markup."""
     for block in body.split("\n\n"):
         block = block.strip()
         if block and not block.startswith(("#", '<p class="fw-note">')):  # notes are not the text
-            block = _OWN_SPAN.sub(r"\1", block).replace("**", "")
-            return _ESCAPE.sub(r"\1", block)
+            return plain_text(block)
     return ""
 
 
@@ -84,20 +77,6 @@ def _read_entry_source(path: Path, mtime_ns: int) -> tuple[dict, str]:
     first = _first_line(body)
     _entries[str(path)] = (mtime_ns, meta, first)
     return meta, first
-
-
-_pinned: dict[str, tuple[Entry, ...]] = {}  # docs dir → the library as read at the start of a build
-
-
-def pin(docs_dir: str | Path, entries: tuple[Entry, ...]) -> None:
-    """For the rest of a build, `scan` returns `entries` without looking at the disk: the
-    macros ask for the library dozens of times per build, and listing and stat-ing 10,000
-    files each time costs seconds. The site plugin pins at on_files and unpins after the build."""
-    _pinned[str(Path(docs_dir))] = entries
-
-
-def unpin(docs_dir: str | Path) -> None:
-    _pinned.pop(str(Path(docs_dir)), None)
 
 
 def _check_values(path: Path, meta: dict) -> None:
@@ -139,8 +118,6 @@ def listing_order(entry: Entry) -> int:
 
 def scan(docs_dir: str | Path) -> tuple[Entry, ...]:
     """Every document page, sorted by theme then path. Re-read only when files changed."""
-    if str(Path(docs_dir)) in _pinned:
-        return _pinned[str(Path(docs_dir))]
     root = Path(docs_dir) / EXAMPLES
     if not root.is_dir():
         return ()

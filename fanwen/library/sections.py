@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fanwen.data import load_rules
+from fanwen.markup import plain_text
 from fanwen.library.catalog import Entry, read_front_matter, scan, reliable
 
 _TOP = re.compile(r"^## (?:[一二三四五六七八九十]{1,3}、)?(?P<text>.*)$")
-_TAGS = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,8 @@ def part_of(heading: str, parts: list[dict] | None = None) -> str | None:
 
 
 def plain(markdown: str) -> str:
-    """Markdown of an imported paragraph → its text (escapes, bold and spans removed)."""
-    text = _TAGS.sub("", markdown)
-    text = re.sub(r"\\(.)", r"\1", text.replace("**", "")) if "\\" in text else text.replace("**", "")
-    return text.lstrip("#").strip()
+    """Markdown of an imported paragraph or heading → its text."""
+    return plain_text(markdown).lstrip("#").strip()
 
 
 _built: tuple[object, dict[tuple[str, str, int], list[Section]]] = (None, {})
@@ -91,13 +89,13 @@ def _top_sections(path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((heading, tuple(paras)) for heading, paras in found)
 
 
-def outline(docs_dir: str | Path, doc_type: str) -> list[dict]:
+def outline(docs_dir: str | Path, doc_type: str, library: tuple[Entry, ...] | None = None) -> list[dict]:
     """The usual parts of documents of one type, in their usual order, with how many use each.
 
     Order: by the mean relative position (0 = first section, 1 = last) of the part in the
     documents that have it. Headings that belong to no usual part are counted together.
     """
-    documents = [e for e in scan(docs_dir) if e.type == doc_type]
+    documents = [e for e in (scan(docs_dir) if library is None else library) if e.type == doc_type]
     usage: dict[str, list[float]] = defaultdict(list)
     variants: dict[str, dict[str, int]] = defaultdict(dict)
     for entry in documents:
@@ -138,7 +136,7 @@ def usable(section: Section) -> bool:
 
 
 def section_examples(docs_dir: str | Path, heading: str, doc_type: str | list[str] | None = None,
-                     n: int = 3, topic: str | None = None) -> list[Section]:
+                     n: int = 3, topic: str | None = None, library: tuple[Entry, ...] | None = None) -> list[Section]:
     """Up to n usable sections, from n different documents, that are the part `heading` names
     (or whose heading contains it), from documents of the given type(s); documents about the
     topic first, then fullest first."""
@@ -146,7 +144,7 @@ def section_examples(docs_dir: str | Path, heading: str, doc_type: str | list[st
     wanted = part_of(heading, parts) or heading
     types = [doc_type] if isinstance(doc_type, str) else doc_type
     found = []
-    for entry in scan(docs_dir):
+    for entry in (scan(docs_dir) if library is None else library):
         if (types and entry.type not in types) or not reliable(entry):  # never 有缺损 or 疑似洗稿
             continue
         for section in sections_of(docs_dir, entry, parts):

@@ -8,25 +8,15 @@ from collections import Counter
 from pathlib import Path
 
 from fanwen.data import document_levels, document_types, load_themes
-from fanwen.library.catalog import Entry, listing_order, scan
-from fanwen.mkdocs.overview import badge
-from fanwen.importer.page import escape_markdown
+from fanwen.library.catalog import Entry
+from fanwen.mkdocs.overview import cards_by_type, theme_index
+from fanwen.markup import escape_markdown
 
 
-def _link(target: str, page_path: str) -> str:
-    """A Markdown link target to a docs file, relative to the page that shows it."""
-    return posixpath.relpath(target, posixpath.dirname(page_path) or ".")
+from fanwen.mkdocs.overview import link as _link
 
 
-def _card(entry: Entry, page_path: str) -> str:
-    first = entry.first_line if len(entry.first_line) <= 60 else entry.first_line[:60] + "……"
-    return (f"-   **[{escape_markdown(entry.title)}]({_link(entry.path, page_path)})**\n\n"
-            f"    <span class=\"fw-tag\">{entry.type}</span> <span class=\"fw-tag\">{entry.level}</span> "
-            f"{entry.chars} 字{badge(entry)}\n\n"
-            f"    {escape_markdown(first)}\n")
-
-
-def examples(docs_dir: str, page_path: str, theme: str | None = None, type: str | None = None,
+def examples(library: tuple[Entry, ...], page_path: str, theme: str | None = None, type: str | None = None,
              level: str | None = None) -> str:
     """Cards of the documents matching the filters (all given filters must match)."""
     slugs = [t["slug"] for t in load_themes()]
@@ -36,40 +26,19 @@ def examples(docs_dir: str, page_path: str, theme: str | None = None, type: str 
         raise ValueError(f"examples(type={type!r})：没有这个类型；可用的类型：{', '.join(document_types())}")
     if level is not None and level not in document_levels():
         raise ValueError(f"examples(level={level!r})：没有这个层级；可用的层级：{', '.join(document_levels())}")
-    chosen = [e for e in scan(docs_dir)
+    chosen = [e for e in library
               if (theme is None or e.theme == theme) and (type is None or e.type == type)
               and (level is None or e.level == level)]
-    if not chosen:
-        return "*暂无符合条件的范文。*"
-    groups = [(name, [e for e in chosen if e.type == name]) for name in document_types()]
-    groups = [(name, entries) for name, entries in groups if entries]
-    if type is not None or len(groups) == 1:
-        return f"共 {len(chosen)} 篇。\n\n{_cards(chosen, page_path)}"
-    # A theme of a large library holds a thousand documents: one section per document type,
-    # so the page's table of contents takes the writer straight to the 方案 or the 总结.
-    summary = " · ".join(f"{name} {len(entries)} 篇" for name, entries in groups)
-    sections = "\n".join(f"## {name}\n\n{_cards(entries, page_path)}" for name, entries in groups)
-    return f"共 {len(chosen)} 篇：{summary}。\n\n{sections}"
+    return cards_by_type(chosen, page_path, grouped=type is None)
 
 
-def _cards(entries: list[Entry], page_path: str) -> str:
-    # 有缺损 and 疑似洗稿 documents last (sorted() keeps the path order otherwise).
-    cards = "\n".join(_card(e, page_path) for e in sorted(entries, key=listing_order))
-    return f"<div class=\"grid cards\" markdown>\n\n{cards}\n</div>\n"
-
-
-def theme_index(slug: str) -> str:
-    return f"examples/{slug}/index.md"
-
-
-def stats(docs_dir: str, page_path: str) -> str:
+def stats(library: tuple[Entry, ...], page_path: str) -> str:
     """Home-page counts: documents per theme (linked) and per type."""
-    library = scan(docs_dir)
     per_theme = Counter(e.theme for e in library)
     per_type = Counter(e.type for e in library)
     themes = "\n".join(
-        f"-   **[{t['name']}]({_link(theme_index(t['slug']), page_path)})** · {per_theme[t['slug']]} 篇\n\n"
-        f"    {t['description']}\n" for t in load_themes())
+        f"-   **[{escape_markdown(t['name'])}]({_link(theme_index(t['slug']), page_path)})** · {per_theme[t['slug']]} 篇\n\n"
+        f"    {escape_markdown(t['description'])}\n" for t in load_themes())
     types = " · ".join(f"{name} {per_type[name]} 篇" for name in document_types() if per_type[name])
     return (f"范文库现有 **{len(library)}** 篇范文。\n\n## 按主题\n\n<div class=\"grid cards\" markdown>\n\n{themes}\n</div>\n\n"
             f"## 按文种\n\n{types}（[按类型与层级查看]({_link('tags.md', page_path)})）\n")
@@ -136,12 +105,12 @@ def file_stem(title: str) -> str:
     return stem[:60]
 
 
-def section_examples(docs_dir: str, page_path: str, heading: str, type: str | list[str] | None = None,
-                     n: int = 3, topic: str | None = None) -> str:
+def section_examples(docs_dir: str, library: tuple[Entry, ...], page_path: str, heading: str,
+                     type: str | list[str] | None = None, n: int = 3, topic: str | None = None) -> str:
     """How others wrote this section: the real text from n model documents, linked."""
     from fanwen.library.sections import section_examples as find
 
-    found = find(docs_dir, heading, type, n, topic)
+    found = find(docs_dir, heading, type, n, topic, library)
     if not found:
         return f"*范文库中暂无“{heading}”部分的范例。*"
     parts = []
@@ -161,13 +130,13 @@ def section_examples(docs_dir: str, page_path: str, heading: str, type: str | li
     return "\n".join(parts)
 
 
-def outline(docs_dir: str, type: str) -> str:
+def outline(docs_dir: str, library: tuple[Entry, ...], type: str) -> str:
     """The structure atlas of one document type as a table."""
     from fanwen.library.sections import outline as build
 
     if type not in document_types():
         raise ValueError(f"outline(type={type!r})：没有这个类型；可用的类型：{', '.join(document_types())}")
-    rows = build(docs_dir, type)
+    rows = build(docs_dir, type, library)
     if not rows:
         return f"*范文库中暂无{type}类范文。*"
     total = rows[0]["total"]

@@ -6,12 +6,13 @@ can start from what they know: the kind of document, their level, the subject.""
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 from collections import Counter
 
 from fanwen.data import document_levels, document_types, load_statuses
 from fanwen.library.catalog import Entry, listing_order
-from fanwen.importer.page import escape_markdown
+from fanwen.markup import escape_markdown
 
 EXAMPLES_INDEX = "examples/index.md"
 TEMPLATES_INDEX = "moban/index.md"
@@ -43,6 +44,59 @@ def _options(name: str, label: str, values: list[tuple[str, str, int]]) -> str:
                       for value, text, count in values if count)
     return (f'<label class="fw-filter">{label}<select data-fw-filter="{name}">'
             f'<option value="">全部</option>{options}</select></label>')
+
+
+def link(target: str, page_path: str) -> str:
+    """A Markdown link target to a docs file, relative to the page that shows it."""
+    return posixpath.relpath(target, posixpath.dirname(page_path) or ".")
+
+
+def theme_index(slug: str) -> str:
+    return f"examples/{slug}/index.md"
+
+
+def _card(entry: Entry, page_path: str) -> str:
+    first = entry.first_line if len(entry.first_line) <= 60 else entry.first_line[:60] + "……"
+    return (f"-   **[{escape_markdown(entry.title)}]({link(entry.path, page_path)})**\n\n"
+            f"    <span class=\"fw-tag\">{html.escape(entry.type)}</span> <span class=\"fw-tag\">{html.escape(entry.level)}</span> "
+            f"{entry.chars} 字{badge(entry)}\n\n"
+            f"    {escape_markdown(first)}\n")
+
+
+def _cards(entries: list[Entry], page_path: str) -> str:
+    # 有缺损 and 疑似洗稿 documents last (sorted() keeps the path order otherwise).
+    cards = "\n".join(_card(e, page_path) for e in sorted(entries, key=listing_order))
+    return f"<div class=\"grid cards\" markdown>\n\n{cards}\n</div>\n"
+
+
+def cards_by_type(chosen: list[Entry], page_path: str, grouped: bool = True) -> str:
+    """Document cards, one section per document type when there are several: a theme of a
+    large library holds a thousand documents, and the page's table of contents then takes
+    the writer straight to the 方案 or the 总结."""
+    if not chosen:
+        return "*暂无符合条件的范文。*"
+    groups = [(name, [e for e in chosen if e.type == name]) for name in document_types()]
+    groups = [(name, entries) for name, entries in groups if entries]
+    if not grouped or len(groups) == 1:
+        return f"共 {len(chosen)} 篇。\n\n{_cards(chosen, page_path)}"
+    summary = " · ".join(f"{name} {len(entries)} 篇" for name, entries in groups)
+    sections = "\n".join(f"## {name}\n\n{_cards(entries, page_path)}" for name, entries in groups)
+    return f"共 {len(chosen)} 篇：{summary}。\n\n{sections}"
+
+
+def front_matter(title: str, *extra: str) -> list[str]:
+    """Front matter of a generated page. The title is a JSON string, which YAML reads as the
+    same text whatever it holds (quotes, colons, `{{`); the plugin escapes it for the theme."""
+    return ["---", f"title: {json.dumps(title, ensure_ascii=False)}", *extra, "---", ""]
+
+
+def theme_page(theme: dict, library: tuple[Entry, ...]) -> str:
+    """One theme's page (examples/<slug>/index.md): its description and its documents' cards.
+    Generated from data/themes.yml and the library; nothing in it is run as a macro."""
+    path = theme_index(theme["slug"])
+    chosen = [e for e in library if e.theme == theme["slug"]]
+    return "\n".join([*front_matter(theme["name"]), escape_markdown(theme["description"]), "",
+                      cards_by_type(chosen, path)])
 
 
 def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], link) -> str:

@@ -21,12 +21,12 @@ from pathlib import Path
 
 from fanwen.data import document_levels, document_types, load_themes, set_data_dir
 from fanwen.errors import FanwenError
-from fanwen.library.catalog import Entry, listing_order, pin, read_front_matter, scan, unpin
+from fanwen.library.catalog import Entry, listing_order, read_front_matter, scan
 from fanwen.library.related import Related
 from fanwen.drafting.templates import default_context, list_templates
-from fanwen.importer.page import escape_markdown
+from fanwen.markup import escape_markdown
 from fanwen.publish import csp
-from fanwen.mkdocs import overview
+from fanwen.mkdocs import macros, overview
 from fanwen.publish import build as publish
 from fanwen.search import index as search
 
@@ -47,22 +47,26 @@ def site_nav(themes, templates) -> list:
     ]
 
 
-def template_page(template) -> str:
-    """The site page of one writing template; the macros fill it in at build time."""
-    lines = ["---", f"title: {template.name}", "render_macros: true", "---", "",
-             f"# {template.name}（写作模板）", "", template.purpose, "", f"**什么时候用：**{template.when}", "",
-             f"**适用层级：**{'、'.join(template.levels)}" + (f"。{template.not_for}" if template.not_for else ""), "",
-             f'{{{{ template_actions("{template.slug}") }}}}', "",
-             f'{{{{ draft_panel("{template.slug}") }}}}', "",
+def template_page(template, url: str, root: Path, docs_dir: str, library: tuple[Entry, ...]) -> str:
+    """The site page of one writing template (moban/<slug>.md at `url`): built here from the
+    template and the library by calling the page parts directly, so no text of a template or
+    a document is ever read as a macro."""
+    uri = f"moban/{template.slug}.md"
+    lines = [*overview.front_matter(template.name),
+             f"# {escape_markdown(template.name)}（写作模板）", "", escape_markdown(template.purpose), "",
+             f"**什么时候用：**{escape_markdown(template.when)}", "",
+             f"**适用层级：**{escape_markdown('、'.join(template.levels))}"
+             + (f"。{escape_markdown(template.not_for)}" if template.not_for else ""), "",
+             macros.template_actions(root, url, template.slug), "",
+             macros.draft_panel(root, url, template.slug), "",
              "<p class=\"fw-legend\">下面是用示例单位数据填好的全文，<span class=\"fw-filled\">这样标出的</span>是从单位数据中填入的内容，"
-             "<span class=\"fw-blank\">【待填写：……】</span>是数据中没有、须由撰稿人补写的内容。</p>"
-             "", "",
-             f'{{{{ template("{template.slug}") }}}}', "", "## 分节写作要点", ""]
+             "<span class=\"fw-blank\">【待填写：……】</span>是数据中没有、须由撰稿人补写的内容。</p>", "",
+             macros.template_html(root, template.slug), "", "## 分节写作要点", ""]
     for number, section in enumerate(template.sections, start=1):
-        lines += [f"### {number}. {section['part']}", "", '!!! tip "写作要点"', "", f"    {section['note']}", "",
-                  "**别人怎么写的：**", "",
-                  f'{{{{ section_examples("{section["part"]}", type={template.derived_from!r}, '
-                  f'topic={template.topic!r}) }}}}', ""]
+        lines += [f"### {number}. {escape_markdown(section['part'])}", "", '!!! tip "写作要点"', "",
+                  f"    {escape_markdown(section['note'])}", "", "**别人怎么写的：**", "",
+                  macros.section_examples(docs_dir, library, uri, section["part"], type=template.derived_from,
+                                          topic=template.topic), ""]
     return "\n".join(lines)
 
 
@@ -200,14 +204,14 @@ DOWNLOADS = "moban/downloads"
 UNIT_PAGE = "moban/danwei.md"
 
 
-def unit_page() -> str:
+def unit_page(root: Path, url: str) -> str:
     """本单位信息: the form alone (the same form is on every template page)."""
-    return "\n".join(["---", "title: 本单位信息", "render_macros: true", "hide:", "  - toc", "---", "",
+    return "\n".join([*overview.front_matter("本单位信息", "hide:", "  - toc"),
                       "# 本单位信息", "",
                       "在这里填一次本单位的信息，所有写作模板都会换成本单位的草稿（保存在本机浏览器中，"
                       "换页、下次打开仍在）。可以“保存为文件”交给同事，同事“从文件读入”即可；"
                       "这个文件也可以直接用于命令行 `fanwen draft --data`。", "",
-                      '{{ draft_panel() }}', ""])
+                      macros.draft_panel(root, url), ""])
 
 
 def template_downloads(root: Path, template) -> dict[str, bytes]:
@@ -239,6 +243,14 @@ def mark_article(html: str) -> tuple[str, str]:
     end = related.start() if related else len(html)
     body = html[start:end]
     return html[:start] + f'<div class="fw-article" data-fw-search>\n{body}</div>\n' + html[end:], body
+
+
+def generated(files, config, uri: str, what: str = "写作模板页") -> File:
+    """A page the plugin writes (content set by the caller), added to the site's files."""
+    check_free(files, uri, config.docs_dir, what)
+    page = File.generated(config, uri, content="")
+    files.append(page)
+    return page
 
 
 def check_free(files, uri: str, docs_dir: str, what: str = "写作模板页") -> None:
@@ -317,14 +329,19 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
     def on_files(self, files, config):
         self.docs_dir = config.docs_dir
         try:
-            unpin(config.docs_dir)
             self.library = scan(config.docs_dir)
-            pin(config.docs_dir, self.library)
             for template in self.templates:
-                check_free(files, f"moban/{template.slug}.md", config.docs_dir)
-                files.append(File.generated(config, f"moban/{template.slug}.md", content=template_page(template)))
-            check_free(files, UNIT_PAGE, config.docs_dir)
-            files.append(File.generated(config, UNIT_PAGE, content=unit_page()))
+                page = generated(files, config, f"moban/{template.slug}.md")
+                page.content_string = template_page(template, page.url, self.root, config.docs_dir, self.library)
+            page = generated(files, config, UNIT_PAGE)
+            page.content_string = unit_page(self.root, page.url)
+            for theme in self.themes:
+                page = generated(files, config, overview.theme_index(theme["slug"]), "主题页")
+                page.content_string = overview.theme_page(theme, self.library)
+                if getattr(self, "dirty", False):
+                    # A generated page counts as modified in every --dirty rebuild; a theme page
+                    # is rendered again only when it lists an edited document (listing_pages).
+                    page.is_modified = (lambda dest: lambda: not Path(dest).exists())(page.abs_dest_path)
             index = File.generated(config, overview.EXAMPLES_INDEX, content="")
             index.content_string = overview.themes_overview(
                 self.library, self.themes, lambda path: get_relative_url(files.get_file_from_path(path).url, index.url))
@@ -481,7 +498,6 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         if self.config.search:
             search.install_worker(config.site_dir)
         self.built_once = True
-        unpin(config.docs_dir)
 
     def on_startup(self, command, dirty):
         # Defining on_startup keeps this plugin object across `mkdocs serve` rebuilds.
@@ -511,8 +527,6 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
 
     def on_build_error(self, error):
         self.close_index()
-        if getattr(self, "docs_dir", None):  # an error in on_config comes before on_files
-            unpin(self.docs_dir)
 
     def on_shutdown(self):
         self.close_index()

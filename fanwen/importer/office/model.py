@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fanwen.importer.collection import (Collection, Removal, account_cleaning, clean_line, inline_ad_patterns,
-                          join_link_fragments, remove_boilerplate, split_into_units)
+                          join_link_fragments, remove_boilerplate, split_into_chunks)
 from fanwen.errors import FanwenError
 from fanwen.importer.manifest import load_manifest
-from fanwen.importer.page import escape_markdown, highlight_blanks, render_line
-from fanwen.importer.split import Line, Unit, find_markers
+from fanwen.importer.page import highlight_blanks, render_line
+from fanwen.markup import escape_markdown
+from fanwen.importer.split import Line, Chunk, find_markers
 
 # Block kinds. "title" is the document title (taken as the page title, not repeated in the
 # body); "heading" has a level 1–3; "bullet" is an unnumbered list item; "table" has rows;
@@ -70,7 +71,7 @@ class OfficeCollection(Collection):
     def render_body(self, lines: list[Line]) -> str:
         return render_blocks(self, lines)
 
-    def reader_source(self, unit: Unit) -> str:
+    def reader_source(self, unit: Chunk) -> str:
         """Where the document came from, as a reader wants it: the office's own file, not a
         collection scraped from the web."""
         place = f"第 {unit.index} 篇" + (f"之 {unit.part}" if unit.part else "") if len(self.units) > 1 else ""
@@ -152,10 +153,10 @@ def build_collection(path: Path, extracted: Extracted, use_manifest: bool = True
                           "用 Word/WPS 打开确认内容；若正文是图片，请先做文字识别（OCR）再导入。")
     manifest = load_manifest(path, len(extracted.blocks)) if use_manifest else None
     if manifest is not None or _clearly_a_collection(collection):
-        split_into_units(collection, manifest)
+        split_into_chunks(collection, manifest)
     else:
         # One office file is one document.
-        collection.units.append(Unit(lines=list(collection.lines), index=1, reasons=["单个文件"]))
+        collection.units.append(Chunk(lines=list(collection.lines), index=1, reasons=["单个文件"]))
     for unit in collection.units:
         title = next((collection.kinds[line.no].text for line in unit.lines[:3]
                       if collection.kinds[line.no].kind == "title"), None)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from fanwen.importer.collection import Removal
 from fanwen.data import cached_data_file, data_dir, load_rules
-from fanwen.errors import FanwenError
 
 ACTIONS = {"drop": "删除", "keep": "保留"}
 
