@@ -132,6 +132,26 @@ def load_yaml(path: Path):
                           yaml_fix(exc, "检查该行的缩进、冒号和引号；YAML 用空格缩进，不能用 Tab。")) from None
 
 
+def split_front_matter(where: str, text: str, fix: str) -> tuple[dict, str] | None:
+    """(front matter, the rest) of a page or template that starts with `---`, else None.
+    Broken YAML names the file and its line (the front matter starts at line 2)."""
+    if not text.startswith("---\n"):
+        return None
+    end = text.find("\n---\n", 4)
+    if end == -1:
+        raise FanwenError(where, "front matter 没有结束行 `---`", "在元数据之后加一行 `---`。")
+    try:
+        meta = parse_yaml(text[4:end]) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise FanwenError(f"{where}:{mark.line + 2 if mark else 1}",
+                          f"front matter 不是合法的 YAML：{getattr(exc, 'problem', None) or exc}",
+                          yaml_fix(exc, fix)) from None
+    if not isinstance(meta, dict):
+        raise FanwenError(f"{where}:2", "front matter 应为 `键: 值` 的映射", fix)
+    return meta, text[end + 5:]
+
+
 # ---------------------------------------------------------------------------------------------
 # The one way a data file is checked: a pydantic model per file (fanwen/schema.py for the rules
 # in data/, fanwen/drafting/unitdata.py for unit data), and the first problem reported as

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import jinja2
 import jinja2.sandbox
-import yaml
 
-from fanwen.data import load_yaml, parse_yaml, yaml_fix
+from fanwen.data import load_yaml, split_front_matter
 from fanwen.errors import FanwenError
 from fanwen.drafting.unitdata import DEFAULT_LEVEL, LEVELS, Election, UnitData, check_unit, load_phrases, load_unit
 
@@ -96,18 +95,13 @@ def _front_matter(path: Path) -> tuple[dict, str]:
 @functools.lru_cache(maxsize=256)
 def _parse_front_matter(path: Path, mtime_ns: int) -> tuple[dict, str]:
     text = path.read_text(encoding="utf-8")
-    if not text.startswith("---\n") or "\n---\n" not in text[4:]:
+    found = split_front_matter(str(path), text, "检查冒号、引号和缩进。")
+    if found is None:
         raise FanwenError(str(path), "模板缺少 front matter（以 --- 开始和结束的元数据）",
                           "在文件开头写 name、type、purpose、when、sections，参照 templates/work-plan.md。")
-    end = text.index("\n---\n", 4)
-    try:
-        meta = parse_yaml(text[4:end]) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise FanwenError(f"{path}:{mark.line + 2 if mark else 1}", f"front matter 不是合法的 YAML：{exc}",
-                          yaml_fix(exc, "检查冒号、引号和缩进。")) from None
-    blank = "\n" * text[: end + 5].count("\n")
-    return meta, blank + text[end + 5:]
+    meta, body = found
+    # The front matter blanked, so Jinja's line numbers are the file's line numbers.
+    return meta, "\n" * text[: len(text) - len(body)].count("\n") + body
 
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the checkout the package is installed from

@@ -10,9 +10,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
-from fanwen.data import parse_yaml, shown, yaml_fix
+from fanwen.data import shown, split_front_matter
 from fanwen.errors import FanwenError
 from fanwen.markup import plain_text
 
@@ -37,21 +36,7 @@ class Entry:
 def read_front_matter(path: Path) -> tuple[dict, str]:
     """(front matter, body) of a Markdown page; broken YAML names the file and line."""
     text = path.read_text(encoding="utf-8")
-    if not text.startswith("---\n"):
-        return {}, text
-    end = text.find("\n---\n", 4)
-    if end == -1:
-        raise FanwenError(str(path), "front matter 没有结束行 `---`", "在元数据之后加一行 `---`。")
-    try:
-        meta = parse_yaml(text[4:end]) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        raise FanwenError(f"{path}:{line}", f"front matter 不是合法的 YAML：{getattr(exc, 'problem', exc)}",
-                          yaml_fix(exc, "检查该行的冒号、引号和缩进，或重新运行 `fanwen import` 生成该页。")) from None
-    if not isinstance(meta, dict):
-        raise FanwenError(f"{path}:2", "front matter 应为 `键: 值` 的映射", "参照其他范文页的开头修改。")
-    return meta, text[end + 5:]
+    return split_front_matter(str(path), text, "检查该行的冒号、引号和缩进，或重新运行 `fanwen import` 生成该页。") or ({}, text)
 
 
 def _first_line(body: str) -> str:

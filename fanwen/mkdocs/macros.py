@@ -67,7 +67,7 @@ def template_actions(root: Path, page_url: str, name: str) -> str:
     """复制全文 / 下载 Markdown / 下载 Word for one template (the plugin writes the downloads)."""
     import html
 
-    from fanwen.mkdocs.plugin import DOWNLOADS
+    from fanwen.mkdocs.pages import DOWNLOADS
     from fanwen.drafting.templates import default_context, plain_text, render
 
     text = plain_text(render(name, default_context(root), root))

@@ -1,17 +1,17 @@
-"""The `fanwen` MkDocs plugin: theme navigation, the metadata line and related links on every
-document page, and the site search index (fanwen/search.py). Kept small; what a document is
-comes from `library.scan`."""
+"""The `fanwen` MkDocs plugin: the glue between MkDocs and the rest of the package.
+
+Per build it reads the library once (`library.catalog.scan`, on_files), adds the pages it
+generates (theme pages, overviews, template pages: fanwen/mkdocs/overview.py and pages.py),
+decorates document pages, feeds the search index (fanwen/search/index.py) and makes the HTML
+run under a strict CSP (fanwen/publish/csp.py). The hooks only route: what a page shows is
+built from data in those modules, which know nothing of MkDocs. The options are in config.py."""
 
 from __future__ import annotations
 
 import html
-import json
 import logging
-import posixpath
 import re
 
-from mkdocs.config import config_options
-from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
@@ -19,14 +19,17 @@ from mkdocs.utils import get_relative_url
 
 from pathlib import Path
 
-from fanwen.data import document_levels, document_types, load_themes, set_data_dir
+from fanwen.data import load_themes, set_data_dir
 from fanwen.errors import FanwenError
 from fanwen.library.catalog import Entry, listing_order, read_front_matter, scan
 from fanwen.library.related import Related
 from fanwen.drafting.templates import default_context, list_templates
-from fanwen.markup import escape_markdown
 from fanwen.publish import csp
-from fanwen.mkdocs import macros, overview
+from fanwen.mkdocs import overview
+from fanwen.mkdocs.config import FanwenConfig
+from fanwen.mkdocs.pages import (MODELS, UNIT_PAGE, document_actions, escape_meta, facets_script, meta_line,
+                                 related_section, template_downloads, template_for, template_link, template_page,
+                                 unit_page, with_models)
 from fanwen.publish import build as publish
 from fanwen.search import index as search
 
@@ -47,127 +50,11 @@ def site_nav(themes, templates) -> list:
     ]
 
 
-def template_page(template, url: str, root: Path, docs_dir: str, library: tuple[Entry, ...]) -> str:
-    """The site page of one writing template (moban/<slug>.md at `url`): built here from the
-    template and the library by calling the page parts directly, so no text of a template or
-    a document is ever read as a macro."""
-    uri = f"moban/{template.slug}.md"
-    lines = [*overview.front_matter(template.name),
-             f"# {escape_markdown(template.name)}（写作模板）", "", escape_markdown(template.purpose), "",
-             f"**什么时候用：**{escape_markdown(template.when)}", "",
-             f"**适用层级：**{escape_markdown('、'.join(template.levels))}"
-             + (f"。{escape_markdown(template.not_for)}" if template.not_for else ""), "",
-             macros.template_actions(root, url, template.slug), "",
-             macros.draft_panel(root, url, template.slug), "",
-             "<p class=\"fw-legend\">下面是用示例单位数据填好的全文，<span class=\"fw-filled\">这样标出的</span>是从单位数据中填入的内容，"
-             "<span class=\"fw-blank\">【待填写：……】</span>是数据中没有、须由撰稿人补写的内容。</p>", "",
-             macros.template_html(root, template.slug), "", "## 分节写作要点", ""]
-    for number, section in enumerate(template.sections, start=1):
-        lines += [f"### {number}. {escape_markdown(section['part'])}", "", '!!! tip "写作要点"', "",
-                  f"    {escape_markdown(section['note'])}", "", "**别人怎么写的：**", "",
-                  macros.section_examples(docs_dir, library, uri, section["part"], type=template.derived_from,
-                                          topic=template.topic), ""]
-    return "\n".join(lines)
-
-
 def check_site_url(url: str | None) -> None:
     try:
         publish.check_site_url(url)
     except FanwenError as error:
         raise PluginError(str(error)) from None
-
-
-def escape_meta(meta: dict) -> dict:
-    """Front matter with every string (and string in a list) HTML-escaped, quotes included:
-    the theme prints them into elements and attributes without escaping."""
-    def text(value):
-        if isinstance(value, str):
-            return html.escape(value)
-        if isinstance(value, list):
-            return [text(item) for item in value]
-        return value
-    return {key: text(value) for key, value in meta.items()}
-
-
-def meta_line(entry: Entry, theme_name: str) -> str:
-    parts = [escape_markdown(entry.type), escape_markdown(entry.level), f"[{escape_markdown(theme_name)}](index.md)",
-             f"{entry.chars:,} 字".replace(",", "，") if entry.chars >= 10000 else f"{entry.chars} 字",
-             "来源：" + escape_markdown(entry.source_label or "网上范文合集")]
-    badge = overview.status_badge(entry)
-    return (f"{badge} " if badge else "") + " · ".join(parts) + "\n{ .fw-meta }"
-
-
-# The values search results can be narrowed by (fanwen.js draws them as buttons under the search
-# box; the worker reads 文种:… 层级:… in the query). Data, not code: a JSON script is not run.
-def facets_script() -> str:
-    return ('<script type="application/json" id="fw-facets">'
-            + json.dumps({"文种": [*document_types(), "写作模板"], "层级": list(document_levels())}, ensure_ascii=False)
-            .replace("<", "\\u003c") + "</script>\n")
-
-
-def template_for(entry: Entry, templates: list):
-    """The template a model document is best written from: among those drawn from its type, one
-    whose own subject (its name less the type word and 工作: 换届选举, 实施) is in the document's
-    title; else the general one of its type (工作方案, 工作总结)."""
-    def subject(template) -> str:
-        return template.name.replace(template.type, "").replace("工作", "")
-
-    candidates = [t for t in templates if entry.type in t.derived_from]
-    topical = [t for t in candidates if subject(t) and subject(t) in entry.title]
-    if topical:
-        return max(topical, key=lambda t: len(subject(t)))
-    same_type = [t for t in candidates if t.type == entry.type] or candidates
-    general = [t for t in same_type if not subject(t)] or same_type
-    return general[0] if general else None
-
-
-MODELS = 8  # model documents listed on a template page
-
-
-def with_models(html_text: str, models: list[tuple[str, Entry]]) -> str:
-    """用这个模板写的范文: the template page's best models, before its writing notes. HTML built
-    here (after mkdocs-macros has rendered the page: titles are never read as Jinja)."""
-    if not models:
-        return html_text
-    items = "".join(f'<li><a href="{html.escape(url)}">{html.escape(e.title)}</a> '
-                    f'<span class="fw-tag">{html.escape(e.type)} · {html.escape(e.level)}</span>'
-                    f'{overview.badge(e)}</li>' for url, e in models)
-    section = f'<h2 id="用这个模板写的范文">用这个模板写的范文</h2>\n<ul class="fw-models">{items}</ul>\n'
-    at = html_text.find('<h2 id="分节写作要点"')
-    return html_text + section if at < 0 else html_text[:at] + section + html_text[at:]
-
-
-def template_link(entry: Entry, template) -> str:
-    """用这个模板起草: from a model document to its template, if there is one."""
-    if template is None:
-        return ""
-    target = posixpath.relpath(f"moban/{template.slug}.md", posixpath.dirname(entry.path))
-    return f"[用这个模板起草：{escape_markdown(template.name)}]({target}){{ .fw-use-template }}\n\n"
-
-
-def document_actions(root: Path, page_url: str) -> str:
-    """复制全文 and 下载 Word on a document page. fanwen.js copies the title and the article's text
-    as plain text, and makes the Word file in the page from the same blocks, in the GB/T 9704
-    layout of the templates' drafts: the .docx shell (styles, page, numbering) is the CLI's, from
-    the drafting bundle, loaded only when the button is pressed."""
-    from fanwen.drafting.compiled import DATA_SCRIPT, data_script, version
-    from fanwen.mkdocs.macros import url_from
-
-    shell = url_from(page_url, f"{DATA_SCRIPT}?v={version(data_script(root))}")
-    writer = url_from(page_url, "assets/fanwen-docx.js")
-    return ('<p class="fw-actions"><button class="md-button md-button--primary fw-copy" type="button" '
-            'data-copy-article>复制全文</button> <button class="md-button fw-word" type="button" '
-            f'data-docx-shell="{html.escape(shell)}" data-docx-writer="{html.escape(writer)}">下载 Word</button></p>\n\n')
-
-
-def related_section(entry: Entry, items: list[Entry]) -> str:
-    """相关范文: links to documents like this one (fanwen/related.py)."""
-    if not items:
-        return ""
-    here = posixpath.dirname(entry.path)
-    links = "\n".join(f"- [{escape_markdown(e.title)}]({posixpath.relpath(e.path, here)}) "
-                      f"<span class=\"fw-tag\">{e.type} · {e.level}</span>" for e in items)
-    return f"\n\n## 相关范文\n\n{links}\n"
 
 
 def listing_pages(edited: set[str], before: dict[str, Entry] | None, now: dict[str, Entry]) -> set[str]:
@@ -198,32 +85,6 @@ def listing_pages(edited: set[str], before: dict[str, Entry] | None, now: dict[s
                 if path in now and any(r.path in relisted for r in similar.of(library[path], RELATED)):
                     out.add(path)
     return out
-
-
-DOWNLOADS = "moban/downloads"
-UNIT_PAGE = "moban/danwei.md"
-
-
-def unit_page(root: Path, url: str) -> str:
-    """本单位信息: the form alone (the same form is on every template page)."""
-    return "\n".join([*overview.front_matter("本单位信息", "hide:", "  - toc"),
-                      "# 本单位信息", "",
-                      "在这里填一次本单位的信息，所有写作模板都会换成本单位的草稿（保存在本机浏览器中，"
-                      "换页、下次打开仍在）。可以“保存为文件”交给同事，同事“从文件读入”即可；"
-                      "这个文件也可以直接用于命令行 `fanwen draft --data`。", "",
-                      macros.draft_panel(root, url), ""])
-
-
-def template_downloads(root: Path, template) -> dict[str, bytes]:
-    """The two downloads of one template, filled with the sample data: .md and .docx."""
-    from fanwen.drafting.word_output import build_docx
-    from fanwen.drafting.templates import blocks, clean_markdown, default_context, render
-
-    context = default_context(root)
-    filled = render(template.slug, context, root)
-    return {f"{DOWNLOADS}/{template.slug}.md": clean_markdown(filled).encode("utf-8"),
-            f"{DOWNLOADS}/{template.slug}.docx": build_docx(blocks(filled), author=context["unit"]["name"],
-                                                            title=blocks(filled)[0][1])}
 
 
 RELATED_HEADING = re.compile(r'<h2 id="相关范文"')
@@ -287,11 +148,6 @@ class ExternalAssetHint(logging.Filter):
         if str(record.msg).startswith("External file:") and self.HINT not in str(record.msg):
             record.msg = f"{record.msg}{self.HINT}"
         return True
-
-
-class FanwenConfig(Config):
-    # Replace Material's lunr search with the n-gram index (false: stock search, as in bench/).
-    search = config_options.Type(bool, default=True)
 
 
 class FanwenPlugin(BasePlugin[FanwenConfig]):

@@ -1,0 +1,9 @@
+"""The options of the `fanwen` plugin in mkdocs.yml (`- fanwen: {search: false}`)."""
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+
+
+class FanwenConfig(Config):
+    # Replace Material's lunr search with the n-gram index (false: stock search, as in bench/).
+    search = config_options.Type(bool, default=True)
