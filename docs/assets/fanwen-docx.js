@@ -1,7 +1,7 @@
 // 起草 in the browser, part 3: the writer's draft as a .docx laid out after GB/T 9704-2012.
-// Everything but the paragraphs comes from `fanwen draft` itself: fanwen/compiled.py ships
+// Everything but the paragraphs comes from `fanwen draft` itself: fanwen/drafting/compiled.py ships
 // the parts build_docx writes for an empty document (page, margins, styles, footers with
-// page numbers, fonts, language). The paragraphs below are fanwen/docx.py's build_docx loop,
+// page numbers, fonts, language). The paragraphs below are fanwen/drafting/word_output.py's build_docx loop,
 // ported; tests/test_draft_browser.py compares the resulting word/document.xml with the CLI's
 // byte for byte. The zip is written here (stored, no compression: a .docx needs no more).
 (function (root) {

@@ -1,6 +1,6 @@
 // 起草 in the browser, part 1: the pure core (no DOM). It evaluates the templates compiled at
-// build time (fanwen/compiled.py → assets/fanwen/draft-data.js) with the same semantics as
-// `fanwen draft`: the same filters, the same derived values (fanwen/templating.py: context),
+// build time (fanwen/drafting/compiled.py → assets/fanwen/draft-data.js) with the same semantics as
+// `fanwen draft`: the same filters, the same derived values (fanwen/drafting/templates.py: context),
 // the same blocks and outputs. No template wording lives here, and nothing is eval'd: the
 // site's CSP forbids eval / new Function, and a tree walk needs neither.
 // Written as ES5-style code with no API newer than Firefox ESR has.
@@ -82,14 +82,14 @@
     return 0;
   }
 
-  // ---- The filters (FILTERS in fanwen/templating.py, plus Jinja's length/first/last/join).
+  // ---- The filters (FILTERS in fanwen/drafting/templates.py, plus Jinja's length/first/last/join).
   function cnDate(d) { return isDate(d) ? d.year + "年" + d.month + "月" + d.day + "日" : blank("日期"); }
   function cnRange(a, b) {
     if (!isDate(a) || !isDate(b)) return blank("起止日期");
     var tail = b.year === a.year ? b.month + "月" + b.day + "日" : cnDate(b);
     return cnDate(a) + "至" + tail;
   }
-  // As fanwen/templating.py cn_number: 12 → 十二, 105 → 一百零五, 2027 → 二千零二十七.
+  // As fanwen/drafting/templates.py cn_number: 12 → 十二, 105 → 一百零五, 2027 → 二千零二十七.
   function cnNumber(n) {
     if (!(n >= 0 && n <= 9999)) throw new Error(n + " 超出中文编号的范围（0–9999）");
     if (n < 10) return CN_DIGITS.charAt(n);
@@ -151,7 +151,7 @@
     sameas: function (v, a) { return v === a[0]; }
   };
 
-  // ---- The interpreter: the JSON tree of fanwen/compiled.py.
+  // ---- The interpreter: the JSON tree of fanwen/drafting/compiled.py.
   function getattr(obj, key) {
     if (obj === null || obj === undefined) return undefined;
     if (isDate(obj)) return key === "year" || key === "month" || key === "day" ? obj[key] : undefined;
@@ -281,7 +281,7 @@
   }
 
   // ---- The unit data: defaults and checks from the shape the CLI validates with
-  // (fanwen/unitdata.py: shape()), messages as the CLI words them.
+  // (fanwen/drafting/unitdata.py: shape()), messages as the CLI words them.
   var FORBIDDEN = /[\ue000-\uf8ff\x00-\x1f\x7f-\x9f\u2028\u2029]|[\udb80-\udbff][\udc00-\udfff]/;
 
   // Returns {data, problems: [{path, message}]}. Bad values are reported and replaced by what

@@ -166,7 +166,7 @@ _DROP = ("docProps/thumbnail.jpeg", "word/stylesWithEffects.xml")
 
 def docx_shell() -> dict:
     """Everything of `fanwen draft`'s .docx except the paragraphs and the core properties:
-    produced by fanwen/docx.py itself (build_docx with no blocks), so the page, margins,
+    produced by fanwen/drafting/word_output.py itself (build_docx with no blocks), so the page, margins,
     styles, footers with page numbers, fonts and language settings the browser's .docx gets
     are the CLI's. The browser writes the paragraphs (docs/assets/fanwen-docx.js, compared
     with the CLI's document.xml by tests/test_draft_browser.py) and the core properties."""

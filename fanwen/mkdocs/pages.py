@@ -148,7 +148,7 @@ def document_actions(root: Path, page_url: str) -> str:
 
 
 def related_section(entry: Entry, items: list[Entry]) -> str:
-    """相关范文: links to documents like this one (fanwen/related.py)."""
+    """相关范文: links to documents like this one (fanwen/library/related.py)."""
     if not items:
         return ""
     here = posixpath.dirname(entry.path)

@@ -78,7 +78,7 @@ def listing_pages(edited: set[str], before: dict[str, Entry] | None, now: dict[s
         out |= {"index.md", "tags.md", overview.EXAMPLES_INDEX}
         for library in (before, now):
             similar = Related(tuple(library.values()))
-            # Related links are chosen by similarity (fanwen/related.py): the documents that list
+            # Related links are chosen by similarity (fanwen/library/related.py): the documents that list
             # an edited one are among the ones most like it.
             near = {c.path for p in relisted if p in library for c in similar.of(library[p], 5 * RELATED)}
             for path in near:
@@ -298,7 +298,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             self.edited[page.url] = (page.url, entry.title, search.html_blocks(article), f"{entry.type} · {entry.level}")
         return html
 
-    # Inline scripts become files under assets/fanwen/inline/ (fanwen/csp.py), so that the site
+    # Inline scripts become files under assets/fanwen/inline/ (fanwen/publish/csp.py), so that the site
     # runs under `script-src 'self'` (deploy/nginx.conf). Last, after every plugin's HTML edits.
     @event_priority(-100)
     def on_post_page(self, output, page, config):
@@ -325,7 +325,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
 
     @event_priority(-50)  # after Material's search plugin has written search_index.json
     def on_post_build(self, config):
-        # The compiled templates the pages draft with (fanwen/compiled.py).
+        # The compiled templates the pages draft with (fanwen/drafting/compiled.py).
         from fanwen.drafting.compiled import DATA_SCRIPT, data_script
         target = Path(config.site_dir) / DATA_SCRIPT
         target.parent.mkdir(parents=True, exist_ok=True)
