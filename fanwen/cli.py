@@ -62,9 +62,9 @@ def import_command(sources: tuple[Path, ...], docs_dir: Path, report_path: Path,
         click.echo("导入失败：没有找到可导入的文件\n  怎么办：传入 .txt、.docx、.doc、.wps、.pdf、.html/.htm/.mht 文件，"
                    "或包含这些文件的文件夹。", err=True)
         sys.exit(1)
-    # The bar only shows when there is enough to wait for; tqdm hides itself off a terminal.
-    total_bytes = sum(p.stat().st_size for p in sources if p.is_file())
-    with tqdm(total=len(sources), unit="个文件", desc="导入", disable=total_bytes < 2_000_000 or None) as bar:
+    # The bar shows only when the import takes long enough to wait for (after 2 s: a folder of
+    # Word files, a large collection), never for a quick one; tqdm hides itself off a terminal.
+    with tqdm(total=len(sources), unit="个文件", desc="导入", delay=2.0, disable=None) as bar:
         try:
             report = run_import(list(sources), docs_dir, progress=lambda _: bar.update(),
                                 use_manifests=not no_manifest, skipped=skipped)
