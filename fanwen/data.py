@@ -119,17 +119,23 @@ def impossible_date(value) -> bool:
     return False
 
 
+def yaml_error(where: str, exc: yaml.YAMLError, fix: str, first_line: int = 1, what: str = "YAML 语法错误") -> FanwenError:
+    """A YAML syntax error as the keeper reads it: `file:line`, the problem, what to do. The
+    YAML may start at line `first_line` of the file (front matter starts at line 2)."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + first_line if mark else 0
+    problem = getattr(exc, "problem", None) or str(exc)
+    return FanwenError(f"{where}:{line}", f"{what}（第 {line} 行）：{problem}" if line else f"{what}：{problem}",
+                       yaml_fix(exc, fix))
+
+
 def load_yaml(path: Path):
     """Parse a YAML file; a syntax error names the file and line."""
     text = read_data_text(path)
     try:
         return parse_yaml(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"第 {mark.line + 1} 行" if mark else "未知行"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise FanwenError(f"{path}:{mark.line + 1 if mark else 0}", f"YAML 语法错误（{line}）：{problem}",
-                          yaml_fix(exc, "检查该行的缩进、冒号和引号；YAML 用空格缩进，不能用 Tab。")) from None
+        raise yaml_error(str(path), exc, "检查该行的缩进、冒号和引号；YAML 用空格缩进，不能用 Tab。") from None
 
 
 def split_front_matter(where: str, text: str, fix: str) -> tuple[dict, str] | None:
@@ -143,10 +149,7 @@ def split_front_matter(where: str, text: str, fix: str) -> tuple[dict, str] | No
     try:
         meta = parse_yaml(text[4:end]) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise FanwenError(f"{where}:{mark.line + 2 if mark else 1}",
-                          f"front matter 不是合法的 YAML：{getattr(exc, 'problem', None) or exc}",
-                          yaml_fix(exc, fix)) from None
+        raise yaml_error(where, exc, fix, first_line=2, what="front matter 不是合法的 YAML") from None
     if not isinstance(meta, dict):
         raise FanwenError(f"{where}:2", "front matter 应为 `键: 值` 的映射", fix)
     return meta, text[end + 5:]

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import click
 
+from fanwen.data import yaml_error
 from fanwen.errors import FanwenError
 
 README_NAME = "部署说明.txt"
@@ -95,11 +96,8 @@ def _config_error(config_file: Path, error: Exception) -> FanwenError:
 
     cause = error.__context__
     if isinstance(cause, yaml.YAMLError):
-        mark = getattr(cause, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        problem = getattr(cause, "problem", None) or str(cause)
-        return FanwenError(f"{config_file}:{line}", f"YAML 语法错误（第 {line} 行）：{problem}",
-                           "检查该行（及上一行）的缩进、冒号、引号和括号；YAML 用空格缩进，不能用 Tab。")
+        return yaml_error(str(config_file), cause,
+                          "检查该行（及上一行）的缩进、冒号、引号和括号；YAML 用空格缩进，不能用 Tab。")
     return FanwenError(str(config_file), f"MkDocs 配置无法读取：{error}", "按提示修改 mkdocs.yml，或从仓库恢复该文件。")
 
 
