@@ -24,6 +24,7 @@ from fanwen.importer.page import render_page
 from fanwen.importer.split import (UNSURE_SPLITS, Chunk, continues_text, is_bare_heading, is_document_title, is_title_line,
                     long_page_chars, top_number)
 from fanwen.importer.text import TOP
+from fanwen.files import swap_in
 from fanwen.library.catalog import EXAMPLES
 
 DUPLICATE_THRESHOLD = 0.85
@@ -330,19 +331,9 @@ def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests
             page = staging / doc.theme / f"{doc.slug}.md"
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(_render(doc, page_meta(doc, theme_names), page_notes(doc)), encoding="utf-8")
-        backup = docs_dir / ".examples-old"
-        if backup.exists():
-            shutil.rmtree(backup)
-        if target.exists():
-            target.rename(backup)
-        try:
-            staging.rename(target)
-        except OSError:
-            if backup.exists():  # put the previous pages back before reporting the error
-                backup.rename(target)
-            raise
-        if backup.exists():
-            shutil.rmtree(backup)
+        failures = swap_in(staging, target, docs_dir / ".examples-old")
+        if failures:  # the new pages are in place; the old ones could not all be removed
+            raise failures[0][1]
     finally:
         if staging.exists():
             shutil.rmtree(staging)

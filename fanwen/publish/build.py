@@ -25,6 +25,7 @@ import click
 
 from fanwen.data import yaml_error
 from fanwen.errors import FanwenError
+from fanwen.files import swap_in
 
 README_NAME = "部署说明.txt"
 OFFLINE_FOLDER = "离线版"
@@ -194,19 +195,7 @@ def build_site(site_dir: Path = Path("site"), config_file: Path = Path("mkdocs.y
     finally:
         if not built:
             shutil.rmtree(staging, ignore_errors=True)
-    # Swap: two renames in the same folder; the old site goes only once the new one is in place.
-    if site_dir.exists():
-        site_dir.rename(old)
-    try:
-        staging.rename(site_dir)
-    except OSError:
-        if old.exists():
-            old.rename(site_dir)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    failures = []
-    if old.exists():
-        shutil.rmtree(old, onerror=lambda _function, path, error: failures.append((path, error[1])))
+    failures = swap_in(staging, site_dir, old)
     if failures:
         path, error = failures[0]
         raise OldSiteLeft(str(old), f"新站点已生成并替换到 {site_dir}，但旧站点没能删掉（{path}: {error}）",
