@@ -1,5 +1,8 @@
 """The MkDocs build: strict, no executed imported text, clear errors for bad data."""
 
+import re
+from html.parser import HTMLParser
+
 import pytest
 
 from conftest import copy_project, run
@@ -85,3 +88,47 @@ def test_undefined_macro_variable_fails_the_build(tmp_path):
 
 # Bad themes.yml, unknown theme, broken front matter, duplicate pages, bad mkdocs.yml:
 # tests/test_hardening.py (through `fanwen build`, which keeps the previous site/).
+
+
+class _ShownText(HTMLParser):
+    """What a reader of a page sees as text (and hears: titles, labels, placeholders), without
+    scripts and styles — code elements included, since they are shown too."""
+
+    VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr", "col", "area", "base", "embed", "track"}
+
+    def __init__(self):
+        super().__init__()
+        self.hidden = []
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if not any(self.hidden):
+            self.parts += [attrs[k] for k in ("title", "aria-label", "placeholder", "alt") if attrs.get(k)]
+        if tag not in self.VOID:
+            self.hidden.append(tag in ("script", "style", "svg"))
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.hidden:
+            self.hidden.pop()
+
+    def handle_data(self, data):
+        if not any(self.hidden):
+            self.parts.append(data)
+
+
+# A file name, a command line or a slug (work-plan) in what a writer reads: the UI speaks of
+# 模板 and 本单位信息, never of files and commands (intranet writers have no command line).
+_LEAK = re.compile(r"\b[\w-]+\.(?:md|ya?ml|py|txt|json|js|docx)\b|\b(?:fanwen|make|mkdocs|pip|python3?)\s+-*[a-z]+"
+                   r"|\b[a-z]+(?:-[a-z]+)+\b")
+
+
+def test_no_page_shows_a_file_name_command_or_slug(built_site):
+    leaks = {}
+    for page in sorted(built_site.rglob("*.html")):
+        parser = _ShownText()
+        parser.feed(page.read_text(encoding="utf-8"))
+        found = _LEAK.findall(" ".join(parser.parts))
+        if found:
+            leaks[page.relative_to(built_site).as_posix()] = sorted(set(found))
+    assert leaks == {}

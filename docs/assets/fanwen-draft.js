@@ -451,7 +451,7 @@
   // Word of the writer's own draft needs the .docx writer (FwDocx); without it the link would
   // give the sample, so it is hidden and the page says what to do instead.
   var wordNote = el("p", {"class": "fw-hint fw-word-note", hidden: "",
-    text: "本单位草稿的 Word 版：请“保存为文件”后用命令行 fanwen draft 模板名 --data 本单位信息.yml --out 草稿.docx 生成，或复制全文粘贴到 Word。"});
+    text: "本单位草稿的 Word 版暂时无法在本页生成：请刷新页面后重试，或“复制全文”后粘贴到 Word。"});
   var actions = document.querySelector(".fw-actions");
   if (actions) actions.parentNode.insertBefore(wordNote, actions.nextSibling);
   function wordLink() {

@@ -49,6 +49,7 @@ class Template:
     levels: list[str] = field(default_factory=list)  # unit levels it is written for
     not_for: str = ""  # what to use instead at the other levels
     topic: str | None = None  # a word the section examples should be about (换届), if any
+    instead: str = ""  # the slug of the template to use at the other levels (named by the CLI)
 
 
 def cn_date(value: dt.date) -> str:
@@ -147,7 +148,7 @@ def list_templates(root: Path | None = None) -> list[Template]:
         found.append(Template(path.stem, path, meta["name"], meta["type"], meta["purpose"], meta["when"],
                               meta["sections"], meta.get("derived_from") or [meta["type"]],
                               meta.get("levels") or list(LEVELS), meta.get("not_for") or "",
-                              meta.get("topic")))
+                              meta.get("topic"), meta.get("instead") or ""))
     # Grouped by document type (方案 first, as the site's navigation and `--list` show them).
     types = ("方案", "报告", "汇报", "总结", "讲话")
     found.sort(key=lambda t: (types.index(t.type) if t.type in types else len(types), t.slug))
@@ -260,8 +261,10 @@ def render(slug: str, data: dict, root: Path | None = None) -> str:
     template = find_template(slug, root)
     level = data.get("level") or DEFAULT_LEVEL
     if level not in template.levels:
-        raise FanwenError(f"模板 `{slug}`（{template.name}）", f"不适用于“{level}”一级的单位",
-                          template.not_for or f"此模板适用于：{'、'.join(template.levels)}。")
+        fix = template.not_for or f"此模板适用于：{'、'.join(template.levels)}。"
+        if template.instead:  # the command line names the template's command, the site its title
+            fix += f"（命令行：fanwen draft {template.instead}）"
+        raise FanwenError(f"模板 `{slug}`（{template.name}）", f"不适用于“{level}”一级的单位", fix)
     try:
         return _environment(root).get_template(template.path.name).render(**data)
     except jinja2.TemplateSyntaxError as error:
