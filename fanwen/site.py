@@ -138,7 +138,7 @@ def template_link(entry: Entry, template) -> str:
     return f"[用这个模板起草：{escape_markdown(template.name)}]({target}){{ .fw-use-template }}\n\n"
 
 
-def document_actions(root: Path, page_url: str) -> str:
+def document_actions(root: Path, page_url: str, shell_version: str | None = None) -> str:
     """复制全文 and 下载 Word on a document page. fanwen.js copies the title and the article's text
     as plain text, and makes the Word file in the page from the same blocks, in the GB/T 9704
     layout of the templates' drafts: the .docx shell (styles, page, numbering) is the CLI's, from
@@ -146,7 +146,9 @@ def document_actions(root: Path, page_url: str) -> str:
     from .compiled import DATA_SCRIPT, data_script, version
     from .macros import url_from
 
-    shell = url_from(page_url, f"{DATA_SCRIPT}?v={version(data_script(root))}")
+    # shell_version: the bundle's version computed once per build by the plugin (hashing the
+    # bundle for every page took a second per 1,000 pages).
+    shell = url_from(page_url, f"{DATA_SCRIPT}?v={shell_version or version(data_script(root))}")
     writer = url_from(page_url, "assets/fanwen-docx.js")
     return ('<p class="fw-actions"><button class="md-button md-button--primary fw-copy" type="button" '
             'data-copy-article>复制全文</button> <button class="md-button fw-word" type="button" '
@@ -342,6 +344,8 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         self.template_pages = {f"moban/{t.slug}.md": t for t in self.templates}
 
         self.related = Related(self.library)
+        from .compiled import data_script, version
+        self.shell_version = version(data_script(self.root))
         if getattr(self, "dirty", False):
             # A --dirty rebuild (`make serve`) renders only the edited pages; the pages that
             # list an edited document are rendered too, so theme lists stay up to date.
@@ -375,7 +379,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         if entry is None:
             return markdown
         return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n"
-                + document_actions(self.root, page.url) + template_link(entry, template_for(entry, self.templates))
+                + document_actions(self.root, page.url, self.shell_version) + template_link(entry, template_for(entry, self.templates))
                 + markdown
                 + related_section(entry, self.related.of(entry, RELATED)))
 
