@@ -83,9 +83,17 @@ def sections_of(docs_dir: str | Path, entry: Entry, parts: list[dict] | None = N
     return sections
 
 
+def _body(path: Path) -> str:
+    """A document's text after its front matter. library.scan has parsed and checked that front
+    matter already: parsing its YAML again for every document took seconds at 10,000 pages."""
+    text = path.read_text(encoding="utf-8")
+    end = text.find("\n---\n", 4) if text.startswith("---\n") else -1
+    return text[end + 5:] if end != -1 else read_front_matter(path)[1]
+
+
 def _top_sections(path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(heading, paragraphs) of each `##` section of a page (sections_of keeps the result)."""
-    _, body = read_front_matter(path)
+    body = _body(path)
     blocks = [b.strip() for b in body.split("\n\n") if b.strip()]
     found: list[tuple[str, list[str]]] = []
     for block in blocks:
@@ -152,8 +160,12 @@ def section_examples(docs_dir: str | Path, heading: str, doc_type: str | list[st
     wanted = part_of(heading, parts) or heading
     types = [doc_type] if isinstance(doc_type, str) else doc_type
     found = []
-    for entry in scan(docs_dir):
-        if (types and entry.type not in types) or not reliable(entry):  # never 有缺损 or 疑似洗稿
+    # reliable() once per status, not per document (each call stats data/status.yml).
+    library = scan(docs_dir)
+    one_of_each = {entry.status: entry for entry in library}
+    sound = {status: reliable(entry) for status, entry in one_of_each.items()}
+    for entry in library:
+        if (types and entry.type not in types) or not sound[entry.status]:  # never 有缺损 or 疑似洗稿
             continue
         for section in sections_of(docs_dir, entry, parts):
             if (section.part == wanted or heading in section.heading) and section.paragraphs and usable(section):

@@ -236,3 +236,18 @@ def test_a_full_disk_while_writing_the_index_is_a_clear_message(tmp_path, monkey
         index.close()
     assert message and "磁盘空间不足" in message and "清理磁盘空间后重新构建" in message
     assert "Traceback" not in message and "程序的问题" not in message
+
+
+def test_the_served_worker_is_the_source_without_whole_line_comments(tmp_path):
+    """The worker is downloaded before the first result: the site gets it without its comments
+    and indentation, every line of code otherwise as written (nothing joined, nothing inside a
+    line changed), and its version follows what is served."""
+    search.install_worker(tmp_path)
+    served = (tmp_path / search.WORKER).read_text(encoding="utf-8").splitlines()
+    source = [line.strip() for line in (search.ASSETS / "search-worker.js").read_text(encoding="utf-8").splitlines()]
+    assert len("\n".join(served)) < 0.8 * len("\n".join(source))
+    assert not [line for line in served if line.startswith(("//", "/*", "*")) or not line]
+    at = 0
+    for line in served:  # the served lines are source lines, in order
+        at = source.index(line, at) + 1
+    assert 'self.fanwenData = (key, payload) => { raw.set(key, payload) }' in served
