@@ -112,6 +112,22 @@ def test_blocks_mark_headings_and_drop_permalinks():
                                          (search.BODY, "甲"), (search.BODY, "乙")]
 
 
+def test_blocks_read_by_the_fast_path_are_what_html_parser_reads():
+    """The indexer reads python-markdown's HTML with a regular expression; whatever the markup,
+    the blocks are those html.parser gives (odd markup goes to html.parser itself)."""
+    samples = [
+        '<h2 id="a">一、目标<a class="headerlink" href="#a" title="本节链接">¶</a></h2><p>甲&amp;乙 &lt;丙&gt; &#20013;</p>',
+        '<P>大写<BR>换行<br/>再换<br />行</P><!-- 注释 <p>不算</p> -->尾<hr>',
+        '<table><thead><tr><th>项目</th></tr></thead><tbody><tr><td>一</td><td>二</td></tr></tbody></table>',
+        "<p class='x'>单引号<a class='headerlink x' href=#b>¶</a>后</p><a class=headerlink>¶</a>文",
+        '<div markdown><p>嵌套<span class="fw-gap" title="a &gt; b">××</span>村</p></div>',
+        '<p>未闭合 <em>强调', '文字 < 3 和 a<b', '<p>x</p><script>var a = "<p>";</script><p>y</p>',
+        '<!DOCTYPE html><p>声明</p>', '<p>断开的标签 <a href="x"', '<p>断开的注释 <!-- 没有结束</p>',
+    ]
+    for html in samples:
+        assert search.html_blocks(html) == search._parsed_blocks(html), html
+
+
 def test_article_region_leaves_out_metadata_and_related_links():
     html = ('<p class="fw-meta">方案 · 村 · <a href="index.md">主题</a></p>\n<p>正文选举。</p>\n'
             '<h2 id="相关范文">相关范文</h2>\n<ul><li><a href="x/">别篇</a></li></ul>')
