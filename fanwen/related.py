@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from .library import Entry, listing_order
 
@@ -21,20 +22,24 @@ COMMON = 0.2  # a pair in more than this share of a type's documents says nothin
 SAME_THEME = 0.5  # lift, in units of one rare shared pair
 
 
-def _pairs(entry: Entry) -> set[str]:
-    text = entry.title + " " + entry.first_line[:120]
-    return {run[i:i + 2] for run in _HAN.findall(text) for i in range(len(run) - 1)}
+def _pairs(entry: Entry) -> frozenset[str]:
+    return _pairs_of(entry.title + " " + entry.first_line[:120])
+
+
+@lru_cache(maxsize=1 << 16)  # `mkdocs serve` rebuilds: the unedited documents' pairs are known
+def _pairs_of(text: str) -> frozenset[str]:
+    return frozenset(run[i:i + 2] for run in _HAN.findall(text) for i in range(len(run) - 1))
 
 
 class _Type:
     """The documents of one type (in path order) and the weighted posting lists of their pairs."""
 
-    def __init__(self, members: list[Entry], order: dict[str, int], np):
+    def __init__(self, members: list[Entry], pairs: dict[str, frozenset[str]], order: dict[str, int], np):
         self.members = members
         self.number = {e.path: i for i, e in enumerate(members)}
         postings: dict[str, list[int]] = defaultdict(list)
         for i, entry in enumerate(members):
-            for pair in _pairs(entry):
+            for pair in pairs[entry.path]:
                 postings[pair].append(i)
         limit = max(2, COMMON * len(members))
         self.weights = {pair: math.log(len(members) / len(ids)) + 1 for pair, ids in postings.items() if len(ids) <= limit}
@@ -50,14 +55,23 @@ class Related:
         import numpy
 
         self.np = numpy
-        self.pairs: dict[str, set[str]] = {entry.path: _pairs(entry) for entry in entries}
+        self.key = _key(entries)
+        self.pairs: dict[str, frozenset[str]] = {entry.path: _pairs(entry) for entry in entries}
         # Each document's listing order, once per library: computed inside the sort it cost a
         # stat of data/status.yml per candidate.
         order = {entry.path: listing_order(entry) for entry in entries}
         by_type: dict[str, list[Entry]] = defaultdict(list)
         for entry in sorted(entries, key=lambda e: e.path):
             by_type[entry.type].append(entry)
-        self.types = {kind: _Type(members, order, numpy) for kind, members in by_type.items()}
+        self.types = {kind: _Type(members, self.pairs, order, numpy) for kind, members in by_type.items()}
+
+    @classmethod
+    def of_library(cls, entries: tuple[Entry, ...], previous: "Related | None" = None) -> "Related":
+        """The Related of `entries`: `previous` itself when nothing it depends on changed (a
+        `mkdocs serve` rebuild after an edit to a document's text: a second at 10,000 pages)."""
+        if previous is not None and previous.key == _key(entries):
+            return previous
+        return cls(entries)
 
     def of(self, entry: Entry, n: int = 6) -> list[Entry]:
         """Up to n documents of the entry's type most like it, best first (ties: path order)."""
@@ -86,3 +100,9 @@ class Related:
         # 有缺损 and 疑似洗稿 documents only after every sound one; then score; then path order.
         best = candidates[np.lexsort((candidates, -values, group.order[candidates]))[:n]]
         return [group.members[i] for i in best.tolist()]
+
+
+def _key(entries: tuple[Entry, ...]) -> tuple:
+    """What the related lists are computed from: each document's path, type, theme, title,
+    opening and listing order (its status, and whether data/status.yml calls that reliable)."""
+    return tuple((e.path, e.type, e.theme, e.title, e.first_line[:120], listing_order(e)) for e in entries)

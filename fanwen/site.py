@@ -343,7 +343,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         self.searchable["atlas.md"] = "结构图谱"
         self.template_pages = {f"moban/{t.slug}.md": t for t in self.templates}
 
-        self.related = Related(self.library)
+        self.related = Related.of_library(self.library, getattr(self, "related", None))
         from .compiled import data_script, version
         self.shell_version = version(data_script(self.root))
         if getattr(self, "dirty", False):
