@@ -87,6 +87,7 @@ def _read_entry_source(path: Path, mtime_ns: int) -> tuple[dict, str]:
 
 
 _pinned: dict[str, tuple[Entry, ...]] = {}  # docs dir → the library as read at the start of a build
+_pinned_statuses: list[dict[str, bool]] = []  # status → reliable, one per pinned library
 
 
 def pin(docs_dir: str | Path, entries: tuple[Entry, ...]) -> None:
@@ -94,10 +95,15 @@ def pin(docs_dir: str | Path, entries: tuple[Entry, ...]) -> None:
     macros ask for the library dozens of times per build, and listing and stat-ing 10,000
     files each time costs seconds. The site plugin pins at on_files and unpins after the build."""
     _pinned[str(Path(docs_dir))] = entries
+    # data/status.yml too: sorting 10,000 documents by listing_order stat-ed it for every one.
+    from .data import load_statuses
+
+    _pinned_statuses.append({s.name: s.reliable for s in load_statuses()})
 
 
 def unpin(docs_dir: str | Path) -> None:
-    _pinned.pop(str(Path(docs_dir)), None)
+    if _pinned.pop(str(Path(docs_dir)), None) is not None and _pinned_statuses:
+        _pinned_statuses.pop()
 
 
 def _check_values(path: Path, meta: dict) -> None:
@@ -127,6 +133,8 @@ def _check_values(path: Path, meta: dict) -> None:
 
 def reliable(entry: Entry) -> bool:
     """Whether a document can be shown as a model without a warning (data/status.yml)."""
+    if _pinned_statuses:  # during a build: data/status.yml as read when the library was pinned
+        return _pinned_statuses[-1].get(entry.status, True)
     from .data import load_statuses
 
     return next((s.reliable for s in load_statuses() if s.name == entry.status), True)

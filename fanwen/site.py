@@ -209,8 +209,33 @@ def unit_page() -> str:
                       '{{ draft_panel() }}', ""])
 
 
-def template_downloads(root: Path, template) -> dict[str, bytes]:
-    """The two downloads of one template, filled with the sample data: .md and .docx."""
+_downloads: dict[tuple, dict[str, bytes]] = {}  # (root, template, sources' versions, day) → files
+
+
+def _sources_stamp(root: Path) -> tuple:
+    """The versions of the files the downloads are made from (templates/ and data/), and the day."""
+    import datetime
+
+    found = []
+    for folder in (root / "templates", root / "data"):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                stat = path.stat()
+                found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return (str(root), datetime.date.today().isoformat(), *found)
+
+
+def template_downloads(root: Path, template, stamp: tuple | None = None) -> dict[str, bytes]:
+    """The two downloads of one template, filled with the sample data: .md and .docx. With
+    `stamp` (_sources_stamp), made once per version of their sources: `make serve` rebuilds
+    after every edit, and making the ten Word files took seconds."""
+    if stamp is not None:
+        key = (template.slug, stamp)
+        if key not in _downloads:
+            if len(_downloads) > 64:
+                _downloads.clear()
+            _downloads[key] = template_downloads(root, template)
+        return _downloads[key]
     from .docx import build_docx
     from .templating import blocks, clean_markdown, default_context, render
 
@@ -459,8 +484,9 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         target.write_bytes(data_script(self.root))
         # Template downloads are written after the build, not as MkDocs files: a generated
         # .md would become a page.
+        stamp = _sources_stamp(self.root)
         for template in self.templates:
-            for uri, content in template_downloads(self.root, template).items():
+            for uri, content in template_downloads(self.root, template, stamp).items():
                 target = Path(config.site_dir) / uri
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
