@@ -23,6 +23,7 @@ from .classify import LEVELS, TYPES
 from .data import load_themes, set_data_dir
 from .errors import FanwenError
 from .library import Entry, listing_order, pin, read_front_matter, scan, unpin
+from .macros import fill_cards
 from .related import Related
 from .templating import default_context, list_templates
 from .page import escape_markdown
@@ -421,6 +422,8 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         return context
 
     def on_page_content(self, html, page, config, files):
+        # The cards of theme pages, as HTML (fanwen/macros.py fill_cards).
+        html = fill_cards(html, lambda e: get_relative_url(files.get_file_from_path(e.path).url, page.url))
         entry = self.by_path.get(page.file.src_uri)
         template = self.template_pages.get(page.file.src_uri)
         if template is not None:
