@@ -695,7 +695,7 @@ def write_delta(site_dir: str | Path, pages: list[tuple[str, str, list, str]], r
     manifest = read_manifest(root)
     shutil.rmtree(root / DELTA, ignore_errors=True)
     manifest.pop("delta", None)
-    if pages:
+    if pages or replaced:  # only deleted pages: an empty index that replaces them
         for sub in ("s", "x", "m", "t"):
             (root / DELTA / sub).mkdir(parents=True)
         index = Index(DELTA)

@@ -382,12 +382,24 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                     file.is_modified = lambda: True
         self.close_index()
         self.indexed_pages = []
+        # Each document's page URL, kept to find a deleted document's page in the index.
+        urls, self.doc_urls = getattr(self, "doc_urls", {}), {
+            e.path: file.url for e in self.library if (file := files.get_file_from_path(e.path)) is not None}
         if self.config.search:
             if not self.keep_index(config.site_dir):
                 self.index = search.BackgroundIndex()
                 self.edited = {}
-            elif getattr(self, "index_order", None) is None:  # an index from an earlier build
-                self.index_order = {loc: n for n, loc in enumerate(search.read_locations(config.site_dir))}
+                self.removed = set()
+            else:
+                if getattr(self, "index_order", None) is None:  # an index from an earlier build
+                    self.index_order = {loc: n for n, loc in enumerate(search.read_locations(config.site_dir))}
+                # `make serve` after a document was deleted: its page leaves search (the
+                # site's index keeps it until the next full build; the worker skips it).
+                # A document added back is edited, and searched from the small index.
+                gone = {urls[path] for path in (previous or {}).keys() - self.by_path.keys() if path in urls}
+                self.removed = (getattr(self, "removed", set()) | gone) - set(self.doc_urls.values())
+                for location in gone:
+                    self.edited.pop(location, None)
         return files
 
     @event_priority(50)
@@ -501,12 +513,13 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             finally:
                 self.index = None
             self.index_order = {loc: n for n, loc in enumerate(self.indexed_pages)}
-        elif self.config.search and getattr(self, "edited", None):
+        elif self.config.search and (getattr(self, "edited", None) or getattr(self, "removed", None)):
             # `make serve` after an edit: the index of the first build stays, the edited pages
             # (all of them since that build) are searched from a small second index instead of
-            # their old versions, so search shows the edit at once.
+            # their old versions, so search shows the edit at once; deleted pages are left out.
             search.write_delta(config.site_dir, list(self.edited.values()),
-                               [self.index_order[loc] for loc in self.edited if loc in self.index_order])
+                               [self.index_order[loc] for loc in sorted(set(self.edited) | self.removed)
+                                if loc in self.index_order])
         if self.config.search:
             search.install_worker(config.site_dir)
         self.built_once = True
@@ -525,6 +538,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         self.index = None
         self.index_order = None  # location → document number in the site's index
         self.edited = {}         # pages re-rendered since the index was built
+        self.removed = set()     # locations of documents deleted since the index was built
 
     def keep_index(self, site_dir: str) -> bool:
         """A --dirty build re-renders only edited pages: the search index already in the site
