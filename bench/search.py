@@ -52,7 +52,7 @@ QUERIES = [line.strip() for line in (ROOT / "tests" / "fixtures" / "queries.txt"
 # Times the first change of the search result list (or its count line) after a key-up, and
 # records the 范文库 worker's "done" notes; installed before Material starts.
 HOOK = """
-window.__bench = { keyup: 0, changed: 0, done: [] };
+window.__bench = { keyup: 0, changed: 0, done: [], first: null };
 document.addEventListener("keyup", () => { window.__bench.keyup = performance.now(); window.__bench.changed = 0 }, true);
 // Opened from file://, the iframe-worker shim replaces window.Worker later: wrap that one too.
 const wrap = Base => class extends Base {
@@ -60,6 +60,7 @@ const wrap = Base => class extends Base {
     super(url, options);
     this.addEventListener("message", ev => {
       if (ev.data && ev.data.type === "fanwen-done") window.__bench.done.push(ev.data.query);
+      if (ev.data && ev.data.type === "fanwen-first" && !window.__bench.first) window.__bench.first = ev.data.files;
     });
   }
 };
@@ -225,6 +226,19 @@ def measure(site: Path, engine: str, cold_timeout: float, offline: bool = False)
                     page.wait_for_function("q => window.__bench.done.includes(q)", arg=query, timeout=30_000)
                 page.wait_for_timeout(50)
                 out.setdefault("per_query_bytes", []).append(sum(entry[2] for entry in Counting.log[mark:]))
+                if n == 0 and engine == "fanwen":
+                    # Exactly what the first answer read: the files the worker had asked for when
+                    # it sent it (its own report), and the worker script.
+                    keys = page.evaluate("() => window.__bench.first") or []
+                    wanted = {f"search/fanwen/{key}.js" for key in keys}
+                    sizes = {}
+                    for entry in Counting.log:  # served over HTTP or read from file://
+                        path = urllib.parse.unquote(urllib.parse.urlparse(entry[1]).path)
+                        key = path[path.find("search/fanwen/"):] if "search/fanwen/" in path else path
+                        if key in wanted or path.endswith("/search-worker.js"):
+                            sizes[key] = entry[2]
+                    out["first_answer_bytes"] = sum(sizes.values())
+                    out["first_answer_files"] = sorted(sizes.items())
                 if n == 0:  # the whole first query, its complete answer included
                     out["search_bytes_first_complete"] = sum(entry[2] for entry in Counting.log if "search" in entry[1])
                     out["first_complete_files"] = [[entry[1].split("?")[0], entry[2]] for entry in Counting.log[mark:]]
@@ -267,6 +281,7 @@ def table(pages: int, rows: dict) -> str:
     row("索引占用磁盘", lambda r: f"{mb(r['size'])}，{r['files']:,} 个文件")
     row("出现第一条结果前下载的字节（页面 + 搜索）", lambda r: mb(r["bytes_first"]))
     row("其中搜索索引和 worker", lambda r: mb(r["search_bytes_first"]))
+    row("第一次查询的前十条结果读的索引文件和 worker", lambda r: mb(r["first_answer_bytes"]))
     row("第一次查询的全部结果（补全之后）：搜索索引和 worker", lambda r: mb(r["search_bytes_first_complete"]))
     row("第一次搜索：松键到出结果", lambda r: f"{r['cold_ms']:.0f} ms" if r["cold_ms"] < 10_000 else f"{r['cold_ms'] / 1000:.0f} s")
     def ms(value):

@@ -243,7 +243,7 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 # shard counts and the text chunk length are chosen from a compressed sample of each.
 SHARD_FILE = 49152   # bytes on disk aimed at per shard file
 TEXT_FILE = 20480    # bytes on disk aimed at per text chunk file
-META = 64            # pages per m/ file: the first ten results read up to ten of them
+META = 128           # pages per m/ file: the first ten results read up to ten of them
 BIG = 32768          # posting bytes above which a list gets its own x/ file
 LEVEL = 6            # zlib level: 9 saves about 1% and takes three times as long
 _BITS = 21           # bits per code point in an n-gram key

@@ -30,7 +30,7 @@
  */
 "use strict"
 
-const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3, DONE = "fanwen-done"
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3, DONE = "fanwen-done", FIRST_READ = "fanwen-first"
 const TITLE = 2, HEADING = 1
 const FIRST = 10      // results sent with snippets in the first answer
 const SNIPPETS = 20   // results given snippets in the complete answer (the rest: titles)
@@ -134,6 +134,7 @@ async function decode(key, payload) {
  * many files, and thousands of parallel requests fail in the browser. */
 const MAX_IN_FLIGHT = 6
 const pending = new Map()    // key → promise of its load
+const requested = []         // every key ever asked for, in order (bench/search.py reads it)
 const waiting = []           // resolvers of loads waiting for a free slot
 let inFlight = 0
 
@@ -151,6 +152,7 @@ function release() {
 function loadOne(key) {
   let promise = pending.get(key)
   if (!promise) {
+    requested.push(key)
     promise = (async () => {
       await slot()
       let payload
@@ -532,6 +534,9 @@ async function search(query, gen, post) {
   const top = await Promise.all(ranked.slice(0, FIRST).map((hit, i) => item(hit, i, words, terms, true)))
   if (gen !== generation) return
   if (top.length) post({ items: top.map(x => [x]) })
+  // Not one of Material's messages (it ignores it): the files read so far, for bench/search.py
+  // to count what the first answer cost.
+  postMessage({ type: FIRST_READ, query, files: requested.slice() })
 
   // Complete answer: every exact match, then pages with only the parts of the words.
   const loose = []
