@@ -20,7 +20,7 @@ fixed-size chunks of the whole site's text, loaded only for the results shown. F
 (a few hundred for 10,000 pages: copying a site of 100,000 small files to a Windows share or
 zipping it was slow and fragile) and compressed (the index is smaller than the Markdown).
 
-Every file is a script calling `fanwenData(key, payload)` (the payload base64 of raw deflate,
+Every file is a script calling `fanwenData(key, payload)` (the payload Z85 of raw deflate,
 inflated by the browser's DecompressionStream, no code of ours): served over HTTP the worker fetches
 and parses it as JSON; opened from file:// (Material's offline plugin runs the worker in an
 iframe where only <script> loading works) it is loaded with importScripts. The same files serve
@@ -29,7 +29,6 @@ both.
 
 from __future__ import annotations
 
-import base64
 import errno
 import hashlib
 import json
@@ -217,7 +216,7 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 
 # --------------------------------------------------------------------------- index
 #
-# Layout (every data file but manifest.js and fold.js deflate-compressed, then base64 in a
+# Layout (every data file but manifest.js and fold.js deflate-compressed, then Z85 in a
 # `fanwenData(key, "…")` script):
 #
 # * The text of all pages is one stream: page 0, "\n", page 1, "\n", … Page d starts at the sum
@@ -298,7 +297,40 @@ def _varints(values, np):
 
 def _pack(payload: bytes) -> str:
     deflate = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # raw deflate: DecompressionStream("deflate-raw")
-    return base64.b64encode(deflate.compress(payload) + deflate.flush()).decode("ascii")
+    return z85(deflate.compress(payload) + deflate.flush())
+
+
+# Z85 (ZeroMQ's base 85): 5 characters per 4 bytes where base64 takes 5⅓, so every index file,
+# and what the first query downloads, is 6% smaller. None of its characters needs escaping in a
+# JSON string. The first character is the number of zero bytes padded to a multiple of four.
+Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#"
+
+
+def z85(data: bytes) -> str:
+    import numpy as np
+
+    pad = -len(data) % 4
+    words = np.frombuffer(data + b"\0" * pad, dtype=">u4").astype(np.int64)
+    digits = np.empty((len(words), 5), dtype=np.uint8)
+    alphabet = np.frombuffer(Z85.encode("ascii"), dtype=np.uint8)
+    for i in range(4, -1, -1):
+        digits[:, i] = alphabet[words % 85]
+        words //= 85
+    return str(pad) + digits.tobytes().decode("ascii")
+
+
+def unpack(payload: str) -> bytes:
+    """The bytes of a data file's payload (z85 of raw deflate), as search-worker.js reads it."""
+    import numpy as np
+
+    values = np.zeros(128, dtype=np.int64)
+    values[np.frombuffer(Z85.encode("ascii"), dtype=np.uint8)] = np.arange(85)
+    digits = values[np.frombuffer(payload[1:].encode("ascii"), dtype=np.uint8)].reshape(-1, 5)
+    words = np.zeros(len(digits), dtype=np.int64)
+    for i in range(5):
+        words = words * 85 + digits[:, i]
+    data = words.astype(">u4").tobytes()
+    return zlib.decompress(data[:len(data) - int(payload[0])], -15)
 
 
 class Index:
@@ -680,7 +712,7 @@ def read_locations(site_dir: str | Path) -> list[str]:
     for n in range(-(-manifest["docs"] // manifest["meta"])):
         text = (root / f"m/{n}.js").read_text(encoding="utf-8")
         payload = json.loads(text[text.index(",") + 1:text.rindex(")")])
-        out += [row[0] for row in json.loads(zlib.decompress(base64.b64decode(payload), -15))]
+        out += [row[0] for row in json.loads(unpack(payload))]
     return out
 
 
