@@ -46,10 +46,16 @@ def _options(name: str, label: str, values: list[tuple[str, str, int]]) -> str:
             f'<option value="">全部</option>{options}</select></label>')
 
 
-def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], link) -> str:
+ALL_MARK = "<!-- fanwen-all -->"
+
+
+def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], link, aside: dict | None = None) -> str:
     """按主题浏览: the themes as cards, then one list of every document that the page's
     script narrows by type, level and theme (and the address remembers, e.g. ?type=方案).
-    `link(path)`: a document's URL as seen from this page (raw HTML: MkDocs does not rewrite it)."""
+    `link(path)`: a document's URL as seen from this page (raw HTML: MkDocs does not rewrite it).
+    With `aside`, the list is put there (aside[ALL_MARK]) and the page has ALL_MARK in its place,
+    for the site plugin to put back after Markdown: python-markdown took seconds to pass ten
+    thousand list items through, in every build and after every edit under `make serve`."""
     per_theme = Counter(e.theme for e in library)
     cards = "\n".join(
         f"-   **[{escape_markdown(t['name'])}]({_rel('examples/' + t['slug'] + '/index.md', EXAMPLES_INDEX)})** · "
@@ -75,8 +81,15 @@ def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], link) 
         "按文种、层级和主题筛选（可以同时选几项）：", "",
         f'<div class="fw-filters" data-fw-list="fw-all">{filters}<span class="fw-count" aria-live="polite">'
         f'共 {len(library)} 篇</span></div>', "",
-        f'<ul class="fw-all" id="fw-all">\n{items}\n</ul>', "",
+        _aside(aside, f'<ul class="fw-all" id="fw-all">\n{items}\n</ul>'), "",
         '<p class="fw-none" hidden>没有同时符合这些条件的范文，换一个条件试试。</p>', ""])
+
+
+def _aside(aside: dict | None, block: str) -> str:
+    if aside is None:
+        return block
+    aside[ALL_MARK] = block
+    return ALL_MARK
 
 
 def templates_overview(templates) -> str:

@@ -350,8 +350,10 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             check_free(files, UNIT_PAGE, config.docs_dir)
             files.append(File.generated(config, UNIT_PAGE, content=unit_page()))
             index = File.generated(config, overview.EXAMPLES_INDEX, content="")
+            self.aside = {}  # HTML put into the page after Markdown (overview.themes_overview)
             index.content_string = overview.themes_overview(
-                self.library, self.themes, lambda path: get_relative_url(files.get_file_from_path(path).url, index.url))
+                self.library, self.themes, lambda path: get_relative_url(files.get_file_from_path(path).url, index.url),
+                self.aside)
             tags = File.generated(config, overview.TAGS_PAGE, content="")
             tags.content_string = overview.tags_overview(self.library, self.themes,
                                                          get_relative_url(index.url, tags.url))
@@ -436,6 +438,8 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
     def on_page_content(self, html, page, config, files):
         # The cards of theme pages, as HTML (fanwen/macros.py fill_cards).
         html = fill_cards(html, lambda e: get_relative_url(files.get_file_from_path(e.path).url, page.url))
+        if page.file.src_uri == overview.EXAMPLES_INDEX and overview.ALL_MARK in html:
+            html = html.replace(overview.ALL_MARK, self.aside.get(overview.ALL_MARK, ""), 1)
         entry = self.by_path.get(page.file.src_uri)
         template = self.template_pages.get(page.file.src_uri)
         if template is not None:
