@@ -7,6 +7,7 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .data import data_dir, cached_data_file, load_yaml
@@ -140,14 +141,19 @@ _MUST_SHOW = {"组织领导": ("组长",)}
 def usable(section: Section) -> bool:
     """A section worth showing as an example: not a damaged passage (【原文此处乱码】), not a
     placeholder skeleton (“××镇××工作……”), and for 组织领导 one that actually lists a group."""
-    text = plain("\n".join(section.paragraphs))
+    return _usable(section.paragraphs, section.part)
+
+
+@lru_cache(maxsize=1 << 17)  # every template page asks again on every build and `make serve` edit
+def _usable(paragraphs: tuple[str, ...], part: str | None) -> bool:
+    text = plain("\n".join(paragraphs))
     if any(mark in text for mark in DAMAGED):
         return False
     placeholders = sum(len(m) for m in _PLACEHOLDER.findall(text))
     words = len(re.sub(r"[\W\d_]", "", _PLACEHOLDER.sub("", text)))
     if words < 30 or placeholders > 0.05 * max(1, len(text)):
         return False
-    needed = _MUST_SHOW.get(section.part)
+    needed = _MUST_SHOW.get(part)
     return not needed or any(word in text for word in needed)
 
 

@@ -372,6 +372,8 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         self.template_pages = {f"moban/{t.slug}.md": t for t in self.templates}
 
         self.related = Related.of_library(self.library, getattr(self, "related", None))
+        # Each document's template, once per build (template pages list their models from it).
+        self.template_of = {e.path: template_for(e, self.templates) for e in self.library}
         from .compiled import data_script, version
         self.shell_version = version(data_script(self.root))
         if getattr(self, "dirty", False):
@@ -419,14 +421,14 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         if entry is None:
             return markdown
         return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n"
-                + document_actions(self.root, page.url, self.shell_version) + template_link(entry, template_for(entry, self.templates))
+                + document_actions(self.root, page.url, self.shell_version) + template_link(entry, self.template_of.get(entry.path))
                 + markdown
                 + related_section(entry, self.related.of(entry, RELATED)))
 
     def models_of(self, template, files, page) -> list[tuple[str, Entry]]:
         """The model documents written from this template (those whose page links to it),
         sound ones first, fullest first: (URL from the template page, entry)."""
-        mine = [e for e in self.library if template_for(e, self.templates) is template]
+        mine = [e for e in self.library if self.template_of.get(e.path) is template]
         mine.sort(key=lambda e: (listing_order(e), -min(e.chars, 4000), e.path))
         return [(get_relative_url(files.get_file_from_path(e.path).url, page.url), e) for e in mine[:MODELS]]
 
