@@ -52,7 +52,7 @@ QUERIES = [line.strip() for line in (ROOT / "tests" / "fixtures" / "queries.txt"
 # Times the first change of the search result list (or its count line) after a key-up, and
 # records the 范文库 worker's "done" notes; installed before Material starts.
 HOOK = """
-window.__bench = { keyup: 0, changed: 0, done: [] };
+window.__bench = { keyup: 0, changed: 0, done: [], first: null };
 document.addEventListener("keyup", () => { window.__bench.keyup = performance.now(); window.__bench.changed = 0 }, true);
 // Opened from file://, the iframe-worker shim replaces window.Worker later: wrap that one too.
 const wrap = Base => class extends Base {
@@ -60,6 +60,7 @@ const wrap = Base => class extends Base {
     super(url, options);
     this.addEventListener("message", ev => {
       if (ev.data && ev.data.type === "fanwen-done") window.__bench.done.push(ev.data.query);
+      if (ev.data && ev.data.type === "fanwen-first" && !window.__bench.first) window.__bench.first = ev.data.files;
     });
   }
 };
@@ -141,14 +142,18 @@ def index_size(site: Path, engine: str) -> tuple[int, int]:
 
 
 class Counting(http.server.SimpleHTTPRequestHandler):
-    log: list = []
+    log: list = []  # (time the response ended, path, bytes, time the request arrived)
+
+    def handle_one_request(self):
+        self.arrived = time.perf_counter()
+        super().handle_one_request()
 
     def copyfile(self, source, outputfile):
         sent = 0
         while chunk := source.read(1 << 16):
             outputfile.write(chunk)
             sent += len(chunk)
-        self.log.append((time.perf_counter(), self.path, sent))
+        self.log.append((time.perf_counter(), self.path, sent, self.arrived))
 
     def log_message(self, *args):
         pass
@@ -175,7 +180,8 @@ def measure(site: Path, engine: str, cold_timeout: float, offline: bool = False)
                     if request.url.startswith("file://"):
                         path = Path(urllib.parse.unquote(urllib.parse.urlparse(request.url).path))
                         if path.is_file():
-                            Counting.log.append((time.perf_counter(), request.url, path.stat().st_size))
+                            now = time.perf_counter()
+                            Counting.log.append((now, request.url, path.stat().st_size, now))
                 page.on("requestfinished", read)
             page.goto(base)
             page.wait_for_load_state("load")
@@ -203,22 +209,46 @@ def measure(site: Path, engine: str, cold_timeout: float, offline: bool = False)
                     t = timeout * 1000
                 if n == 0:
                     first = t
-                    out["bytes_first"] = sum(b for _, _, b in Counting.log)
-                    out["search_bytes_first"] = sum(b for _, p, b in Counting.log if "search" in p)
-                    out["requests_first"] = len(Counting.log)
+                    # The first answer's own files: the requests that arrived before the result
+                    # list changed (the page's clock mapped onto ours), not the ones the worker
+                    # starts right after it for the complete answer (those are counted below).
+                    since, now = page.evaluate("() => [performance.now() - window.__bench.changed, performance.now()]")
+                    changed = time.perf_counter() - since / 1000
+                    before = [entry for entry in Counting.log if entry[3] <= changed]
+                    out["bytes_first"] = sum(entry[2] for entry in before)
+                    out["search_bytes_first"] = sum(entry[2] for entry in before if "search" in entry[1])
+                    out["requests_first"] = len(before)
+                    out["first_files"] = [[entry[1].split("?")[0], entry[2]] for entry in Counting.log[mark:]
+                                          if entry[3] <= changed]
                 else:
                     latencies.append(t)
                 if engine == "fanwen":
                     page.wait_for_function("q => window.__bench.done.includes(q)", arg=query, timeout=30_000)
                 page.wait_for_timeout(50)
-                out.setdefault("per_query_bytes", []).append(sum(b for _, _, b in Counting.log[mark:]))
+                out.setdefault("per_query_bytes", []).append(sum(entry[2] for entry in Counting.log[mark:]))
+                if n == 0 and engine == "fanwen":
+                    # Exactly what the first answer read: the files the worker had asked for when
+                    # it sent it (its own report), and the worker script.
+                    keys = page.evaluate("() => window.__bench.first") or []
+                    wanted = {f"search/fanwen/{key}.js" for key in keys}
+                    sizes = {}
+                    for entry in Counting.log:  # served over HTTP or read from file://
+                        path = urllib.parse.unquote(urllib.parse.urlparse(entry[1]).path)
+                        key = path[path.find("search/fanwen/"):] if "search/fanwen/" in path else path
+                        if key in wanted or path.endswith("/search-worker.js"):
+                            sizes[key] = entry[2]
+                    out["first_answer_bytes"] = sum(sizes.values())
+                    out["first_answer_files"] = sorted(sizes.items())
+                if n == 0:  # the whole first query, its complete answer included
+                    out["search_bytes_first_complete"] = sum(entry[2] for entry in Counting.log if "search" in entry[1])
+                    out["first_complete_files"] = [[entry[1].split("?")[0], entry[2]] for entry in Counting.log[mark:]]
             out["cold_ms"] = first
             if latencies:
                 latencies.sort()
                 out["p50"] = statistics.median(latencies)
                 out["p95"] = latencies[round(0.95 * (len(latencies) - 1))]
                 out["max"] = latencies[-1]
-            out["bytes_session"] = sum(b for _, _, b in Counting.log)
+            out["bytes_session"] = sum(entry[2] for entry in Counting.log)
             browser.close()
     finally:
         server.shutdown()
@@ -251,6 +281,8 @@ def table(pages: int, rows: dict) -> str:
     row("索引占用磁盘", lambda r: f"{mb(r['size'])}，{r['files']:,} 个文件")
     row("出现第一条结果前下载的字节（页面 + 搜索）", lambda r: mb(r["bytes_first"]))
     row("其中搜索索引和 worker", lambda r: mb(r["search_bytes_first"]))
+    row("第一次查询的前十条结果读的索引文件和 worker", lambda r: mb(r["first_answer_bytes"]))
+    row("第一次查询的全部结果（补全之后）：搜索索引和 worker", lambda r: mb(r["search_bytes_first_complete"]))
     row("第一次搜索：松键到出结果", lambda r: f"{r['cold_ms']:.0f} ms" if r["cold_ms"] < 10_000 else f"{r['cold_ms'] / 1000:.0f} s")
     def ms(value):
         text = f"{value:.0f} ms" if value < 1000 else f"{value / 1000:.1f} s"
@@ -275,6 +307,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench-search")
     parser.add_argument("--cold-timeout", type=float, default=600, help="seconds to wait for the first result")
     parser.add_argument("--table", action="store_true", help="only print the table of the results saved in --out")
+    parser.add_argument("--keep-site", action="store_true", help="keep the built sites in --out")
     parser.add_argument("--skip-build", action="store_true",
                         help="measure the sites already built in --out (keeps --out)")
     args = parser.parse_args()
@@ -312,7 +345,8 @@ def main() -> None:
         print(f"[{engine}] {json.dumps({k: v for k, v in row.items() if k != 'per_query_bytes'})}", flush=True)
         rows[engine] = row
         (args.out / f"result-{engine}.json").write_text(json.dumps(row, indent=1), encoding="utf-8")
-        shutil.rmtree(site)  # a 10,000-page site is large; the numbers are kept
+        if not args.keep_site:
+            shutil.rmtree(site)  # a 10,000-page site is large; the numbers are kept
     print()
     print(table(pages, rows))
 

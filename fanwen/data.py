@@ -286,7 +286,11 @@ def load_rules(name: str):
 
 def load_themes() -> tuple[dict, ...]:
     """The themes (data/themes.yml): slug, name, description, keywords (word → weight)."""
-    return tuple(load_rules("themes.yml"))
+    from fanwen.schema import RULES
+
+    def parse(path: Path):
+        return tuple(load_model(path, RULES["themes.yml"], RULES_FIX).model_dump())
+    return cached_data_file(data_dir() / "themes.yml", parse)
 
 
 def document_types() -> tuple[str, ...]:

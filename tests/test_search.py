@@ -371,6 +371,21 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
         assert box.search("子丑寅卯")["locations"] == []
         common = box.search("工作")["locations"]
         assert common.count(location) == 1 and len(common) == len(set(common))
+        # A deleted document leaves search too (once its theme page no longer lists it).
+        gone = next(e for e in library if e.theme != chosen.theme and "&" not in e.title)
+        gone_location = gone.path.removesuffix(".md") + "/"
+        assert gone_location in box.search(gone.title)["locations"]
+        (project / "docs" / gone.path).unlink()
+        deadline = time.monotonic() + 120
+        while gone.title in _get(f"{base}examples/{gone.theme}/"):
+            assert server.poll() is None and time.monotonic() < deadline, "the deletion never showed"
+            time.sleep(0.2)
+        tab = context.new_page()
+        tab.goto(base)
+        box = SearchBox(tab, "/")
+        after = box.search(gone.title)["locations"]
+        assert gone_location not in after
+        assert box.search("辰巳午未")["locations"] == [location]
         context.close()
     finally:
         server.terminate()

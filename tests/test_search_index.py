@@ -1,6 +1,5 @@
 """The search index as written at build time (the browser side is tests/test_search.py)."""
 
-import base64
 import json
 import struct
 import zlib
@@ -16,7 +15,15 @@ def load(root, key):
     payload = json.loads(text[text.index(",") + 1:text.rindex(")")])
     if key in ("manifest", "fold"):
         return payload
-    return zlib.decompress(base64.b64decode(payload), -15)
+    return search.unpack(payload)
+
+
+def test_z85_reads_back_every_length():
+    for data in (b"", b"\0", b"abc", bytes(range(256)) * 3, b"\xff" * 7):
+        deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+        packed = search._pack(data)
+        assert '"' not in packed and "\\" not in packed and len(packed) <= 1 + 1.25 * len(deflate.compress(data) + deflate.flush()) + 5
+        assert search.unpack(packed) == data
 
 
 def varints(data):
@@ -110,6 +117,22 @@ def test_blocks_mark_headings_and_drop_permalinks():
             '<p>推进  <strong>网格化</strong>管理\n工作。</p><ul><li>甲</li><li>乙</li></ul>')
     assert search.html_blocks(html) == [(search.HEADING, "一、工作目标"), (search.BODY, "推进 网格化管理 工作。"),
                                          (search.BODY, "甲"), (search.BODY, "乙")]
+
+
+def test_blocks_read_by_the_fast_path_are_what_html_parser_reads():
+    """The indexer reads python-markdown's HTML with a regular expression; whatever the markup,
+    the blocks are those html.parser gives (odd markup goes to html.parser itself)."""
+    samples = [
+        '<h2 id="a">一、目标<a class="headerlink" href="#a" title="本节链接">¶</a></h2><p>甲&amp;乙 &lt;丙&gt; &#20013;</p>',
+        '<P>大写<BR>换行<br/>再换<br />行</P><!-- 注释 <p>不算</p> -->尾<hr>',
+        '<table><thead><tr><th>项目</th></tr></thead><tbody><tr><td>一</td><td>二</td></tr></tbody></table>',
+        "<p class='x'>单引号<a class='headerlink x' href=#b>¶</a>后</p><a class=headerlink>¶</a>文",
+        '<div markdown><p>嵌套<span class="fw-gap" title="a &gt; b">××</span>村</p></div>',
+        '<p>未闭合 <em>强调', '文字 < 3 和 a<b', '<p>x</p><script>var a = "<p>";</script><p>y</p>',
+        '<!DOCTYPE html><p>声明</p>', '<p>断开的标签 <a href="x"', '<p>断开的注释 <!-- 没有结束</p>',
+    ]
+    for html in samples:
+        assert search.html_blocks(html) == search._parsed_blocks(html), html
 
 
 def test_article_region_leaves_out_metadata_and_related_links():
@@ -236,3 +259,18 @@ def test_a_full_disk_while_writing_the_index_is_a_clear_message(tmp_path, monkey
         index.close()
     assert message and "磁盘空间不足" in message and "清理磁盘空间后重新构建" in message
     assert "Traceback" not in message and "程序的问题" not in message
+
+
+def test_the_served_worker_is_the_source_without_whole_line_comments(tmp_path):
+    """The worker is downloaded before the first result: the site gets it without its comments
+    and indentation, every line of code otherwise as written (nothing joined, nothing inside a
+    line changed), and its version follows what is served."""
+    search.install_worker(tmp_path)
+    served = (tmp_path / search.WORKER).read_text(encoding="utf-8").splitlines()
+    source = [line.strip() for line in (search.ASSETS / "search-worker.js").read_text(encoding="utf-8").splitlines()]
+    assert len("\n".join(served)) < 0.8 * len("\n".join(source))
+    assert not [line for line in served if line.startswith(("//", "/*", "*")) or not line]
+    at = 0
+    for line in served:  # the served lines are source lines, in order
+        at = source.index(line, at) + 1
+    assert 'self.fanwenData = (key, payload) => { raw.set(key, payload) }' in served

@@ -30,7 +30,10 @@ class Entry:
     first_line: str
     mtime_ns: int = field(default=0, compare=False)
     status: str = "完整"  # data/status.yml
-    source_label: str = ""  # the source as a reader reads it: 范文合集《…》第 3 篇  # the page version this entry was read from
+    source_label: str = ""  # the source as a reader reads it: 范文合集《…》第 3 篇
+    # Whether data/status.yml lets its status be shown as a model (set by `scan`, once per
+    # library: every list sorts 10,000 documents by it).
+    reliable: bool = True
 
 
 def read_front_matter(path: Path) -> tuple[dict, str]:
@@ -48,7 +51,7 @@ def _first_line(body: str) -> str:
     return ""
 
 
-_cache: dict[str, tuple[tuple, tuple[Entry, ...]]] = {}  # library root → (stamp, entries)
+_cache: dict[str, tuple] = {}  # library root → (stamp, entries, and the data files that judged them)
 _entries: dict[str, tuple[int, dict, str]] = {}  # page path → (mtime, front matter, first line)
 
 
@@ -91,14 +94,12 @@ def _check_values(path: Path, meta: dict) -> None:
 
 def reliable(entry: Entry) -> bool:
     """Whether a document can be shown as a model without a warning (data/status.yml)."""
-    from fanwen.data import load_statuses
-
-    return next((s.reliable for s in load_statuses() if s.name == entry.status), True)
+    return entry.reliable
 
 
 def listing_order(entry: Entry) -> int:
     """Sort key that puts 有缺损 and 疑似洗稿 documents after the sound ones in every list."""
-    return 0 if reliable(entry) else 1
+    return 0 if entry.reliable else 1
 
 
 def scan(docs_dir: str | Path) -> tuple[Entry, ...]:
@@ -111,13 +112,17 @@ def scan(docs_dir: str | Path) -> tuple[Entry, ...]:
                    for theme in os.scandir(root) if theme.is_dir()
                    for entry in os.scandir(theme.path)
                    if entry.name.endswith(".md") and entry.name != "index.md" and entry.is_file())
+    from fanwen.data import document_levels, document_types, load_statuses, load_themes
+
+    # The pages' versions, and the versions of the data files that judge them (data files are
+    # read once per version: these are the same objects until a file changes).
+    themes, statuses, kinds = load_themes(), load_statuses(), (document_types(), document_levels())
     stamp = tuple((path, mtime_ns) for _, _, path, mtime_ns in found)
     cached = _cache.get(str(root))
-    if cached and cached[0] == stamp:
+    if cached and cached[0] == stamp and cached[2] is themes and cached[3] is statuses and cached[4] == kinds:
         return cached[1]
-    from fanwen.data import load_themes
-
-    slugs = {t["slug"] for t in load_themes()}
+    slugs = {t["slug"] for t in themes}
+    sound = {s.name: s.reliable for s in statuses}
     entries = []
     seen: dict[str, Path] = {}  # document slug (file stem) → its page: one theme per document
     for path, mtime_ns in ((Path(p), m) for p, m in stamp):
@@ -138,7 +143,8 @@ def scan(docs_dir: str | Path) -> tuple[Entry, ...]:
                              type=meta["type"], level=meta["level"], theme=meta["theme"],
                              chars=meta.get("chars", 0), source=meta.get("source", ""),
                              first_line=first_line, mtime_ns=mtime_ns, status=meta.get("status", "完整"),
-                             source_label=meta.get("source_label", "")))
+                             source_label=meta.get("source_label", ""),
+                             reliable=sound.get(meta.get("status", "完整"), True)))
     result = tuple(entries)
-    _cache[str(root)] = (stamp, result)
+    _cache[str(root)] = (stamp, result, themes, statuses, kinds)
     return result

@@ -7,6 +7,7 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from fanwen.data import load_rules
@@ -75,9 +76,17 @@ def sections_of(docs_dir: str | Path, entry: Entry, parts: list[dict] | None = N
     return sections
 
 
+def _body(path: Path) -> str:
+    """A document's text after its front matter. library.scan has parsed and checked that front
+    matter already: parsing its YAML again for every document took seconds at 10,000 pages."""
+    text = path.read_text(encoding="utf-8")
+    end = text.find("\n---\n", 4) if text.startswith("---\n") else -1
+    return text[end + 5:] if end != -1 else read_front_matter(path)[1]
+
+
 def _top_sections(path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(heading, paragraphs) of each `##` section of a page (sections_of keeps the result)."""
-    _, body = read_front_matter(path)
+    body = _body(path)
     blocks = [b.strip() for b in body.split("\n\n") if b.strip()]
     found: list[tuple[str, list[str]]] = []
     for block in blocks:
@@ -124,14 +133,19 @@ _MUST_SHOW = {"组织领导": ("组长",)}
 def usable(section: Section) -> bool:
     """A section worth showing as an example: not a damaged passage (【原文此处乱码】), not a
     placeholder skeleton (“××镇××工作……”), and for 组织领导 one that actually lists a group."""
-    text = plain("\n".join(section.paragraphs))
+    return _usable(section.paragraphs, section.part)
+
+
+@lru_cache(maxsize=1 << 17)  # every template page asks again on every build and `make serve` edit
+def _usable(paragraphs: tuple[str, ...], part: str | None) -> bool:
+    text = plain("\n".join(paragraphs))
     if any(mark in text for mark in DAMAGED):
         return False
     placeholders = sum(len(m) for m in _PLACEHOLDER.findall(text))
     words = len(re.sub(r"[\W\d_]", "", _PLACEHOLDER.sub("", text)))
     if words < 30 or placeholders > 0.05 * max(1, len(text)):
         return False
-    needed = _MUST_SHOW.get(section.part)
+    needed = _MUST_SHOW.get(part)
     return not needed or any(word in text for word in needed)
 
 

@@ -55,6 +55,24 @@ def theme_index(slug: str) -> str:
     return f"examples/{slug}/index.md"
 
 
+class Aside(dict):
+    """HTML that a generated page gets after Markdown, in place of a marker (an HTML comment that
+    python-markdown passes through untouched): the plugin puts each block back in on_page_content.
+    Why: a theme page of a 10,000-page library lists a thousand cards and 按主题浏览 ten thousand
+    documents; python-markdown took seconds over them in every build and after every edit under
+    `make serve`. The HTML is what Markdown made of the same cards, byte for byte."""
+
+    def put(self, block: str) -> str:
+        mark = f"<!-- fanwen-html {len(self)} -->"
+        self[mark] = block
+        return mark
+
+    def fill(self, html_text: str) -> str:
+        for mark, block in self.items():
+            html_text = html_text.replace(mark, block, 1)
+        return html_text
+
+
 def _card(entry: Entry, page_path: str) -> str:
     first = entry.first_line if len(entry.first_line) <= 60 else entry.first_line[:60] + "……"
     return (f"-   **[{escape_markdown(entry.title)}]({link(entry.path, page_path)})**\n\n"
@@ -63,24 +81,45 @@ def _card(entry: Entry, page_path: str) -> str:
             f"    {escape_markdown(first)}\n")
 
 
-def _cards(entries: list[Entry], page_path: str) -> str:
+def _card_html(entry: Entry, href: str) -> str:
+    """_card as python-markdown renders it (text escaped as it escapes text: &, <, >)."""
+    first = entry.first_line if len(entry.first_line) <= 60 else entry.first_line[:60] + "……"
+    opening = f"<p>{_text(first)}</p>\n" if first.strip() else ""
+    return (f'<li>\n<p><strong><a href="{html.escape(href)}">{_text(entry.title)}</a></strong></p>\n'
+            f'<p><span class="fw-tag">{_text(entry.type)}</span> <span class="fw-tag">{_text(entry.level)}</span> '
+            f"{entry.chars} 字{badge(entry)}</p>\n{opening}</li>")
+
+
+def _text(text: str) -> str:
+    """Text as python-markdown writes escaped text: &, < and > as entities; lines trimmed."""
+    text = "\n".join(line.strip() for line in text.strip().splitlines())
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cards(entries: list[Entry], page_path: str, href=None, aside: Aside | None = None) -> str:
     # 有缺损 and 疑似洗稿 documents last (sorted() keeps the path order otherwise).
-    cards = "\n".join(_card(e, page_path) for e in sorted(entries, key=listing_order))
+    ordered = sorted(entries, key=listing_order)
+    if aside is not None:
+        cards = "\n".join(_card_html(e, href(e.path)) for e in ordered)
+        return aside.put(f'<div class="grid cards">\n<ul>\n{cards}\n</ul>\n</div>') + "\n"
+    cards = "\n".join(_card(e, page_path) for e in ordered)
     return f"<div class=\"grid cards\" markdown>\n\n{cards}\n</div>\n"
 
 
-def cards_by_type(chosen: list[Entry], page_path: str, grouped: bool = True) -> str:
+def cards_by_type(chosen: list[Entry], page_path: str, grouped: bool = True, href=None,
+                  aside: Aside | None = None) -> str:
     """Document cards, one section per document type when there are several: a theme of a
     large library holds a thousand documents, and the page's table of contents then takes
-    the writer straight to the 方案 or the 总结."""
+    the writer straight to the 方案 or the 总结. With `aside` (and `href(path)`, a document's URL
+    from this page), the cards go in after Markdown."""
     if not chosen:
         return "*暂无符合条件的范文。*"
     groups = [(name, [e for e in chosen if e.type == name]) for name in document_types()]
     groups = [(name, entries) for name, entries in groups if entries]
     if not grouped or len(groups) == 1:
-        return f"共 {len(chosen)} 篇。\n\n{_cards(chosen, page_path)}"
+        return f"共 {len(chosen)} 篇。\n\n{_cards(chosen, page_path, href, aside)}"
     summary = " · ".join(f"{name} {len(entries)} 篇" for name, entries in groups)
-    sections = "\n".join(f"## {name}\n\n{_cards(entries, page_path)}" for name, entries in groups)
+    sections = "\n".join(f"## {name}\n\n{_cards(entries, page_path, href, aside)}" for name, entries in groups)
     return f"共 {len(chosen)} 篇：{summary}。\n\n{sections}"
 
 
@@ -90,19 +129,21 @@ def front_matter(title: str, *extra: str) -> list[str]:
     return ["---", f"title: {json.dumps(title, ensure_ascii=False)}", *extra, "---", ""]
 
 
-def theme_page(theme: dict, library: tuple[Entry, ...]) -> str:
-    """One theme's page (examples/<slug>/index.md): its description and its documents' cards.
-    Generated from data/themes.yml and the library; nothing in it is run as a macro."""
+def theme_page(theme: dict, library: tuple[Entry, ...], href, aside: Aside) -> str:
+    """One theme's page (examples/<slug>/index.md): its description and its documents' cards
+    (put in after Markdown, `aside`). Generated from data/themes.yml and the library; nothing
+    in it is run as a macro."""
     path = theme_index(theme["slug"])
     chosen = [e for e in library if e.theme == theme["slug"]]
     return "\n".join([*front_matter(theme["name"]), escape_markdown(theme["description"]), "",
-                      cards_by_type(chosen, path)])
+                      cards_by_type(chosen, path, href=href, aside=aside)])
 
 
-def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], link) -> str:
+def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], link, aside: Aside) -> str:
     """按主题浏览: the themes as cards, then one list of every document that the page's
     script narrows by type, level and theme (and the address remembers, e.g. ?type=方案).
-    `link(path)`: a document's URL as seen from this page (raw HTML: MkDocs does not rewrite it)."""
+    `link(path)`: a document's URL as seen from this page (raw HTML: MkDocs does not rewrite it);
+    the list goes in after Markdown (`aside`)."""
     types, levels = document_types(), document_levels()
     per_theme = Counter(e.theme for e in library)
     cards = "\n".join(
@@ -129,7 +170,7 @@ def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], link) 
         "按文种、层级和主题筛选（可以同时选几项）：", "",
         f'<div class="fw-filters" data-fw-list="fw-all">{filters}<span class="fw-count" aria-live="polite">'
         f'共 {len(library)} 篇</span></div>', "",
-        f'<ul class="fw-all" id="fw-all">\n{items}\n</ul>', "",
+        aside.put(f'<ul class="fw-all" id="fw-all">\n{items}\n</ul>'), "",
         '<p class="fw-none" hidden>没有同时符合这些条件的范文，换一个条件试试。</p>', ""])
 
 

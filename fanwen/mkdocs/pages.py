@@ -64,10 +64,35 @@ def unit_page(root: Path, url: str) -> str:
                       macros.draft_panel(root, url), ""])
 
 
-def template_downloads(root: Path, template) -> dict[str, bytes]:
-    """The two downloads of one template, filled with the sample data: .md and .docx."""
-    from fanwen.drafting.word_output import build_docx
+_downloads: dict[tuple, dict[str, bytes]] = {}  # (template, sources' versions, day) → files
+
+
+def sources_stamp(root: Path) -> tuple:
+    """The versions of the files the downloads are made from (templates/ and data/), and the day."""
+    import datetime
+
+    found = []
+    for folder in (root / "templates", root / "data"):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                stat = path.stat()
+                found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return (str(root), datetime.date.today().isoformat(), *found)
+
+
+def template_downloads(root: Path, template, stamp: tuple | None = None) -> dict[str, bytes]:
+    """The two downloads of one template, filled with the sample data: .md and .docx. With
+    `stamp` (sources_stamp), made once per version of their sources: `make serve` rebuilds
+    after every edit, and making the ten Word files took seconds."""
+    if stamp is not None:
+        key = (template.slug, stamp)
+        if key not in _downloads:
+            if len(_downloads) > 64:
+                _downloads.clear()
+            _downloads[key] = template_downloads(root, template)
+        return _downloads[key]
     from fanwen.drafting.templates import blocks, clean_markdown, default_context, render
+    from fanwen.drafting.word_output import build_docx
 
     context = default_context(root)
     filled = render(template.slug, context, root)
@@ -132,16 +157,17 @@ def template_link(entry: Entry, template) -> str:
     return f"[用这个模板起草：{escape_markdown(template.name)}]({target}){{ .fw-use-template }}\n\n"
 
 
-def document_actions(root: Path, page_url: str) -> str:
+def document_actions(root: Path, page_url: str, shell_version: str | None = None) -> str:
     """复制全文 and 下载 Word on a document page. fanwen.js copies the title and the article's text
     as plain text, and makes the Word file in the page from the same blocks, in the GB/T 9704
     layout of the templates' drafts: the .docx shell (styles, page, numbering) is the CLI's, from
     the drafting bundle, loaded only when the button is pressed."""
     from fanwen.drafting.compiled import DATA_SCRIPT, data_script, version
-    from fanwen.mkdocs.macros import url_from
 
-    shell = url_from(page_url, f"{DATA_SCRIPT}?v={version(data_script(root))}")
-    writer = url_from(page_url, "assets/fanwen-docx.js")
+    # shell_version: the bundle's version computed once per build by the plugin (hashing the
+    # bundle for every page took a second per 1,000 pages).
+    shell = macros.url_from(page_url, f"{DATA_SCRIPT}?v={shell_version or version(data_script(root))}")
+    writer = macros.url_from(page_url, "assets/fanwen-docx.js")
     return ('<p class="fw-actions"><button class="md-button md-button--primary fw-copy" type="button" '
             'data-copy-article>复制全文</button> <button class="md-button fw-word" type="button" '
             f'data-docx-shell="{html.escape(shell)}" data-docx-writer="{html.escape(writer)}">下载 Word</button></p>\n\n')

@@ -28,8 +28,8 @@ from fanwen.publish import csp
 from fanwen.mkdocs import overview
 from fanwen.mkdocs.config import FanwenConfig
 from fanwen.mkdocs.pages import (MODELS, UNIT_PAGE, document_actions, escape_meta, facets_script, meta_line,
-                                 related_section, template_downloads, template_for, template_link, template_page,
-                                 unit_page, with_models)
+                                 related_section, sources_stamp, template_downloads, template_for, template_link,
+                                 template_page, unit_page, with_models)
 from fanwen.publish import build as publish
 from fanwen.search import index as search
 
@@ -191,16 +191,22 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                 page.content_string = template_page(template, page.url, self.root, config.docs_dir, self.library)
             page = generated(files, config, UNIT_PAGE)
             page.content_string = unit_page(self.root, page.url)
+            self.asides = {}  # page → HTML it gets after Markdown (overview.Aside)
             for theme in self.themes:
                 page = generated(files, config, overview.theme_index(theme["slug"]), "主题页")
-                page.content_string = overview.theme_page(theme, self.library)
+                aside = self.asides[page.src_uri] = overview.Aside()
+                page.content_string = overview.theme_page(
+                    theme, self.library, lambda path, here=page.url: get_relative_url(files.get_file_from_path(path).url, here),
+                    aside)
                 if getattr(self, "dirty", False):
                     # A generated page counts as modified in every --dirty rebuild; a theme page
                     # is rendered again only when it lists an edited document (listing_pages).
                     page.is_modified = (lambda dest: lambda: not Path(dest).exists())(page.abs_dest_path)
             index = File.generated(config, overview.EXAMPLES_INDEX, content="")
+            aside = self.asides[index.src_uri] = overview.Aside()
             index.content_string = overview.themes_overview(
-                self.library, self.themes, lambda path: get_relative_url(files.get_file_from_path(path).url, index.url))
+                self.library, self.themes, lambda path: get_relative_url(files.get_file_from_path(path).url, index.url),
+                aside)
             tags = File.generated(config, overview.TAGS_PAGE, content="")
             tags.content_string = overview.tags_overview(self.library, self.themes,
                                                          get_relative_url(index.url, tags.url))
@@ -218,7 +224,11 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         self.searchable["atlas.md"] = "结构图谱"
         self.template_pages = {f"moban/{t.slug}.md": t for t in self.templates}
 
-        self.related = Related(self.library)
+        self.related = Related.of_library(self.library, getattr(self, "related", None))
+        # Each document's template, once per build (template pages list their models from it).
+        self.template_of = {e.path: template_for(e, self.templates) for e in self.library}
+        from fanwen.drafting.compiled import data_script, version
+        self.shell_version = version(data_script(self.root))
         if getattr(self, "dirty", False):
             # A --dirty rebuild (`make serve`) renders only the edited pages; the pages that
             # list an edited document are rendered too, so theme lists stay up to date.
@@ -229,12 +239,24 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                     file.is_modified = lambda: True
         self.close_index()
         self.indexed_pages = []
+        # Each document's page URL, kept to find a deleted document's page in the index.
+        urls, self.doc_urls = getattr(self, "doc_urls", {}), {
+            e.path: file.url for e in self.library if (file := files.get_file_from_path(e.path)) is not None}
         if self.config.search:
             if not self.keep_index(config.site_dir):
                 self.index = search.BackgroundIndex()
                 self.edited = {}
-            elif getattr(self, "index_order", None) is None:  # an index from an earlier build
-                self.index_order = {loc: n for n, loc in enumerate(search.read_locations(config.site_dir))}
+                self.removed = set()
+            else:
+                if getattr(self, "index_order", None) is None:  # an index from an earlier build
+                    self.index_order = {loc: n for n, loc in enumerate(search.read_locations(config.site_dir))}
+                # `make serve` after a document was deleted: its page leaves search (the
+                # site's index keeps it until the next full build; the worker skips it).
+                # A document added back is edited, and searched from the small index.
+                gone = {urls[path] for path in (previous or {}).keys() - self.by_path.keys() if path in urls}
+                self.removed = (getattr(self, "removed", set()) | gone) - set(self.doc_urls.values())
+                for location in gone:
+                    self.edited.pop(location, None)
         return files
 
     @event_priority(50)
@@ -252,14 +274,14 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         if entry is None:
             return markdown
         return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n"
-                + document_actions(self.root, page.url) + template_link(entry, template_for(entry, self.templates))
+                + document_actions(self.root, page.url, self.shell_version) + template_link(entry, self.template_of.get(entry.path))
                 + markdown
                 + related_section(entry, self.related.of(entry, RELATED)))
 
     def models_of(self, template, files, page) -> list[tuple[str, Entry]]:
         """The model documents written from this template (those whose page links to it),
         sound ones first, fullest first: (URL from the template page, entry)."""
-        mine = [e for e in self.library if template_for(e, self.templates) is template]
+        mine = [e for e in self.library if self.template_of.get(e.path) is template]
         mine.sort(key=lambda e: (listing_order(e), -min(e.chars, 4000), e.path))
         return [(get_relative_url(files.get_file_from_path(e.path).url, page.url), e) for e in mine[:MODELS]]
 
@@ -269,6 +291,8 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         return context
 
     def on_page_content(self, html, page, config, files):
+        if page.file.src_uri in self.asides:  # theme pages and 按主题浏览: their lists, as HTML
+            html = self.asides[page.file.src_uri].fill(html)
         entry = self.by_path.get(page.file.src_uri)
         template = self.template_pages.get(page.file.src_uri)
         if template is not None:
@@ -332,8 +356,9 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         target.write_bytes(data_script(self.root))
         # Template downloads are written after the build, not as MkDocs files: a generated
         # .md would become a page.
+        stamp = sources_stamp(self.root)
         for template in self.templates:
-            for uri, content in template_downloads(self.root, template).items():
+            for uri, content in template_downloads(self.root, template, stamp).items():
                 target = Path(config.site_dir) / uri
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
@@ -345,12 +370,13 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             finally:
                 self.index = None
             self.index_order = {loc: n for n, loc in enumerate(self.indexed_pages)}
-        elif self.config.search and getattr(self, "edited", None):
+        elif self.config.search and (getattr(self, "edited", None) or getattr(self, "removed", None)):
             # `make serve` after an edit: the index of the first build stays, the edited pages
             # (all of them since that build) are searched from a small second index instead of
-            # their old versions, so search shows the edit at once.
+            # their old versions, so search shows the edit at once; deleted pages are left out.
             search.write_delta(config.site_dir, list(self.edited.values()),
-                               [self.index_order[loc] for loc in self.edited if loc in self.index_order])
+                               [self.index_order[loc] for loc in sorted(set(self.edited) | self.removed)
+                                if loc in self.index_order])
         if self.config.search:
             search.install_worker(config.site_dir)
         self.built_once = True
@@ -368,6 +394,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         self.index = None
         self.index_order = None  # location → document number in the site's index
         self.edited = {}         # pages re-rendered since the index was built
+        self.removed = set()     # locations of documents deleted since the index was built
 
     def keep_index(self, site_dir: str) -> bool:
         """A --dirty build re-renders only edited pages: the search index already in the site

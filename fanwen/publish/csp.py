@@ -190,13 +190,26 @@ def template_base(template_name: str, site_url: str | None) -> str:
     return utils.get_relative_url(".", template_name)
 
 
+_verified: dict[str, int] = {}  # script file → its mtime when last written or read back equal
+
+
 def write_scripts(site_dir: str | Path, files: dict[str, bytes]) -> None:
-    """Write the externalised scripts into the built site (unchanged files are left alone)."""
+    """Write the externalised scripts into the built site (unchanged files are left alone).
+    Every page has the same few scripts: a file already written or checked in this process,
+    and not touched since, is not read back again (that was a read per script per page)."""
     for path, data in files.items():
         target = Path(site_dir) / path
-        if not target.exists() or target.read_bytes() != data:
+        try:
+            stamp = target.stat().st_mtime_ns
+        except FileNotFoundError:
+            stamp = None
+        if stamp is not None and _verified.get(str(target)) == stamp:
+            continue
+        if stamp is None or target.read_bytes() != data:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+            stamp = target.stat().st_mtime_ns
+        _verified[str(target)] = stamp
 
 
 def externalize(html: str, base: str, site_dir: str | Path, known: KnownScripts, where: str) -> str:

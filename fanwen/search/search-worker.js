@@ -19,7 +19,7 @@
  *                               the same files (manifest.delta: its sizes, and the pages of
  *                               the site's index it replaces)
  *
- * Every file but the first two is raw deflate in base64 (DecompressionStream inflates it): the
+ * Every file but the first two is raw deflate in Z85 (DecompressionStream inflates it): the
  * index of 10,000 pages is a few hundred files, smaller than their Markdown. Trigram postings
  * are positions in the text stream, so the position names the page as well.
  *
@@ -30,7 +30,7 @@
  */
 "use strict"
 
-const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3, DONE = "fanwen-done"
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3, DONE = "fanwen-done", FIRST_READ = "fanwen-first"
 const TITLE = 2, HEADING = 1
 const FIRST = 10      // results sent with snippets in the first answer
 const SNIPPETS = 20   // results given snippets in the complete answer (the rest: titles)
@@ -75,15 +75,27 @@ async function fetchOne(key) {
   return JSON.parse(text.slice(start, text.lastIndexOf(")")))
 }
 
-function bytes(b64) {
-  if (Uint8Array.fromBase64) return Uint8Array.fromBase64(b64)
-  const text = atob(b64), out = new Uint8Array(text.length)
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
-  return out
+/* Z85 (fanwen/search.py z85): 4 bytes in 5 characters; the first character says how many zero
+ * bytes were added at the end. */
+const Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#"
+const Z85_VALUE = new Uint8Array(128)
+for (let i = 0; i < Z85.length; i++) Z85_VALUE[Z85.charCodeAt(i)] = i
+
+function bytes(text) {
+  const words = (text.length - 1) / 5, out = new Uint8Array(words * 4)
+  for (let i = 0, at = 1; i < words; i++) {
+    let value = 0
+    for (let k = 0; k < 5; k++) value = value * 85 + Z85_VALUE[text.charCodeAt(at++)]
+    out[4 * i] = value >>> 24
+    out[4 * i + 1] = (value >>> 16) & 255
+    out[4 * i + 2] = (value >>> 8) & 255
+    out[4 * i + 3] = value & 255
+  }
+  return out.subarray(0, out.length - (text.charCodeAt(0) - 48))
 }
 
-async function inflate(b64) {
-  const stream = new Blob([bytes(b64)]).stream().pipeThrough(new DecompressionStream("deflate-raw"))
+async function inflate(payload) {
+  const stream = new Blob([bytes(payload)]).stream().pipeThrough(new DecompressionStream("deflate-raw"))
   return new Uint8Array(await new Response(stream).arrayBuffer())
 }
 
@@ -134,6 +146,7 @@ async function decode(key, payload) {
  * many files, and thousands of parallel requests fail in the browser. */
 const MAX_IN_FLIGHT = 6
 const pending = new Map()    // key → promise of its load
+const requested = []         // every key ever asked for, in order (bench/search.py reads it)
 const waiting = []           // resolvers of loads waiting for a free slot
 let inFlight = 0
 
@@ -151,6 +164,7 @@ function release() {
 function loadOne(key) {
   let promise = pending.get(key)
   if (!promise) {
+    requested.push(key)
     promise = (async () => {
       await slot()
       let payload
@@ -532,6 +546,9 @@ async function search(query, gen, post) {
   const top = await Promise.all(ranked.slice(0, FIRST).map((hit, i) => item(hit, i, words, terms, true)))
   if (gen !== generation) return
   if (top.length) post({ items: top.map(x => [x]) })
+  // Not one of Material's messages (it ignores it): the files read so far, for bench/search.py
+  // to count what the first answer cost.
+  postMessage({ type: FIRST_READ, query, files: requested.slice() })
 
   // Complete answer: every exact match, then pages with only the parts of the words.
   const loose = []
