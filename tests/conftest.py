@@ -12,6 +12,7 @@ import socket
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -33,14 +34,36 @@ def run(args: list[str], cwd: Path = ROOT, env: dict | None = None) -> subproces
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
 
 
+def pytest_configure(config):
+    """One empty cache folder for the whole run (fanwen.mojibake remembers each collection's
+    repairs there), shared by this process, the commands it runs and any xdist workers (they
+    inherit the environment): a run never reads answers that an earlier run left."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="fanwen-test-cache-"))
+    os.environ["FANWEN_CACHE_DIR"] = str(folder)
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
 @pytest.fixture(scope="session")
 def import_run(tmp_path_factory):
     """`fanwen import sources/*.txt` into a temporary docs folder, once per session (the real
-    collections take a while): (docs dir, report path, what the command printed)."""
+    collections take a while): (docs dir, report path, what the command printed).
+
+    It runs with a cache folder of its own, empty, so that the session's one real repair of the
+    corpus happens here; what it learnt is then handed to the shared cache, and every later
+    import of the same collections (a re-import, a copy of the project) reads it. Comparing
+    their pages with these checks that a remembered repair is the computed one."""
     docs = tmp_path_factory.mktemp("import") / "docs"
     report = docs.parent / "report.json"
-    result = run(["fanwen", "import", *map(str, SOURCES), "--docs", str(docs), "--report", str(report)])
+    cold = docs.parent / "cache"
+    result = run(["fanwen", "import", *map(str, SOURCES), "--docs", str(docs), "--report", str(report)],
+                 env={"FANWEN_CACHE_DIR": str(cold)})
     assert result.returncode == 0, result.stderr
+    shared = Path(os.environ["FANWEN_CACHE_DIR"])
+    shared.mkdir(parents=True, exist_ok=True)
+    for entry in cold.glob("*.json"):
+        shutil.copy(entry, shared / entry.name)
     return docs, report, result.stdout
 
 
