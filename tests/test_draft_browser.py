@@ -301,24 +301,15 @@ def fill_download_and_compare(browser, start_url, template_url, tmp_path, watch_
     return context, page
 
 
-def test_drafts_under_nginx_with_the_strict_csp_at_a_sub_path(browser, tmp_path):
-    from conftest import free_port, serve_with_nginx
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/fanwen/"
-    site = tmp_path / "site"
-    result = run(["mkdocs", "build", "--strict", "--site-dir", str(site)], env={"SITE_URL": base})
-    assert result.returncode == 0, result.stderr
-    with serve_with_nginx(site, port, tmp_path):
-        context, page = fill_download_and_compare(browser, base + "moban/danwei/", base + "moban/election-plan/",
-                                                  tmp_path, base)
-        context.close()
+def test_drafts_under_nginx_with_the_strict_csp_at_a_sub_path(browser, subpath_nginx, tmp_path):
+    base = subpath_nginx  # deploy/nginx.conf, the site built for /fanwen/ (conftest.py)
+    context, page = fill_download_and_compare(browser, base + "moban/danwei/", base + "moban/election-plan/",
+                                              tmp_path, base)
+    context.close()
 
 
-def test_drafts_from_the_offline_copy_over_file_urls(browser, tmp_path, screenshots):
-    site = tmp_path / "范文库离线版"
-    result = run(["fanwen", "build", "--offline", "--site-dir", str(site)])
-    assert result.returncode == 0, result.stderr
+def test_drafts_from_the_offline_copy_over_file_urls(browser, offline_site, tmp_path, screenshots):
+    site = offline_site  # `fanwen build --offline` (conftest.py)
     home = (site / "index.html").as_uri()
     context, page, errors = open_page(browser, home, clipboard=False)
     page.get_by_role("link", name="填本单位信息").first.click()  # reachable from the home page

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlparse
 import opencc
 import pytest
 
-from conftest import BIN, ROOT, free_port, run
+from conftest import BIN, ROOT, free_port, serve_folder
 
 pytestmark = pytest.mark.browser
 QUERIES = [line.strip() for line in (ROOT / "tests" / "fixtures" / "queries.txt").read_text(encoding="utf-8").splitlines()
@@ -222,13 +222,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_search_works_under_a_sub_path(browser, tmp_path, corpus):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp_path)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/fanwen/"
-    try:
-        result = run(["mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "fanwen")], env={"SITE_URL": base})
-        assert result.returncode == 0, result.stderr
+def test_search_works_under_a_sub_path(browser, subpath_site, corpus):
+    site, _ = subpath_site
+    with serve_folder(site.parent) as root:  # the site at /fanwen/ of the server
+        base = root + "fanwen/"
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         context.add_init_script(HOOK)
         page = context.new_page()
@@ -244,8 +241,6 @@ def test_search_works_under_a_sub_path(browser, tmp_path, corpus):
         assert urlparse(page.url).path.startswith(("/fanwen/examples/", "/fanwen/moban/"))
         assert not failed, failed
         context.close()
-    finally:
-        server.shutdown()
 
 
 def serve_copy(site: Path, tmp_path: Path):
