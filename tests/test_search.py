@@ -66,16 +66,18 @@ def fold(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def corpus(browser, built_site, site_url):
+def corpus(browser, built_site):
     """{location: (folded article text, [folded title and headings])} of every document page."""
     context = browser.new_context(java_script_enabled=False)
-    context.route("**/*", lambda route: route.continue_() if route.request.resource_type == "document" else route.abort())
+    context.route("**/*", lambda route: route.abort())  # the HTML alone: no script, style or image
     page = context.new_page()
     pages = {}
     for html in sorted([*built_site.glob("examples/*/*/index.html"), *built_site.glob("moban/*/index.html"),
                         built_site / "atlas" / "index.html"]):
         location = html.parent.relative_to(built_site).as_posix() + "/"
-        page.goto(site_url + location)
+        # The built file as the browser renders it, loaded into the page directly: the same text as
+        # opening it from the server, in well under half the time (ninety pages).
+        page.set_content(html.read_text(encoding="utf-8"))
         if location.startswith("examples/") and page.locator(".fw-meta").count() == 0:  # a theme's list
             continue
         found = page.evaluate(ARTICLE_TEXT)
