@@ -12,6 +12,7 @@ import socket
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -33,14 +34,36 @@ def run(args: list[str], cwd: Path = ROOT, env: dict | None = None) -> subproces
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
 
 
+def pytest_configure(config):
+    """One empty cache folder for the whole run (fanwen.importer.mojibake remembers each collection's
+    repairs there), shared by this process, the commands it runs and any xdist workers (they
+    inherit the environment): a run never reads answers that an earlier run left."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="fanwen-test-cache-"))
+    os.environ["FANWEN_CACHE_DIR"] = str(folder)
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
 @pytest.fixture(scope="session")
 def import_run(tmp_path_factory):
     """`fanwen import sources/*.txt` into a temporary docs folder, once per session (the real
-    collections take a while): (docs dir, report path, what the command printed)."""
+    collections take a while): (docs dir, report path, what the command printed).
+
+    It runs with a cache folder of its own, empty, so that the session's one real repair of the
+    corpus happens here; what it learnt is then handed to the shared cache, and every later
+    import of the same collections (a re-import, a copy of the project) reads it. Comparing
+    their pages with these checks that a remembered repair is the computed one."""
     docs = tmp_path_factory.mktemp("import") / "docs"
     report = docs.parent / "report.json"
-    result = run(["fanwen", "import", *map(str, SOURCES), "--docs", str(docs), "--report", str(report)])
+    cold = docs.parent / "cache"
+    result = run(["fanwen", "import", *map(str, SOURCES), "--docs", str(docs), "--report", str(report)],
+                 env={"FANWEN_CACHE_DIR": str(cold)})
     assert result.returncode == 0, result.stderr
+    shared = Path(os.environ["FANWEN_CACHE_DIR"])
+    shared.mkdir(parents=True, exist_ok=True)
+    for entry in cold.glob("*.json"):
+        shutil.copy(entry, shared / entry.name)
     return docs, report, result.stdout
 
 
@@ -171,6 +194,56 @@ http {{
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------- shared site variants
+# Each variant of the project's site is built once per session and shared by every module that
+# browses it (the builds take seconds each, and the modules used to make their own).
+
+
+@pytest.fixture(scope="session")
+def subpath_site(tmp_path_factory):
+    """The project's site built for http://127.0.0.1:<port>/fanwen/, in a folder named fanwen/ so
+    that its parent can be served as the web root: (site dir, port). As copied to a server, it
+    carries a .git folder that came along by mistake (test_nginx checks it is never served)."""
+    port = free_port()
+    site = tmp_path_factory.mktemp("subpath") / "fanwen"
+    result = run(["mkdocs", "build", "--strict", "--site-dir", str(site)],
+                 env={"SITE_URL": f"http://127.0.0.1:{port}/fanwen/"})
+    assert result.returncode == 0, result.stderr
+    (site / ".git").mkdir()
+    (site / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+    return site, port
+
+
+@pytest.fixture(scope="session")
+def subpath_nginx(subpath_site, tmp_path_factory):
+    """deploy/nginx.conf serving the sub-path site on the port it was built for: its base URL."""
+    site, port = subpath_site
+    with serve_with_nginx(site, port, tmp_path_factory.mktemp("nginx")):
+        yield f"http://127.0.0.1:{port}/fanwen/"
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path):
+    """`folder` served by Python's http.server on 127.0.0.1 (a free port): its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory):
+    """`fanwen build --offline` (what `make build-offline` runs), into a folder with a Chinese name
+    as a writer would put on a shared drive."""
+    site = tmp_path_factory.mktemp("offline") / "范文库离线版"
+    result = run(["fanwen", "build", "--offline", "--site-dir", str(site)])
+    assert result.returncode == 0, result.stderr
+    return site
 
 
 # Recorded before any page script runs: CSP violations and uncaught errors.

@@ -10,7 +10,7 @@ from fanwen.library.catalog import read_front_matter
 from fanwen.importer.quality import measure, reference_units
 from fanwen.importer.page import render_line
 from fanwen.importer.collection import clean_line, inline_ad_patterns
-from fanwen.importer.mojibake import char_frequencies, repair_mojibake_line
+from fanwen.importer.mojibake import repair_lines
 from fanwen.importer.repair import round_trip_table
 from fanwen.importer.text import has_traditional, is_pinyin_syllable, to_simplified
 
@@ -42,7 +42,7 @@ def test_every_kept_line_is_on_its_page(fresh_import):
     docs, report = fresh_import
     for source in report["sources"]:
         raw = (ROOT / "sources" / source["file"]).read_text(encoding="utf-8").split("\n")
-        frequencies = char_frequencies(raw)
+        repaired = repair_lines(raw)  # what the import did to each raw line (remembered by content)
         removed = {r["line"] for r in source["removed"] if not r.get("inline")}
         assert removed, source["file"]  # boilerplate and markers were found
         covered = set(removed)
@@ -52,7 +52,7 @@ def test_every_kept_line_is_on_its_page(fresh_import):
             for no in range(doc["start_line"], doc["end_line"] + 1):
                 if no in removed or not raw[no - 1].strip():
                     continue
-                line = clean_line(repair_mojibake_line(raw[no - 1], frequencies).text, ADS, ROUND_TRIP[source["file"]]).text
+                line = clean_line(repaired[no - 1].text, ADS, ROUND_TRIP[source["file"]]).text
                 rendered = _flat(render_line(line))
                 # A line that a keyword-link fragment was joined to lost its final 。 (reported);
                 # a sub-heading run into it may now be a block of its own, a broken line joined.

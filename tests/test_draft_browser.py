@@ -3,6 +3,9 @@ writer's own unit, and what the page gives is what `fanwen draft` gives for the 
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,11 +23,33 @@ SLUGS = [t.slug for t in list_templates(ROOT)]
 ROWS = {"leading_group": ("role", "name", "post"), "timeline": ("phase", "start", "end", "tasks", "results")}
 
 
-def cli(slug: str, data: Path, suffix: str, tmp_path: Path) -> str | None:
+@functools.cache
+def _drafted(slug: str, data: Path, suffix: str) -> bytes | None:
+    """`fanwen draft` run in this process (click's test runner, from the project folder as
+    `run` does), once per template, data file and format: the same command, without a
+    process start for each of the ninety drafts the page is compared with."""
+    from click.testing import CliRunner
+
+    from fanwen.cli import main
+
+    with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(ROOT):
+        out = Path(tmp) / f"{slug}{suffix}"
+        result = CliRunner().invoke(main, ["draft", slug, "--data", str(data), "--out", str(out)])
+        return out.read_bytes() if result.exit_code == 0 else None
+
+
+def cli(slug: str, data: Path, suffix: str, tmp_path: Path | None = None) -> str | None:
     """`fanwen draft` for the same data file: the text, or None when it refuses the template."""
-    out = tmp_path / f"{slug}{suffix}"
-    result = run(["fanwen", "draft", slug, "--data", str(data), "--out", str(out)])
-    return out.read_text(encoding="utf-8") if result.returncode == 0 else None
+    drafted = _drafted(slug, data, suffix)
+    return None if drafted is None else drafted.decode("utf-8")
+
+
+def cli_docx(slug: str, data: Path, path: Path) -> Path:
+    """The .docx `fanwen draft` writes for the same data file, at `path`."""
+    drafted = _drafted(slug, data, ".docx")
+    assert drafted is not None, slug
+    path.write_bytes(drafted)
+    return path
 
 
 def shown(value) -> str:
@@ -78,6 +103,9 @@ def open_page(browser, url, clipboard=True):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True,
                                   permissions=["clipboard-read", "clipboard-write"] if clipboard else [])
     page = context.new_page()
+    # Playwright's clock: time runs as usual, and `copied_text` moves it on past the 2 s that
+    # 已复制 stays, instead of waiting them out (thirty copies a run).
+    page.clock.install()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -90,7 +118,8 @@ def copied_text(page) -> str:
     page.get_by_role("button", name="复制全文").click()
     page.get_by_role("button", name="已复制").wait_for()
     text = page.evaluate("navigator.clipboard.readText()")
-    page.get_by_role("button", name="复制全文").wait_for()
+    page.clock.run_for(2000)  # the label comes back after 2 s
+    page.get_by_role("button", name="复制全文").wait_for(timeout=1000)
     return text
 
 
@@ -125,9 +154,7 @@ def test_every_template_is_the_clis_draft_for_the_same_data(browser, site_url, t
         assert word.suggested_filename == title[:60] + ".docx"
         docx = tmp_path / f"{slug}-browser.docx"
         word.save_as(docx)
-        cli_docx = tmp_path / f"{slug}.docx"
-        assert run(["fanwen", "draft", slug, "--data", str(data_path), "--out", str(cli_docx)]).returncode == 0
-        assert document_xml(docx) == document_xml(cli_docx), slug
+        assert document_xml(docx) == document_xml(cli_docx(slug, data_path, tmp_path / f"{slug}.docx")), slug
         results[slug] = "相同（文本、Markdown、Word 正文）"
     page.goto(site_url + "moban/work-plan/")
     page.screenshot(path=screenshots / f"draft-work-plan-{level}-1280.png", full_page=False)
@@ -265,34 +292,23 @@ def fill_download_and_compare(browser, start_url, template_url, tmp_path, watch_
     with page.expect_download() as info:
         page.get_by_role("link", name="下载 Word").click()
     assert info.value.suggested_filename == "石桥村2027年村“两委”换届选举工作方案.docx"
-    cli_docx = tmp_path / "cli.docx"
-    assert run(["fanwen", "draft", "election-plan", "--data", str(data_path), "--out", str(cli_docx)]).returncode == 0
     browser_docx = tmp_path / "browser.docx"
     info.value.save_as(browser_docx)
-    assert document_xml(browser_docx) == document_xml(cli_docx)
+    assert document_xml(browser_docx) == document_xml(cli_docx("election-plan", data_path, tmp_path / "cli.docx"))
     assert page.evaluate("window.__csp") == [], page.evaluate("window.__csp")
     assert errors == [] and outside == [], (errors, outside)
     return context, page
 
 
-def test_drafts_under_nginx_with_the_strict_csp_at_a_sub_path(browser, tmp_path):
-    from conftest import free_port, serve_with_nginx
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/fanwen/"
-    site = tmp_path / "site"
-    result = run(["mkdocs", "build", "--strict", "--site-dir", str(site)], env={"SITE_URL": base})
-    assert result.returncode == 0, result.stderr
-    with serve_with_nginx(site, port, tmp_path):
-        context, page = fill_download_and_compare(browser, base + "moban/danwei/", base + "moban/election-plan/",
-                                                  tmp_path, base)
-        context.close()
+def test_drafts_under_nginx_with_the_strict_csp_at_a_sub_path(browser, subpath_nginx, tmp_path):
+    base = subpath_nginx  # deploy/nginx.conf, the site built for /fanwen/ (conftest.py)
+    context, page = fill_download_and_compare(browser, base + "moban/danwei/", base + "moban/election-plan/",
+                                              tmp_path, base)
+    context.close()
 
 
-def test_drafts_from_the_offline_copy_over_file_urls(browser, tmp_path, screenshots):
-    site = tmp_path / "范文库离线版"
-    result = run(["fanwen", "build", "--offline", "--site-dir", str(site)])
-    assert result.returncode == 0, result.stderr
+def test_drafts_from_the_offline_copy_over_file_urls(browser, offline_site, tmp_path, screenshots):
+    site = offline_site  # `fanwen build --offline` (conftest.py)
     home = (site / "index.html").as_uri()
     context, page, errors = open_page(browser, home, clipboard=False)
     page.get_by_role("link", name="填本单位信息").first.click()  # reachable from the home page

@@ -1,4 +1,4 @@
-"""GBK-shift mojibake repair (`fanwen.mojibake`), on the real lines of `sources/`."""
+"""GBK-shift mojibake repair (`fanwen.importer.mojibake`), on the real lines of `sources/`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fanwen.importer.mojibake import UNREADABLE, LineRepair, char_frequencies, repair_mojibake_line
+from fanwen.importer.mojibake import UNREADABLE, LineRepair, char_frequencies, repair_lines, repair_mojibake_line
 from fanwen.importer.text import remove_pinyin
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
@@ -44,7 +44,9 @@ def freq(name: str) -> dict[str, float]:
 
 @functools.cache
 def repaired(name: str) -> tuple[LineRepair, ...]:
-    return tuple(repair_mojibake_line(line, freq(name)) for line in lines(name))
+    """`repair_mojibake_line` of every line against the collection's frequencies: what the importer does,
+    remembered by content (the session's import computed it; see conftest.py)."""
+    return tuple(repair_lines(lines(name)))
 
 
 def line(name: str, no: int) -> str:
@@ -215,3 +217,52 @@ def test_unseen_collection_of_the_same_kind():
         restored += result.text.startswith("（三）")
         assert result.text.count(UNREADABLE) == len(result.unrecovered)
     assert restored >= 0.9 * len(samples)
+
+
+# --------------------------------------------------------------------------- remembered repairs
+
+
+def test_remembered_repairs_are_the_computed_ones_and_follow_the_content(tmp_path, monkeypatch):
+    """The importer's repairs are remembered by content (in the process and in FANWEN_CACHE_DIR):
+    a remembered answer is the computed one, an edited line gets its own repair, and a damaged
+    or unwritable cache only costs time."""
+    from fanwen.importer import mojibake
+
+    N, G = 30, 9  # a small collection of 003's lines, one of them garbled
+
+    def forget():  # a new process: nothing in memory, only the cache folder
+        monkeypatch.setattr(mojibake, "_memory", {})
+
+    def computed(collection):  # no cache at all
+        freq = mojibake._char_frequencies(list(collection))
+        return [repair_mojibake_line(raw, freq) for raw in collection]
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("FANWEN_CACHE_DIR", str(cache))
+    forget()
+    clean = [raw for raw in lines(S003) if raw][:N]
+    collection = clean[:G] + [_garble("（三）" + clean[G])] + clean[G + 1:]
+    expected = computed(collection)
+    assert expected[G].text != collection[G] and UNREADABLE in expected[G].text  # the garbled line is marked
+    assert repair_lines(collection) == expected
+    assert len(list(cache.glob("mojibake-*.json"))) == 2  # the frequencies and the repairs
+    forget()
+    assert repair_lines(collection) == expected  # read back from the folder
+    assert char_frequencies(collection) == mojibake._char_frequencies(collection)
+
+    edited = collection[:G] + [_garble("（四）" + clean[G])] + collection[G + 1:]
+    assert repair_lines(edited) == computed(edited)
+    assert repair_lines(edited)[G] != expected[G]
+
+    for entry in cache.glob("mojibake-*.json"):  # damaged files are ignored, then rewritten
+        entry.write_text('{"count": 3, "changed": {"0": ["x"]}}', encoding="utf-8")
+    forget()
+    assert repair_lines(collection) == expected
+    forget()
+    assert repair_lines(collection) == expected
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("FANWEN_CACHE_DIR", str(blocked / "cache"))  # cannot be made: not used
+    forget()
+    assert repair_lines(collection) == expected

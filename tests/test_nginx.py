@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import WATCH, free_port, run, serve_with_nginx, shipped_policy
+from conftest import WATCH, shipped_policy
 
 pytestmark = pytest.mark.browser
 PREFIX = "/fanwen/"
@@ -29,18 +29,10 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @pytest.fixture(scope="module")
-def nginx(tmp_path_factory):
-    """nginx in the foreground on 127.0.0.1:<free port>, the site built for /fanwen/ on that port."""
-    tmp = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}{PREFIX}"
-    site = tmp / "site"
-    result = run(["mkdocs", "build", "--strict", "--site-dir", str(site)], env={"SITE_URL": base})
-    assert result.returncode == 0, result.stderr
-    (site / ".git").mkdir()
-    (site / ".git" / "config").write_text("[core]\n", encoding="utf-8")  # copied along by mistake
-    with serve_with_nginx(site, port, tmp):
-        yield base
+def nginx(subpath_nginx):
+    """nginx in the foreground on 127.0.0.1:<free port>, the site built for /fanwen/ on that port
+    (conftest.py: shared with the drafting test under nginx)."""
+    return subpath_nginx
 
 
 def get(base: str, path: str, encoding: str | None = "gzip") -> http.client.HTTPResponse:

@@ -3,16 +3,13 @@ guard against outside requests, and printing a page to A4."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import subprocess
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from conftest import _QuietHandler, copy_project, run
+from conftest import copy_project, run, serve_folder
 
 pytestmark = pytest.mark.browser
 DOC = "examples/dangjian/003-937a8ac7aaaebc9c-01"
@@ -20,14 +17,6 @@ TEMPLATE = "moban/work-plan"
 
 
 # --------------------------------------------------------------------------- offline (file://)
-
-
-@pytest.fixture(scope="module")
-def offline_site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("offline") / "范文库离线版"
-    result = run(["mkdocs", "build", "--strict", "--site-dir", str(out)], env={"FANWEN_OFFLINE": "true"})
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 def test_offline_copy_browses_and_searches_from_file_urls(browser, offline_site, screenshots):
@@ -72,35 +61,30 @@ def test_offline_copy_loads_nothing_from_unpkg(offline_site):
 # --------------------------------------------------------------------------- sub-path
 
 
-def test_site_works_under_a_sub_path(browser, tmp_path):
+def test_site_works_under_a_sub_path(browser, subpath_site):
     """Built for http://host/fanwen/ and served with its parent as the web root: every page,
     asset and download the writer touches is under /fanwen/ and answers 200."""
-    result = run(["mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "fanwen")],
-                 env={"SITE_URL": "http://127.0.0.1/fanwen/"})
-    assert result.returncode == 0, result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/fanwen/"
+    site, _ = subpath_site
     context = browser.new_context()
     page = context.new_page()
     responses = []
     page.on("response", lambda response: responses.append((response.url, response.status)))
-    try:
-        page.goto(base)
-        page.locator(".md-content a", has_text="基层党建").first.click()
-        page.locator(".md-content .grid.cards a").first.click()
-        page.locator(".fw-meta").first.wait_for()  # the click navigates: wait for the document page
-        assert page.locator(".fw-meta").count() == 1
-        page.goto(base + TEMPLATE + "/")
-        for link in page.locator(".fw-actions a[download]").all():
-            href = link.evaluate("a => a.href")
-            assert urlparse(href).path.startswith("/fanwen/moban/downloads/")
-            assert context.request.get(href).status == 200
-        page.wait_for_load_state("networkidle")
-    finally:
-        context.close()
-        server.shutdown()
+    with serve_folder(site.parent) as root:
+        base = root + "fanwen/"
+        try:
+            page.goto(base)
+            page.locator(".md-content a", has_text="基层党建").first.click()
+            page.locator(".md-content .grid.cards a").first.click()
+            page.locator(".fw-meta").first.wait_for()  # the click navigates: wait for the document page
+            assert page.locator(".fw-meta").count() == 1
+            page.goto(base + TEMPLATE + "/")
+            for link in page.locator(".fw-actions a[download]").all():
+                href = link.evaluate("a => a.href")
+                assert urlparse(href).path.startswith("/fanwen/moban/downloads/")
+                assert context.request.get(href).status == 200
+            page.wait_for_load_state("networkidle")
+        finally:
+            context.close()
     assert len(responses) > 10
     for url, status in responses:
         assert urlparse(url).path.startswith("/fanwen/"), url

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlparse
 import opencc
 import pytest
 
-from conftest import BIN, ROOT, free_port, run
+from conftest import BIN, ROOT, free_port, serve_folder
 
 pytestmark = pytest.mark.browser
 QUERIES = [line.strip() for line in (ROOT / "tests" / "fixtures" / "queries.txt").read_text(encoding="utf-8").splitlines()
@@ -66,16 +66,18 @@ def fold(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def corpus(browser, built_site, site_url):
+def corpus(browser, built_site):
     """{location: (folded article text, [folded title and headings])} of every document page."""
     context = browser.new_context(java_script_enabled=False)
-    context.route("**/*", lambda route: route.continue_() if route.request.resource_type == "document" else route.abort())
+    context.route("**/*", lambda route: route.abort())  # the HTML alone: no script, style or image
     page = context.new_page()
     pages = {}
     for html in sorted([*built_site.glob("examples/*/*/index.html"), *built_site.glob("moban/*/index.html"),
                         built_site / "atlas" / "index.html"]):
         location = html.parent.relative_to(built_site).as_posix() + "/"
-        page.goto(site_url + location)
+        # The built file as the browser renders it, loaded into the page directly: the same text as
+        # opening it from the server, in well under half the time (ninety pages).
+        page.set_content(html.read_text(encoding="utf-8"))
         if location.startswith("examples/") and page.locator(".fw-meta").count() == 0:  # a theme's list
             continue
         found = page.evaluate(ARTICLE_TEXT)
@@ -222,13 +224,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_search_works_under_a_sub_path(browser, tmp_path, corpus):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp_path)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/fanwen/"
-    try:
-        result = run(["mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "fanwen")], env={"SITE_URL": base})
-        assert result.returncode == 0, result.stderr
+def test_search_works_under_a_sub_path(browser, subpath_site, corpus):
+    site, _ = subpath_site
+    with serve_folder(site.parent) as root:  # the site at /fanwen/ of the server
+        base = root + "fanwen/"
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         context.add_init_script(HOOK)
         page = context.new_page()
@@ -244,8 +243,6 @@ def test_search_works_under_a_sub_path(browser, tmp_path, corpus):
         assert urlparse(page.url).path.startswith(("/fanwen/examples/", "/fanwen/moban/"))
         assert not failed, failed
         context.close()
-    finally:
-        server.shutdown()
 
 
 def serve_copy(site: Path, tmp_path: Path):

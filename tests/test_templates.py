@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, run
+from conftest import BIN, ROOT, run
 from fanwen.library.sections import outline
 from fanwen.drafting.templates import blanks, cn_range, default_context, list_templates, load_context, plain_text, render
 
@@ -353,7 +353,7 @@ def test_markdown_output_has_no_attribute_markup(tmp_path):
 
 def test_output_has_the_users_normal_permissions(tmp_path):
     out = tmp_path / "草稿.txt"
-    result = subprocess.run(["sh", "-c", f"umask 022 && exec {ROOT}/.venv/bin/fanwen draft work-plan "
+    result = subprocess.run(["sh", "-c", f"umask 022 && exec {BIN}/fanwen draft work-plan "
                              f"--data {QINGHE} --out {out}"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert oct(os.stat(out).st_mode & 0o777) == oct(0o644)

@@ -11,8 +11,7 @@ from fanwen.importer.split import Line, Chunk, find_markers, is_title_line, pars
 from fanwen.importer.text import decode_source, remove_pinyin, to_simplified
 from fanwen.errors import FanwenError
 from fanwen.importer.manifest import ManifestEntry, load_manifest, manifest_path
-from fanwen.importer.mojibake import UNREADABLE, char_frequencies
-from fanwen.importer.mojibake import repair_mojibake_line
+from fanwen.importer.mojibake import UNREADABLE, LineRepair, repair_lines
 from fanwen.importer.repair import repair_line, round_trip_table
 from fanwen.importer.structure import repair_structure
 
@@ -103,9 +102,8 @@ def inline_ad_patterns() -> list[re.Pattern]:
     return [pattern for pattern, _ in _compile(load_rules("boilerplate.yml").get("inline", []), "inline")]
 
 
-def repair_mojibake(collection: Collection, no: int, raw: str, frequencies) -> str:
+def repair_mojibake(collection: Collection, no: int, raw: str, repair: LineRepair) -> str:
     """Replace garbled runs; each one is reported as removed, its recovery counted as added."""
-    repair = repair_mojibake_line(raw, frequencies)
     if repair.text == raw:
         return raw
     for garbled, recovered in repair.recovered:
@@ -128,12 +126,12 @@ def clean_lines(collection: Collection, text: str) -> None:
     raw_lines = text.split("\n")
     # GBK-shift mojibake is repaired on the raw line (before pinyin and script folding),
     # judged against the collection's own character frequencies.
-    frequencies = char_frequencies(raw_lines)
+    mojibake = repair_lines(raw_lines)
     # Conversion round-trip damage is judged on the whole file (its fingerprints, data/repairs.yml).
     round_trip = round_trip_table([to_simplified(text)])
-    for no, raw in enumerate(raw_lines, start=1):
+    for no, (raw, repair) in enumerate(zip(raw_lines, mojibake), start=1):
         collection.chars_in += len(raw)
-        raw = repair_mojibake(collection, no, raw, frequencies)
+        raw = repair_mojibake(collection, no, raw, repair)
         cleaned = clean_line(raw, inline_ads, round_trip)
         account_cleaning(collection, no, cleaned)
         if cleaned.text:

@@ -25,8 +25,9 @@ ones, a correct re-reading is made of the collection's common characters. Two ki
 are evidence by themselves: a line-initial heading number whose garbled form is exactly what
 the line shows, and the annotator's `?pīn)`.
 
-Use: `freq = char_frequencies(lines)` once per collection, then `repair_mojibake_line(line, freq)` for
-each raw line, before pinyin annotations are removed.
+Use: `repair_lines(lines)` for the raw lines of one collection, before pinyin annotations are
+removed; or `freq = char_frequencies(lines)` once, then `repair_mojibake_line(line, freq)` for any line.
+Both answers are remembered by content (see "Remembered answers" below).
 
 Known limit: where the first decoder dropped a byte pair inside a run, the re-reading joins the
 halves of two characters into one, and that one may be a common character (`矛盾` → 密). Such
@@ -36,12 +37,18 @@ a character is only shown as lost when the collection does not know it.
 from __future__ import annotations
 
 import bisect
+import hashlib
+import json
 import math
+import os
 import re
+import sys
+import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from fanwen.importer.text import CJK, TONED, is_pinyin_syllable
 
@@ -174,6 +181,13 @@ def _count(lines: Iterable[str]) -> dict[str, float]:
 
 
 def char_frequencies(lines: Iterable[str]) -> dict[str, float]:
+    """Relative frequency of every character of a collection, learnt from its good lines
+    (remembered by content: `_remembered`)."""
+    lines = list(lines)
+    return _remembered("freq", lines, lambda: _char_frequencies(lines), _freq_out, _freq_in)
+
+
+def _char_frequencies(lines: list[str]) -> dict[str, float]:
     """Relative frequency of every character of a collection, learnt from its good lines.
 
     The first count includes the damaged lines, whose garbled characters (`唬` in every
@@ -181,7 +195,6 @@ def char_frequencies(lines: Iterable[str]) -> dict[str, float]:
     are left out and the count is made again. Keys of the form `字(pīn)` count how often the
     site annotated a character with that reading.
     """
-    lines = list(lines)
     freq = _count(lines)
     for _ in range(2):
         model = _Model(freq)
@@ -576,6 +589,19 @@ def repair_mojibake_line(line: str, freq: Mapping[str, float]) -> LineRepair:
     return _repair(line, _model(freq), strict=True)
 
 
+def repair_lines(lines: Sequence[str]) -> list[LineRepair]:
+    """`repair_mojibake_line` for every raw line of one collection against the collection's own
+    `char_frequencies`: what the importer does to a text collection (remembered by content)."""
+    lines = list(lines)
+
+    def compute() -> list[LineRepair]:
+        freq = char_frequencies(lines)
+        return [repair_mojibake_line(line, freq) for line in lines]
+
+    return _remembered("lines", lines, compute, lambda repairs: _lines_out(repairs, lines),
+                       lambda data: _lines_in(data, lines))
+
+
 _last_model: list = [None, None]  # (freq, its model): one collection is repaired line by line
 
 
@@ -618,3 +644,109 @@ def _repair(line: str, model: _Model, strict: bool) -> LineRepair:
     out.append(line[pos:])
     repair.text = "".join(out)
     return repair
+
+
+# --------------------------------------------------------------------------- remembered answers
+
+# The model of a collection is learnt by repairing every line of it twice, which is nearly all of
+# the time an import of the real collections takes; and the same collections are imported again
+# and again (`make import`, the tests, a copy of the project). So both answers are remembered, in
+# this process and in a small cache folder, under a key made of the lines themselves and of
+# everything else that decides the answer: this module's code and the code it calls
+# (fanwen.text), the Python version (the GB18030 codec) and the Unicode version. Any change to
+# one of them is a new key, so a remembered answer is never stale. Unreadable or damaged cache
+# files count as absent; a cache folder that cannot be written is simply not used.
+#
+# FANWEN_CACHE_DIR names the folder ("" turns the folder off); by default it is fanwen/ in the
+# user's cache folder (XDG_CACHE_HOME, or ~/.cache).
+
+CACHE_ENTRIES = 64  # files kept in the cache folder (each a few KB to ~100 KB); oldest go first
+_memory: dict[str, object] = {}
+_code: list[str] = []
+
+
+def _code_key() -> str:
+    if not _code:
+        digest = hashlib.sha256(f"{sys.version}|{unicodedata.unidata_version}".encode())
+        for module in (__name__, is_pinyin_syllable.__module__):
+            digest.update(Path(sys.modules[module].__file__).read_bytes())
+        _code.append(digest.hexdigest())
+    return _code[0]
+
+
+def cache_dir() -> Path | None:
+    configured = os.environ.get("FANWEN_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "fanwen"
+
+
+def _remembered(kind: str, lines: list[str], compute, dump, load):
+    """`compute()`, or the answer remembered for these lines; `dump` and `load` turn it into
+    JSON data and back (every caller gets its own copy)."""
+    digest = hashlib.sha256(f"{kind}|{_code_key()}|".encode())
+    digest.update("\n".join(lines).encode("utf-8", "surrogatepass"))
+    key = f"mojibake-{kind}-{digest.hexdigest()[:40]}"
+    if key in _memory:
+        return load(_memory[key])
+    folder = cache_dir()
+    path = folder / f"{key}.json" if folder else None
+    answer = None
+    if path is not None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            answer = load(data)
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            answer = None
+    if answer is None:
+        answer = compute()
+        data = dump(answer)
+        if path is not None:
+            _store(path, data)
+    while len(_memory) >= 16:
+        _memory.pop(next(iter(_memory)))
+    _memory[key] = data
+    return answer
+
+
+def _store(path: Path, data) -> None:
+    """Write atomically (a reader never sees half a file) and keep the folder small."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=False)
+        os.replace(temp, path)
+        entries = sorted(path.parent.glob("mojibake-*.json"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-CACHE_ENTRIES]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _freq_out(freq: dict[str, float]) -> dict[str, float]:
+    return dict(freq)
+
+
+def _freq_in(data) -> dict[str, float]:
+    if not isinstance(data, dict) or not all(isinstance(v, float) for v in data.values()):
+        raise ValueError("not a frequency table")
+    return dict(data)
+
+
+def _lines_out(repairs: list[LineRepair], lines: list[str]) -> dict:
+    """Only the lines the repair touched: every other line comes back as it was."""
+    return {"count": len(repairs),
+            "changed": {str(i): [r.text, [list(pair) for pair in r.recovered], list(r.unrecovered)]
+                        for i, (r, line) in enumerate(zip(repairs, lines))
+                        if r.text != line or r.recovered or r.unrecovered}}
+
+
+def _lines_in(data, lines: list[str]) -> list[LineRepair]:
+    if data["count"] != len(lines):
+        raise ValueError("another collection")
+    repairs = [LineRepair(line) for line in lines]
+    for i, (text, recovered, unrecovered) in data["changed"].items():
+        repairs[int(i)] = LineRepair(text, [(g, r) for g, r in recovered], list(unrecovered))
+    return repairs
