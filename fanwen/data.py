@@ -226,14 +226,15 @@ def _typed(value) -> str:
     return "（列表或映射）" if isinstance(value, (list, dict)) else "（空）" if value is None else str(value)
 
 
-def validate(where: str, raw, model, fix: str, text: str = "", first_line: int = 1):
+def validate(where: str, raw, model, fix: str, text: str = "", first_line: int = 1, context: dict | None = None):
     """`raw` (parsed YAML) as an instance of the pydantic `model`, or a FanwenError naming
     `where` (a file), the line of the offending key in `text` (the YAML it came from, which
-    starts at line `first_line` of the file) and the key path."""
+    starts at line `first_line` of the file) and the key path. `context` reaches the model's
+    validators (the values a field may take when they come from another data file)."""
     from pydantic import ValidationError
 
     try:
-        return model.model_validate(raw if raw is not None else {})
+        return model.model_validate(raw if raw is not None else {}, context=context)
     except ValidationError as error:
         errors = error.errors()
         # A misspelt key shows up twice: as an unknown key and as a missing one. Report the
@@ -266,9 +267,9 @@ def validate(where: str, raw, model, fix: str, text: str = "", first_line: int =
         raise FanwenError(at, f"{name}{expected}{got}{more}", fix) from None
 
 
-def load_model(path: Path, model, fix: str):
+def load_model(path: Path, model, fix: str, context: dict | None = None):
     """A YAML data file validated by its model (see `validate`)."""
-    return validate(str(path), load_yaml(path), model, fix, read_data_text(path))
+    return validate(str(path), load_yaml(path), model, fix, read_data_text(path), context=context)
 
 
 RULES_FIX = "参照仓库中的原始文件和文件开头的说明修改这一项（正则表达式用单引号括起）。"

@@ -312,6 +312,32 @@ def test_unknown_level_lists_the_levels(tmp_path):
     assert result.returncode == 1 and "unit.level" in result.stderr and "村、社区、乡镇、街道、县直部门、县" in result.stderr
 
 
+def test_a_level_added_to_levels_yml_is_a_level_a_unit_may_have(tmp_path):
+    """The unit levels are data/levels.yml's keys: a keeper who adds 开发区 (with its words) can
+    draft for a 开发区 from their project folder; the CLI lists it among the levels."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "templates", project / "templates")
+    shutil.copytree(ROOT / "data", project / "data")
+    levels = project / "data" / "levels.yml"
+    text = levels.read_text(encoding="utf-8")
+    town = text[text.index("乡镇:"):text.index("街道:")]
+    words = town.replace("乡镇:", "开发区:", 1).replace("全镇", "全区").replace("我镇", "我区").replace("镇党委", "区党工委")
+    levels.write_text(text + "\n" + words, encoding="utf-8")
+    data = project / "my-unit.yml"
+    data.write_text(QINGHE.read_text(encoding="utf-8").replace("region: 云溪县}", "region: 云溪县, level: 开发区}"),
+                    encoding="utf-8")
+    out = tmp_path / "草稿.txt"
+    result = run(["fanwen", "draft", "work-plan", "--data", str(data), "--out", str(out)], cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "结合我区实际" in out.read_text(encoding="utf-8") and "我镇" not in out.read_text(encoding="utf-8")
+    data.write_text(QINGHE.read_text(encoding="utf-8").replace("region: 云溪县}", "region: 云溪县, level: 镇}"),
+                    encoding="utf-8")
+    result = run(["fanwen", "draft", "work-plan", "--data", str(data), "--out", str(out)], cwd=project)
+    assert result.returncode == 1 and "村、社区、乡镇、街道、县直部门、县、开发区" in result.stderr
+
+
 def test_data_checks_warn(tmp_path):
     text = (FIXTURES / "unit-town.yml").read_text(encoding="utf-8").replace("year: 2027", "year: 2026")
     text = text.replace("start: 2027-03-16", "start: 2027-02-16")

@@ -22,7 +22,7 @@ from jinja2 import nodes
 
 from fanwen.errors import FanwenError
 from fanwen.drafting.templates import (_environment, _front_matter, data_file, list_templates, load_levels, templates_dir)
-from fanwen.drafting.unitdata import LEVELS, DEFAULT_LEVEL, load_phrases, shape
+from fanwen.drafting.unitdata import DEFAULT_LEVEL, load_phrases, shape
 
 # Jinja's operator names → the interpreter's.
 _BINARY = {nodes.Add: "+", nodes.Sub: "-", nodes.And: "and", nodes.Or: "or"}
@@ -127,9 +127,9 @@ def bundle(root: Path | None = None) -> dict:
     notice = templates_dir(root) / "_notice.md"
     return {"templates": templates,
             "notice": compile_file(notice, root) if notice.is_file() else None,
-            "levels": load_levels(root), "level_names": list(LEVELS), "default_level": DEFAULT_LEVEL,
+            "levels": load_levels(root), "level_names": list(load_levels(root)), "default_level": DEFAULT_LEVEL,
             "phrases": load_phrases(data_file("phrases.yml", root)).model_dump(),
-            "shape": shape(), "docx": docx_shell()}
+            "shape": shape(tuple(load_levels(root))), "docx": docx_shell()}
 
 
 DATA_SCRIPT = "assets/fanwen/draft-data.js"

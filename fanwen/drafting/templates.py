@@ -19,7 +19,7 @@ import jinja2.sandbox
 
 from fanwen.data import load_yaml, split_front_matter
 from fanwen.errors import FanwenError
-from fanwen.drafting.unitdata import DEFAULT_LEVEL, LEVELS, Election, UnitData, check_unit, load_phrases, load_unit
+from fanwen.drafting.unitdata import DEFAULT_LEVEL, Election, UnitData, check_unit, load_phrases, load_unit
 
 # Every value a template prints is wrapped in these private-use characters, so the site can
 # mark filled-in values and the plain outputs can drop the marks. They never reach a file.
@@ -145,9 +145,13 @@ def list_templates(root: Path | None = None) -> list[Template]:
         if missing:
             raise FanwenError(f"{path}: {missing[0]}", f"模板 front matter 缺少 `{missing[0]}`",
                               "参照 templates/work-plan.md 补全。")
+        unknown = [level for level in meta.get("levels") or () if level not in unit_levels(root)]
+        if unknown:
+            raise FanwenError(f"{path}: levels", f"层级 `{unknown[0]}` 不在 data/levels.yml 中",
+                              f"改成 {'、'.join(unit_levels(root))} 中的层级，或去掉 levels（适用于所有层级）。")
         found.append(Template(path.stem, path, meta["name"], meta["type"], meta["purpose"], meta["when"],
                               meta["sections"], meta.get("derived_from") or [meta["type"]],
-                              meta.get("levels") or list(LEVELS), meta.get("not_for") or "",
+                              meta.get("levels") or list(unit_levels(root)), meta.get("not_for") or "",
                               meta.get("topic"), meta.get("instead") or ""))
     # Grouped by document type (方案 first, as the site's navigation and `--list` show them).
     types = ("方案", "报告", "汇报", "总结", "讲话")
@@ -297,14 +301,21 @@ def wrap_notice(filled: str, context: dict, root: Path | None = None) -> str:
 
 
 def load_levels(root: Path | None = None) -> dict[str, dict[str, str]]:
+    """data/levels.yml: each unit level (村, 社区, 乡镇 …, in the order forms list them) and its
+    words. The levels a unit may have are these keys."""
     path = data_file("levels.yml", root)
     raw = load_yaml(path)
-    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+    if not isinstance(raw, dict) or not raw or not all(isinstance(v, dict) for v in raw.values()):
         raise FanwenError(str(path), "应为映射：每个层级下是“键: 用词”", "参照文件开头的说明修改。")
-    missing = [level for level in LEVELS if level not in raw]
-    if missing:
-        raise FanwenError(str(path), f"缺少层级 `{missing[0]}` 的用词", f"为 {'、'.join(LEVELS)} 各写一组用词。")
+    if DEFAULT_LEVEL not in raw:
+        raise FanwenError(str(path), f"缺少层级 `{DEFAULT_LEVEL}` 的用词（没有写层级的单位按它起草）",
+                          f"加上 `{DEFAULT_LEVEL}:` 一组用词。")
     return raw
+
+
+def unit_levels(root: Path | None = None) -> tuple[str, ...]:
+    """The levels a unit may have: the keys of data/levels.yml."""
+    return tuple(load_levels(root))
 
 
 def context(data: UnitData, root: Path | None = None) -> dict:
@@ -332,13 +343,14 @@ def context(data: UnitData, root: Path | None = None) -> dict:
 
 def load_context(unit_file: Path, root: Path | None = None) -> tuple[dict, list[str]]:
     """A writer's data file as template context, with the warnings about it."""
-    data = load_unit(unit_file)
-    return context(data, root), check_unit(data, unit_file)
+    levels = unit_levels(root)
+    data = load_unit(unit_file, levels)
+    return context(data, root), check_unit(data, unit_file, levels)
 
 
 def default_context(root: Path | None = None, unit_file: Path | None = None) -> dict:
     """Sample unit + shared phrases: what the site's template pages are filled with."""
-    return context(load_unit(unit_file or data_file("unit.yml", root)), root)
+    return context(load_unit(unit_file or data_file("unit.yml", root), unit_levels(root)), root)
 
 
 # ----------------------------------------------------------------------------- outputs

@@ -20,7 +20,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from fanwen.data import load_model
 
-LEVELS = ("村", "社区", "乡镇", "街道", "县直部门", "县")
+# The unit levels are the keys of data/levels.yml (their words), handed to the model as the
+# validation context `levels`: defined once, as data.
 DEFAULT_LEVEL = "乡镇"
 
 # Private use (the FILL marks live here), C0/C1 controls, line and paragraph separators.
@@ -70,9 +71,10 @@ class Unit(_Model):
 
     @field_validator("level")
     @classmethod
-    def _known_level(cls, level):
-        if level is not None and level not in LEVELS:
-            raise ValueError(f"层级应为 {'、'.join(LEVELS)} 之一")
+    def _known_level(cls, level, info):
+        levels = (info.context or {}).get("levels", ())
+        if level is not None and level not in levels:
+            raise ValueError(f"层级应为 {'、'.join(levels)} 之一")
         return level
 
 
@@ -176,20 +178,21 @@ UNIT_FIX = ("参照 data/unit.yml 的写法修改这一项（日期写成 2027-0
             "以数字、true/false 开头的文字请加引号）。")
 
 
-def load_unit(path: Path) -> UnitData:
-    return load_model(path, UnitData, UNIT_FIX)
+def load_unit(path: Path, levels: tuple[str, ...]) -> UnitData:
+    """A unit's data file, validated; `levels`: the unit levels there are (data/levels.yml)."""
+    return load_model(path, UnitData, UNIT_FIX, context={"levels": levels})
 
 
 def load_phrases(path: Path) -> Phrases:
     return load_model(path, Phrases, UNIT_FIX)
 
 
-def check_unit(data: UnitData, path: Path) -> list[str]:
+def check_unit(data: UnitData, path: Path, levels: tuple[str, ...]) -> list[str]:
     """What is allowed but probably not meant: each a warning in Chinese naming the key."""
     warnings = []
     if data.unit.level is None:
         warnings.append(f"{path}: unit.level 未填写，按“{DEFAULT_LEVEL}”处理；"
-                        f"请写明层级（{'、'.join(LEVELS)} 之一），用词才会与本单位相符。")
+                        f"请写明层级（{'、'.join(levels)} 之一），用词才会与本单位相符。")
     if not data.topic:
         warnings.append(f"{path}: topic 未填写：标题和正文中的工作名称将留空待填；请写明是什么工作，如“安全生产”。")
     if not any(p.tasks for p in data.timeline):
@@ -242,7 +245,7 @@ def _kind(annotation, metadata) -> dict:
     return {"kind": "text", "nonempty": nonempty}
 
 
-def shape() -> dict:
+def shape(levels: tuple[str, ...]) -> dict:
     """The unit data's models as data (field kinds, required or not, defaults), so the page
     fills in defaults and checks values from the same description the CLI validates with."""
     out = {}
@@ -258,5 +261,5 @@ def shape() -> dict:
                 field["min"] = 1
             fields[key] = field
         out[name] = fields
-    out["levels"] = list(LEVELS)
+    out["levels"] = list(levels)
     return out
