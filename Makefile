@@ -43,11 +43,11 @@ dist: $(STAMP)
 import: $(STAMP)
 	$(BIN)/fanwen import sources/ --docs docs --report build/import-report.json
 
-# Debian packages the tests drive: chromium (never a downloaded browser), CJK fonts,
+# Debian packages the tests drive: chromium and its headless shell (never a downloaded browser), CJK fonts,
 # LibreOffice and poppler (to turn the Word drafts into PDF and PNG), nginx (deploy/nginx.conf).
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils nginx
+SYSTEM_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk libreoffice-writer-nogui poppler-utils nginx
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null || [ ! -x /usr/sbin/nginx ] \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromium-headless-shell ] || ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null || [ ! -x /usr/sbin/nginx ] \
 	     || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	  else echo "需要系统软件包：sudo apt-get install -y $(SYSTEM_PACKAGES)" >&2; exit 1; fi; \
