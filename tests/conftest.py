@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import os
 import re
 import socket
@@ -48,44 +49,71 @@ def pytest_configure(config):
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
+def once_per_run(tmp_path_factory, name: str, make):
+    """`make(folder)` once per test run, its answer JSON data (strings, numbers, lists).
+
+    Under pytest-xdist every worker has a session of its own: the first worker to ask makes it in
+    the run's common temporary folder while the others wait on a lock, then they all read the
+    answer it left there. Without xdist it is simply made once."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return make(tmp_path_factory.mktemp(name))
+    import fcntl
+
+    common = tmp_path_factory.getbasetemp().parent / "once"  # pytest-N/, above popen-gw0/ …
+    common.mkdir(exist_ok=True)
+    with open(common / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        answer = common / f"{name}.json"
+        if answer.exists():
+            return json.loads(answer.read_text(encoding="utf-8"))
+        folder = common / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        value = make(folder)
+        answer.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        return value
+
+
 @pytest.fixture(scope="session")
 def import_run(tmp_path_factory):
-    """`fanwen import sources/*.txt` into a temporary docs folder, once per session (the real
+    """`fanwen import sources/*.txt` into a temporary docs folder, once per run (the real
     collections take a while): (docs dir, report path, what the command printed).
 
-    It runs with a cache folder of its own, empty, so that the session's one real repair of the
+    It runs with a cache folder of its own, empty, so that the run's one real repair of the
     corpus happens here; what it learnt is then handed to the shared cache, and every later
     import of the same collections (a re-import, a copy of the project) reads it. Comparing
     their pages with these checks that a remembered repair is the computed one."""
-    docs = tmp_path_factory.mktemp("import") / "docs"
-    report = docs.parent / "report.json"
-    cold = docs.parent / "cache"
-    result = run(["fanwen", "import", *map(str, SOURCES), "--docs", str(docs), "--report", str(report)],
-                 env={"FANWEN_CACHE_DIR": str(cold)})
-    assert result.returncode == 0, result.stderr
-    shared = Path(os.environ["FANWEN_CACHE_DIR"])
-    shared.mkdir(parents=True, exist_ok=True)
-    for entry in cold.glob("*.json"):
-        shutil.copy(entry, shared / entry.name)
-    return docs, report, result.stdout
+    def make(folder: Path):
+        docs, report, cold = folder / "docs", folder / "report.json", folder / "cache"
+        result = run(["fanwen", "import", *map(str, SOURCES), "--docs", str(docs), "--report", str(report)],
+                     env={"FANWEN_CACHE_DIR": str(cold)})
+        assert result.returncode == 0, result.stderr
+        shared = Path(os.environ["FANWEN_CACHE_DIR"])
+        shared.mkdir(parents=True, exist_ok=True)
+        for entry in cold.glob("*.json"):
+            shutil.copy(entry, shared / entry.name)
+        return [str(docs), str(report), result.stdout]
+
+    docs, report, printed = once_per_run(tmp_path_factory, "import", make)
+    return Path(docs), Path(report), printed
 
 
 @pytest.fixture(scope="session")
 def fresh_import(import_run):
     """The session's import of the real sources: (docs dir, report)."""
-    import json
-
     docs, report, _ = import_run
     return docs, json.loads(report.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
-    """The project's own site, built with --strict into a temporary folder."""
-    out = tmp_path_factory.mktemp("site")
-    result = run(["mkdocs", "build", "--strict", "--site-dir", str(out)])
-    assert result.returncode == 0, result.stderr
-    return out
+    """The project's own site, built with --strict into a temporary folder (once per run)."""
+    def make(folder: Path):
+        result = run(["mkdocs", "build", "--strict", "--site-dir", str(folder / "site")])
+        assert result.returncode == 0, result.stderr
+        return str(folder / "site")
+
+    return Path(once_per_run(tmp_path_factory, "site", make))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -206,24 +234,27 @@ http {{
 
 @pytest.fixture(scope="session")
 def subpath_site(tmp_path_factory):
-    """The project's site built for http://127.0.0.1:<port>/fanwen/, in a folder named fanwen/ so
-    that its parent can be served as the web root: (site dir, port). As copied to a server, it
-    carries a .git folder that came along by mistake (test_nginx checks it is never served)."""
-    port = free_port()
-    site = tmp_path_factory.mktemp("subpath") / "fanwen"
-    result = run(["mkdocs", "build", "--strict", "--site-dir", str(site)],
-                 env={"SITE_URL": f"http://127.0.0.1:{port}/fanwen/"})
-    assert result.returncode == 0, result.stderr
-    (site / ".git").mkdir()
-    (site / ".git" / "config").write_text("[core]\n", encoding="utf-8")
-    return site, port
+    """The project's site built for http://127.0.0.1/fanwen/, in a folder named fanwen/ so that
+    its parent can be served as the web root. The host and port it is served on (each test's
+    own) only show in the canonical links and sitemap.xml, which no page loads. As copied to a
+    server, it carries a .git folder that came along by mistake (test_nginx: never served)."""
+    def make(folder: Path):
+        site = folder / "fanwen"
+        result = run(["mkdocs", "build", "--strict", "--site-dir", str(site)],
+                     env={"SITE_URL": "http://127.0.0.1/fanwen/"})
+        assert result.returncode == 0, result.stderr
+        (site / ".git").mkdir()
+        (site / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+        return str(site)
+
+    return Path(once_per_run(tmp_path_factory, "subpath", make))
 
 
 @pytest.fixture(scope="session")
 def subpath_nginx(subpath_site, tmp_path_factory):
-    """deploy/nginx.conf serving the sub-path site on the port it was built for: its base URL."""
-    site, port = subpath_site
-    with serve_with_nginx(site, port, tmp_path_factory.mktemp("nginx")):
+    """deploy/nginx.conf serving the sub-path site at /fanwen/ on a free port: its base URL."""
+    port = free_port()
+    with serve_with_nginx(subpath_site, port, tmp_path_factory.mktemp("nginx")):
         yield f"http://127.0.0.1:{port}/fanwen/"
 
 
@@ -242,11 +273,14 @@ def serve_folder(folder: Path):
 @pytest.fixture(scope="session")
 def offline_site(tmp_path_factory):
     """`fanwen build --offline` (what `make build-offline` runs), into a folder with a Chinese name
-    as a writer would put on a shared drive."""
-    site = tmp_path_factory.mktemp("offline") / "范文库离线版"
-    result = run(["fanwen", "build", "--offline", "--site-dir", str(site)])
-    assert result.returncode == 0, result.stderr
-    return site
+    as a writer would put on a shared drive (once per run)."""
+    def make(folder: Path):
+        site = folder / "范文库离线版"
+        result = run(["fanwen", "build", "--offline", "--site-dir", str(site)])
+        assert result.returncode == 0, result.stderr
+        return str(site)
+
+    return Path(once_per_run(tmp_path_factory, "offline", make))
 
 
 # Recorded before any page script runs: CSP violations and uncaught errors.
