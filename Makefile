@@ -54,8 +54,10 @@ system-deps:
 	fi
 
 ## test: install everything and run the whole suite (unit, corpus, build and browser tests)
+##       on both cores: two pytest-xdist workers, each test module kept on one worker (its
+##       module fixtures are made once); the session's import and builds are made once per run.
 test: $(DEV) system-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 clean:
 	rm -rf site site-offline site.new-* site.old-* site-offline.new-* site-offline.old-* build dist

@@ -99,6 +99,13 @@ def import_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def repairs_remembered(import_run):
+    """For tests that import the real collections again: after the session import their mojibake
+    repairs are in the run's cache, so they are read, not worked out once more (under xdist, at
+    the same time as the import on the other worker)."""
+
+
+@pytest.fixture(scope="session")
 def fresh_import(import_run):
     """The session's import of the real sources: (docs dir, report)."""
     docs, report, _ = import_run

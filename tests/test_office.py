@@ -533,7 +533,7 @@ def test_a_one_column_layout_table_is_read_as_paragraphs(tmp_path):
     assert lines == [ARTICLE[1], "## 一、主要做法", ARTICLE[3], "## 二、下步打算", ARTICLE[5]]
 
 
-def test_office_pages_build_into_the_site(tmp_path):
+def test_office_pages_build_into_the_site(tmp_path, repairs_remembered):
     """Office files dropped into sources/ go through `fanwen import sources/` and the strict site
     build: headings, the table, the list and the footnotes come out as HTML, and the links check."""
     from conftest import copy_project
