@@ -78,7 +78,7 @@ class Project:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, repairs_remembered):
+def built(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("hardening"))
     result = run(["fanwen", "build"], cwd=root)
     assert result.returncode == 0, result.stderr
