@@ -122,6 +122,8 @@ def _start_import() -> None:
 
 
 def pytest_collection_finish(session):
+    if session.config.option.collectonly:
+        return
     if any("import_run" in item.fixturenames for item in session.items):
         _start_import()
 
