@@ -42,19 +42,21 @@ dist: $(STAMP)
 import: $(STAMP)
 	$(BIN)/fanwen import sources/ --docs docs --report build/import-report.json
 
-# Debian packages the tests drive: chromium (never a downloaded browser), CJK fonts,
+# Debian packages the tests drive: chromium and its headless shell (never a downloaded browser), CJK fonts,
 # LibreOffice and poppler (to turn the Word drafts into PDF and PNG), nginx (deploy/nginx.conf).
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils nginx
+SYSTEM_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk libreoffice-writer-nogui poppler-utils nginx
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null || [ ! -x /usr/sbin/nginx ] \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromium-headless-shell ] || ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null || [ ! -x /usr/sbin/nginx ] \
 	     || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	  else echo "需要系统软件包：sudo apt-get install -y $(SYSTEM_PACKAGES)" >&2; exit 1; fi; \
 	fi
 
 ## test: install everything and run the whole suite (unit, corpus, build and browser tests)
+##       on both cores: two pytest-xdist workers, each test module kept on one worker (its
+##       module fixtures are made once); the session's import and builds are made once per run.
 test: $(DEV) system-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 clean:
 	rm -rf site site-offline site.new-* site.old-* site-offline.new-* site-offline.old-* build dist

@@ -1,11 +1,12 @@
-"""Shared fixtures: a fresh import of the real sources, a built site, a local server and
-Debian's chromium driven by Playwright."""
+"""Shared fixtures: a fresh import of the real sources, the built site and its variants, a local
+server, nginx and Debian's chromium (headless shell) driven by Playwright."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import http.server
+import json
 import os
 import re
 import socket
@@ -21,7 +22,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "sources").glob("*.txt"))
-CHROMIUM = "/usr/bin/chromium"
+# Debian's headless build of chromium (package chromium-headless-shell, the same Blink as
+# /usr/bin/chromium without the desktop browser around it): the browser tests take about half
+# the CPU time they take in the full browser's headless mode.
+CHROMIUM = "/usr/bin/chromium-headless-shell"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 BIN = Path(sys.executable).parent
@@ -35,54 +39,140 @@ def run(args: list[str], cwd: Path = ROOT, env: dict | None = None) -> subproces
 
 
 def pytest_configure(config):
-    """One empty cache folder for the whole run (fanwen.importer.mojibake remembers each collection's
-    repairs there), shared by this process, the commands it runs and any xdist workers (they
-    inherit the environment): a run never reads answers that an earlier run left."""
+    """A folder for this run, shared by this process, the commands it runs and any xdist workers
+    (they inherit the environment), removed at the end: the cache folder where fanwen.importer.mojibake
+    remembers each collection's repairs (empty: a run never reads answers an earlier run left),
+    and what is made once per run (`once_per_run`, the background import)."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return
-    folder = Path(tempfile.mkdtemp(prefix="fanwen-test-cache-"))
-    os.environ["FANWEN_CACHE_DIR"] = str(folder)
+    folder = Path(tempfile.mkdtemp(prefix="fanwen-test-run-"))
+    os.environ["FANWEN_TEST_RUN"] = str(folder)
+    os.environ["FANWEN_CACHE_DIR"] = str(folder / "cache")
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
-@pytest.fixture(scope="session")
-def import_run(tmp_path_factory):
-    """`fanwen import sources/*.txt` into a temporary docs folder, once per session (the real
-    collections take a while): (docs dir, report path, what the command printed).
+def run_folder() -> Path:
+    return Path(os.environ["FANWEN_TEST_RUN"])
 
-    It runs with a cache folder of its own, empty, so that the session's one real repair of the
-    corpus happens here; what it learnt is then handed to the shared cache, and every later
-    import of the same collections (a re-import, a copy of the project) reads it. Comparing
-    their pages with these checks that a remembered repair is the computed one."""
-    docs = tmp_path_factory.mktemp("import") / "docs"
-    report = docs.parent / "report.json"
-    cold = docs.parent / "cache"
-    result = run(["fanwen", "import", *map(str, SOURCES), "--docs", str(docs), "--report", str(report)],
-                 env={"FANWEN_CACHE_DIR": str(cold)})
-    assert result.returncode == 0, result.stderr
-    shared = Path(os.environ["FANWEN_CACHE_DIR"])
-    shared.mkdir(parents=True, exist_ok=True)
-    for entry in cold.glob("*.json"):
-        shutil.copy(entry, shared / entry.name)
-    return docs, report, result.stdout
+
+def once_per_run(name: str, make):
+    """`make(folder)` once per test run, its answer JSON data (strings, numbers, lists).
+
+    Under pytest-xdist every worker has a session of its own: the first worker to ask makes it in
+    the run's folder while the others wait on a lock, then they all read the answer it left."""
+    import fcntl
+
+    common = run_folder() / "once"
+    common.mkdir(exist_ok=True)
+    with open(common / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        answer = common / f"{name}.json"
+        if answer.exists():
+            return json.loads(answer.read_text(encoding="utf-8"))
+        folder = common / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        value = make(folder)
+        answer.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        return value
+
+
+# --------------------------------------------------------------------------- the session import
+# `fanwen import sources/*.txt` is the run's largest single piece of work (the real collections'
+# mojibake repair). It starts in the background as soon as the tests are collected, when any of
+# them needs it, so the first tests (and the other xdist worker) run meanwhile; `import_run`
+# waits for it. Whichever process collects first starts it; that process hands its answers on.
+
+_started: list = []  # (process, thread) of the import this process started
+
+
+def _import_folder() -> Path:
+    return run_folder() / "import"
+
+
+def _start_import() -> None:
+    folder = _import_folder()
+    folder.mkdir(exist_ok=True)
+    try:
+        os.close(os.open(folder / "started", os.O_CREAT | os.O_EXCL))
+    except FileExistsError:
+        return  # another worker started it
+    cold = folder / "cache"  # a cache of its own, empty: the corpus is really repaired here
+    with open(folder / "stdout", "w") as out, open(folder / "stderr", "w") as err:
+        process = subprocess.Popen(
+            [str(BIN / "fanwen"), "import", *map(str, SOURCES), "--docs", str(folder / "docs"),
+             "--report", str(folder / "report.json")], cwd=ROOT, stdout=out, stderr=err,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "FANWEN_CACHE_DIR": str(cold)})
+
+    def finish():
+        code = process.wait()
+        # What it learnt goes to the run's shared cache: every later import of the same
+        # collections (a re-import, a copy of the project) reads it, and comparing their pages
+        # with these checks that a remembered repair is the computed one.
+        shared = Path(os.environ["FANWEN_CACHE_DIR"])
+        shared.mkdir(parents=True, exist_ok=True)
+        for entry in cold.glob("*.json"):
+            shutil.copy(entry, shared / entry.name)
+        (folder / "returncode.part").write_text(str(code), encoding="utf-8")
+        os.replace(folder / "returncode.part", folder / "returncode")
+
+    thread = threading.Thread(target=finish, daemon=True)
+    thread.start()
+    _started.append((process, thread))
+
+
+def pytest_collection_finish(session):
+    if session.config.option.collectonly:
+        return
+    if any("import_run" in item.fixturenames for item in session.items):
+        _start_import()
+
+
+def pytest_sessionfinish(session):
+    for process, thread in _started:  # the other worker may still be waiting for it
+        if session.shouldstop or session.shouldfail:
+            process.terminate()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def import_run():
+    """`fanwen import sources/*.txt` into a temporary docs folder, once per run (the real
+    collections take a while, see above): (docs dir, report path, what the command printed)."""
+    folder = _import_folder()
+    _start_import()  # if collection did not (a test that asks for the fixture by name)
+    deadline = time.monotonic() + 900  # a guard against waiting forever, not a speed limit
+    while not (folder / "returncode").exists():
+        assert time.monotonic() < deadline, "the background `fanwen import` never finished"
+        time.sleep(0.1)
+    stderr = (folder / "stderr").read_text(encoding="utf-8")
+    assert (folder / "returncode").read_text(encoding="utf-8") == "0", stderr
+    return folder / "docs", folder / "report.json", (folder / "stdout").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def repairs_remembered(import_run):
+    """For tests that import the real collections again: after the session import their mojibake
+    repairs are in the run's cache, so they are read, not worked out once more (under xdist, at
+    the same time as the import on the other worker)."""
 
 
 @pytest.fixture(scope="session")
 def fresh_import(import_run):
     """The session's import of the real sources: (docs dir, report)."""
-    import json
-
     docs, report, _ = import_run
     return docs, json.loads(report.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The project's own site, built with --strict into a temporary folder."""
-    out = tmp_path_factory.mktemp("site")
-    result = run(["mkdocs", "build", "--strict", "--site-dir", str(out)])
-    assert result.returncode == 0, result.stderr
-    return out
+def built_site():
+    """The project's own site, built with --strict into a temporary folder (once per run)."""
+    def make(folder: Path):
+        result = run(["mkdocs", "build", "--strict", "--site-dir", str(folder / "site")])
+        assert result.returncode == 0, result.stderr
+        return str(folder / "site")
+
+    return Path(once_per_run("site", make))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -104,7 +194,7 @@ def site_url(built_site):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium-headless-shell")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -202,25 +292,28 @@ http {{
 
 
 @pytest.fixture(scope="session")
-def subpath_site(tmp_path_factory):
-    """The project's site built for http://127.0.0.1:<port>/fanwen/, in a folder named fanwen/ so
-    that its parent can be served as the web root: (site dir, port). As copied to a server, it
-    carries a .git folder that came along by mistake (test_nginx checks it is never served)."""
-    port = free_port()
-    site = tmp_path_factory.mktemp("subpath") / "fanwen"
-    result = run(["mkdocs", "build", "--strict", "--site-dir", str(site)],
-                 env={"SITE_URL": f"http://127.0.0.1:{port}/fanwen/"})
-    assert result.returncode == 0, result.stderr
-    (site / ".git").mkdir()
-    (site / ".git" / "config").write_text("[core]\n", encoding="utf-8")
-    return site, port
+def subpath_site():
+    """The project's site built for http://127.0.0.1/fanwen/, in a folder named fanwen/ so that
+    its parent can be served as the web root. The host and port it is served on (each test's
+    own) only show in the canonical links and sitemap.xml, which no page loads. As copied to a
+    server, it carries a .git folder that came along by mistake (test_nginx: never served)."""
+    def make(folder: Path):
+        site = folder / "fanwen"
+        result = run(["mkdocs", "build", "--strict", "--site-dir", str(site)],
+                     env={"SITE_URL": "http://127.0.0.1/fanwen/"})
+        assert result.returncode == 0, result.stderr
+        (site / ".git").mkdir()
+        (site / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+        return str(site)
+
+    return Path(once_per_run("subpath", make))
 
 
 @pytest.fixture(scope="session")
 def subpath_nginx(subpath_site, tmp_path_factory):
-    """deploy/nginx.conf serving the sub-path site on the port it was built for: its base URL."""
-    site, port = subpath_site
-    with serve_with_nginx(site, port, tmp_path_factory.mktemp("nginx")):
+    """deploy/nginx.conf serving the sub-path site at /fanwen/ on a free port: its base URL."""
+    port = free_port()
+    with serve_with_nginx(subpath_site, port, tmp_path_factory.mktemp("nginx")):
         yield f"http://127.0.0.1:{port}/fanwen/"
 
 
@@ -237,13 +330,16 @@ def serve_folder(folder: Path):
 
 
 @pytest.fixture(scope="session")
-def offline_site(tmp_path_factory):
+def offline_site():
     """`fanwen build --offline` (what `make build-offline` runs), into a folder with a Chinese name
-    as a writer would put on a shared drive."""
-    site = tmp_path_factory.mktemp("offline") / "范文库离线版"
-    result = run(["fanwen", "build", "--offline", "--site-dir", str(site)])
-    assert result.returncode == 0, result.stderr
-    return site
+    as a writer would put on a shared drive (once per run)."""
+    def make(folder: Path):
+        site = folder / "范文库离线版"
+        result = run(["fanwen", "build", "--offline", "--site-dir", str(site)])
+        assert result.returncode == 0, result.stderr
+        return str(site)
+
+    return Path(once_per_run("offline", make))
 
 
 # Recorded before any page script runs: CSP violations and uncaught errors.

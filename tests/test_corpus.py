@@ -101,7 +101,7 @@ def test_document_counts_match_the_hand_reading(fresh_import):
 
 
 @pytest.fixture(scope="module")
-def rules_report(tmp_path_factory):
+def rules_report(tmp_path_factory, repairs_remembered):
     """An import that ignores the manifests: the rules' own decisions."""
     return run_import(SOURCES, tmp_path_factory.mktemp("rules"), use_manifests=False)
 

@@ -32,6 +32,11 @@ GARBLED = {
 }
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _after_the_import(repairs_remembered):
+    """The real collections' repairs come from the session import (conftest.py)."""
+
+
 @functools.cache
 def lines(name: str) -> tuple[str, ...]:
     return tuple((SOURCES / name).read_text(encoding="utf-8").split("\n"))

@@ -64,7 +64,7 @@ def test_offline_copy_loads_nothing_from_unpkg(offline_site):
 def test_site_works_under_a_sub_path(browser, subpath_site):
     """Built for http://host/fanwen/ and served with its parent as the web root: every page,
     asset and download the writer touches is under /fanwen/ and answers 200."""
-    site, _ = subpath_site
+    site = subpath_site
     context = browser.new_context()
     page = context.new_page()
     responses = []

@@ -225,7 +225,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def test_search_works_under_a_sub_path(browser, subpath_site, corpus):
-    site, _ = subpath_site
+    site = subpath_site
     with serve_folder(site.parent) as root:  # the site at /fanwen/ of the server
         base = root + "fanwen/"
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
