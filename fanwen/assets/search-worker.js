@@ -147,6 +147,7 @@ async function decode(key, payload) {
 const MAX_IN_FLIGHT = 6
 const pending = new Map()    // key → promise of its load
 const requested = []         // every key ever asked for, in order (bench/search.py reads it)
+let firstReported = false
 const waiting = []           // resolvers of loads waiting for a free slot
 let inFlight = 0
 
@@ -546,9 +547,12 @@ async function search(query, gen, post) {
   const top = await Promise.all(ranked.slice(0, FIRST).map((hit, i) => item(hit, i, words, terms, true)))
   if (gen !== generation) return
   if (top.length) post({ items: top.map(x => [x]) })
-  // Not one of Material's messages (it ignores it): the files read so far, for bench/search.py
-  // to count what the first answer cost.
-  postMessage({ type: FIRST_READ, query, files: requested.slice() })
+  // Not one of Material's messages (it ignores it): after the first query only, the files read
+  // so far, for bench/search.py to count what the first answer cost.
+  if (!firstReported) {
+    firstReported = true
+    postMessage({ type: FIRST_READ, query, files: requested.slice() })
+  }
 
   // Complete answer: every exact match, then pages with only the parts of the words.
   const loose = []
