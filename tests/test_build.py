@@ -39,7 +39,7 @@ def test_imported_text_is_never_run_as_jinja(tmp_path):
 
 def assert_no_script_ran_from(site):
     """No script the site ships says alert(1): injected inline code would have been moved into
-    an assets/fanwen/inline/ file by the CSP step (fanwen/csp.py) rather than show in the page."""
+    an assets/fanwen/inline/ file by the CSP step (fanwen/publish/csp.py) rather than show in the page."""
     for script in (site / "assets").rglob("*.js"):  # not search/: page text as data
         assert "alert(1)" not in script.read_text(encoding="utf-8", errors="replace"), script
 

@@ -1,4 +1,4 @@
-"""fanwen/csp.py: inline scripts move into content-addressed files, so that the built site runs
+"""fanwen/publish/csp.py: inline scripts move into content-addressed files, so that the built site runs
 under `script-src 'self'` (deploy/nginx.conf; tests/test_nginx.py checks it in the browser)."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Search through the real header search box in Debian's chromium.
 
-Which pages *should* match is computed here, independently of fanwen/search.py: the text of
+Which pages *should* match is computed here, independently of fanwen/search/index.py: the text of
 every built document page as the browser renders it (`.md-content article` without the
 metadata line, the tags, the permalinks and the 相关范文 section: ours, not the document's), folded to simplified script with
 OpenCC's t2s. A page is relevant to a query when that text contains the folded query.
@@ -320,7 +320,7 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
     for name in ("docs", "data", "overrides", "templates", "macros"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    # A document that a similar one lists back among its related links (fanwen/related.py).
+    # A document that a similar one lists back among its related links (fanwen/library/related.py).
     from fanwen.library.catalog import scan
     from fanwen.library.related import Related
 

@@ -84,6 +84,24 @@ def _fold_table() -> dict[int, str]:
     return {ord(pairs[i]): pairs[i + 1] for i in range(0, len(pairs), 2)}
 
 
+def _fold_codes(text: str, np):
+    """fold(text) + "\n" as code points (uint32): the same, with the traditional → simplified
+    table applied by a numpy lookup (str.translate with the table took a fifth of the indexer's
+    time)."""
+    lower = text.lower()
+    if len(lower) != len(text):
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return _fold_lut(np)[np.frombuffer((lower + "\n").encode("utf-32-le"), dtype=np.uint32)]
+
+
+@lru_cache(maxsize=1)
+def _fold_lut(np):
+    lut = np.arange(0x110000, dtype=np.uint32)
+    table = _fold_table()
+    lut[np.fromiter(table.keys(), dtype=np.int64, count=len(table))] = [ord(v) for v in table.values()]
+    return lut
+
+
 def fold(text: str) -> str:
     """What the index and the worker compare: simplified script, lower-case Latin."""
     lower = text.lower()
@@ -364,7 +382,7 @@ class Index:
         text = "\n".join(t for _, t in blocks)
         self.docs.append((location, blocks[0][1], label))
         self.lengths.append(len(text))
-        codes = np.frombuffer((fold(text) + "\n").encode("utf-32-le"), dtype=np.uint32)
+        codes = _fold_codes(text, np)
         fields = np.zeros(len(codes), dtype=np.uint8)
         offset = 0
         for kind, block in blocks:

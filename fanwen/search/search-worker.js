@@ -4,7 +4,7 @@
  * Material for MkDocs lets a site replace its search engine by pointing `__config.search` at
  * another worker that speaks the same messages (SETUP → READY, QUERY → RESULT). This worker
  * keeps Material's search box and result list and answers from the chunked character n-gram
- * index written by fanwen/search.py:
+ * index written by fanwen/search/index.py:
  *
  *   search/fanwen/manifest.js   sizes and the index version (plain JSON)
  *   search/fanwen/fold.js       traditional → simplified character pairs (a plain string)
@@ -75,7 +75,7 @@ async function fetchOne(key) {
   return JSON.parse(text.slice(start, text.lastIndexOf(")")))
 }
 
-/* Z85 (fanwen/search.py z85): 4 bytes in 5 characters; the first character says how many zero
+/* Z85 (fanwen/search/index.py z85): 4 bytes in 5 characters; the first character says how many zero
  * bytes were added at the end. */
 const Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#"
 const Z85_VALUE = new Uint8Array(128)
@@ -147,6 +147,7 @@ async function decode(key, payload) {
 const MAX_IN_FLIGHT = 6
 const pending = new Map()    // key → promise of its load
 const requested = []         // every key ever asked for, in order (bench/search.py reads it)
+let firstReported = false
 const waiting = []           // resolvers of loads waiting for a free slot
 let inFlight = 0
 
@@ -195,7 +196,7 @@ async function load(keys) {
 
 /* ------------------------------------------------------------------------- text */
 
-/* Fold one code point the way fanwen/search.py folds page text: lower case (only when that
+/* Fold one code point the way fanwen/search/index.py folds page text: lower case (only when that
  * keeps it one code point) and traditional → simplified. Lengths never change, so positions
  * in folded text are positions in the page text. */
 function foldChar(ch) {
@@ -263,7 +264,7 @@ function hash(key) {
 
 /* The index is in parts, each with its own shards (manifest.shards: how many per part): a
  * gram's part is the code point of its last character modulo the number of parts, as in
- * fanwen/search.py gram_part. Returns the file prefix of the gram's part and its shard. */
+ * fanwen/search/index.py gram_part. Returns the file prefix of the gram's part and its shard. */
 function shardOf(space, gram) {
   const counts = space.info.shards, chars = Array.from(gram)
   const part = chars[chars.length - 1].codePointAt(0) % counts.length
@@ -546,9 +547,12 @@ async function search(query, gen, post) {
   const top = await Promise.all(ranked.slice(0, FIRST).map((hit, i) => item(hit, i, words, terms, true)))
   if (gen !== generation) return
   if (top.length) post({ items: top.map(x => [x]) })
-  // Not one of Material's messages (it ignores it): the files read so far, for bench/search.py
-  // to count what the first answer cost.
-  postMessage({ type: FIRST_READ, query, files: requested.slice() })
+  // Not one of Material's messages (it ignores it): after the first query only, the files read
+  // so far, for bench/search.py to count what the first answer cost.
+  if (!firstReported) {
+    firstReported = true
+    postMessage({ type: FIRST_READ, query, files: requested.slice() })
+  }
 
   // Complete answer: every exact match, then pages with only the parts of the words.
   const loose = []
