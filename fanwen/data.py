@@ -13,6 +13,10 @@ from fanwen.errors import FanwenError
 
 _data_dir: Path | None = None
 _cache: dict[tuple[str, int, str], object] = {}
+# While a site build runs (hold_data_files … release_data_files), each data file is looked at once:
+# a 10,000-page build asks for data/status.yml tens of thousands of times, and stat-ing it each
+# time cost a second of every `make serve` rebuild. An edit during the build starts another one.
+_held: dict[tuple[str, str], object] | None = None
 
 
 def data_dir() -> Path:
@@ -26,8 +30,22 @@ def set_data_dir(path: Path) -> None:
     _data_dir = Path(path).resolve()
 
 
+def hold_data_files() -> None:
+    """From now until release_data_files, data files are taken as they are at first use."""
+    global _held
+    _held = {}
+
+
+def release_data_files() -> None:
+    global _held
+    _held = None
+
+
 def cached_data_file(path: Path, parse):
     """Parse a data file once per version of it (mkdocs serve re-reads edited files)."""
+    held = (str(path), getattr(parse, "__qualname__", ""))
+    if _held is not None and held in _held:
+        return _held[held]
     try:
         key = (str(path), path.stat().st_mtime_ns)
     except FileNotFoundError:
@@ -35,6 +53,8 @@ def cached_data_file(path: Path, parse):
     key = (*key, getattr(parse, "__qualname__", ""))  # one file may be read two ways
     if key not in _cache:
         _cache[key] = parse(path)
+    if _held is not None:
+        _held[held] = _cache[key]
     return _cache[key]
 
 

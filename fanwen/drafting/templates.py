@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 import jinja2.sandbox
 
-from fanwen.data import load_yaml, split_front_matter
+from fanwen.data import cached_data_file, load_yaml, split_front_matter
 from fanwen.errors import FanwenError
 from fanwen.drafting.unitdata import DEFAULT_LEVEL, Election, UnitData, check_unit, load_phrases, load_unit
 
@@ -303,7 +303,11 @@ def wrap_notice(filled: str, context: dict, root: Path | None = None) -> str:
 def load_levels(root: Path | None = None) -> dict[str, dict[str, str]]:
     """data/levels.yml: each unit level (村, 社区, 乡镇 …, in the order forms list them) and its
     words. The levels a unit may have are these keys."""
-    path = data_file("levels.yml", root)
+    # Parsed once per version of the file: a build asks for the levels hundreds of times.
+    return cached_data_file(data_file("levels.yml", root), _parse_levels)
+
+
+def _parse_levels(path: Path) -> dict[str, dict[str, str]]:
     raw = load_yaml(path)
     if not isinstance(raw, dict) or not raw or not all(isinstance(v, dict) for v in raw.values()):
         raise FanwenError(str(path), "应为映射：每个层级下是“键: 用词”", "参照文件开头的说明修改。")

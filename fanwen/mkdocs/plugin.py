@@ -19,7 +19,7 @@ from mkdocs.utils import get_relative_url
 
 from pathlib import Path
 
-from fanwen.data import load_themes, set_data_dir
+from fanwen.data import hold_data_files, load_themes, release_data_files, set_data_dir
 from fanwen.errors import FanwenError
 from fanwen.library.catalog import Entry, listing_order, read_front_matter, scan
 from fanwen.library.related import Related
@@ -164,6 +164,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         self.known_scripts = csp.KnownScripts.from_theme_dirs(config.theme.dirs)
         self.root = Path(config.config_file_path).parent
         set_data_dir(self.root / "data")
+        hold_data_files()  # until the build ends (on_post_build, on_build_error)
         try:
             themes = load_themes()
             self.templates = list_templates(self.root)
@@ -380,6 +381,13 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         if self.config.search:
             search.install_worker(config.site_dir)
         self.built_once = True
+        release_data_files()
+
+    def on_serve(self, server, config, builder):
+        # Edits reported by the operating system, not found by listing docs/ every 0.5 s.
+        from fanwen.mkdocs.watch import use_native_observer
+        use_native_observer(server)
+        return server
 
     def on_startup(self, command, dirty):
         # Defining on_startup keeps this plugin object across `mkdocs serve` rebuilds.
@@ -409,6 +417,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         self.index = None
 
     def on_build_error(self, error):
+        release_data_files()
         self.close_index()
 
     def on_shutdown(self):
