@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -107,11 +108,32 @@ cli()
 """
 
 
+def browser_waits(url: str, page_text: str, marker: str, edited: float, log) -> None:
+    """As the page open in a browser does (MkDocs's livereload script): ask the server to answer
+    when a newer build is visible, then load the page once. Requesting the page every few
+    milliseconds instead keeps the server's threads busy and slows the rebuild itself (at 20 ms,
+    measured: 4.8 s instead of 1.9 s)."""
+    base = url.split("/", 3)[:3]
+    while True:
+        found = re.search(r"livereload\((\d+), (\d+)\)", page_text)
+        if not found:
+            sys.exit("no livereload script in the served page")
+        fetch("/".join(base) + f"/livereload/{found[1]}/{found[2]}")
+        page_text = fetch(url)
+        if marker in page_text:
+            return
+        if time.time() - edited > 120:
+            log.seek(0)
+            sys.exit(f"the edit never showed up:\n{log.read()[-3000:]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", type=Path)
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--profile", type=Path)
+    parser.add_argument("--poll", type=float, default=0,
+                        help="request the page every POLL seconds instead of waiting as a browser does")
     args = parser.parse_args()
     project = args.project.resolve()
     steps = Path(tempfile.mkstemp(suffix=".jsonl")[1])
@@ -134,6 +156,7 @@ def main() -> None:
             time.sleep(0.2)
         print(f"first build served after {time.time() - start:.1f} s", file=sys.stderr)
         original = page.read_text(encoding="utf-8")
+        page_text = fetch(url)
         results = []
         for n in range(args.edits):
             marker = f"基准测试第{n}次修改{time.time_ns()}"
@@ -141,12 +164,16 @@ def main() -> None:
             seen = steps.stat().st_size
             edited = time.time()
             page.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
-            while marker not in fetch(url):
-                if time.time() - edited > 120:
-                    log.seek(0)
-                    sys.exit(f"the edit never showed up:\n{log.read()[-3000:]}")
-                time.sleep(0.02)
+            if args.poll:
+                while marker not in fetch(url):
+                    if time.time() - edited > 120:
+                        log.seek(0)
+                        sys.exit(f"the edit never showed up:\n{log.read()[-3000:]}")
+                    time.sleep(args.poll)
+            else:
+                browser_waits(url, page_text, marker, edited, log)
             shown = time.time() - edited
+            page_text = fetch(url)
             time.sleep(0.3)
             with steps.open() as f:
                 f.seek(seen)

@@ -60,16 +60,20 @@ class Aside(dict):
     python-markdown passes through untouched): the plugin puts each block back in on_page_content.
     Why: a theme page of a 10,000-page library lists a thousand cards and 按主题浏览 ten thousand
     documents; python-markdown took seconds over them in every build and after every edit under
-    `make serve`. The HTML is what Markdown made of the same cards, byte for byte."""
+    `make serve`. The HTML is what Markdown made of the same cards, byte for byte.
 
-    def put(self, block: str) -> str:
+    A block may be given as a function that makes it: it is made only when the page is rendered
+    (a `make serve` rebuild renders the edited document's theme page, not the other nine, and
+    making 10,000 cards it would not show cost a second per rebuild)."""
+
+    def put(self, block) -> str:
         mark = f"<!-- fanwen-html {len(self)} -->"
         self[mark] = block
         return mark
 
     def fill(self, html_text: str) -> str:
         for mark, block in self.items():
-            html_text = html_text.replace(mark, block, 1)
+            html_text = html_text.replace(mark, block() if callable(block) else block, 1)
         return html_text
 
 
@@ -100,8 +104,10 @@ def _cards(entries: list[Entry], page_path: str, href=None, aside: Aside | None 
     # 有缺损 and 疑似洗稿 documents last (sorted() keeps the path order otherwise).
     ordered = sorted(entries, key=listing_order)
     if aside is not None:
-        cards = "\n".join(_card_html(e, href(e.path)) for e in ordered)
-        return aside.put(f'<div class="grid cards">\n<ul>\n{cards}\n</ul>\n</div>') + "\n"
+        def block():
+            cards = "\n".join(_card_html(e, href(e.path)) for e in ordered)
+            return f'<div class="grid cards">\n<ul>\n{cards}\n</ul>\n</div>'
+        return aside.put(block) + "\n"
     cards = "\n".join(_card(e, page_path) for e in ordered)
     return f"<div class=\"grid cards\" markdown>\n\n{cards}\n</div>\n"
 
@@ -156,7 +162,7 @@ def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], link, 
         _options("level", "层级", [(v, v, per_level[v]) for v in levels]),
         _options("theme", "主题", [(t["slug"], t["name"], per_theme[t["slug"]]) for t in themes]),
     ])
-    items = "\n".join(
+    items = lambda: "\n".join(  # noqa: E731 (made when the page is rendered: Aside)
         f'<li data-type="{html.escape(e.type)}" data-level="{html.escape(e.level)}" data-theme="{html.escape(e.theme)}">'
         f'<a href="{html.escape(link(e.path))}">{html.escape(e.title)}</a> '
         f'<span class="fw-tag">{html.escape(e.type)}</span> <span class="fw-tag">{html.escape(e.level)}</span> '
@@ -170,7 +176,7 @@ def themes_overview(library: tuple[Entry, ...], themes: tuple[dict, ...], link, 
         "按文种、层级和主题筛选（可以同时选几项）：", "",
         f'<div class="fw-filters" data-fw-list="fw-all">{filters}<span class="fw-count" aria-live="polite">'
         f'共 {len(library)} 篇</span></div>', "",
-        aside.put(f'<ul class="fw-all" id="fw-all">\n{items}\n</ul>'), "",
+        aside.put(lambda: f'<ul class="fw-all" id="fw-all">\n{items()}\n</ul>'), "",
         '<p class="fw-none" hidden>没有同时符合这些条件的范文，换一个条件试试。</p>', ""])
 
 
