@@ -23,7 +23,8 @@ when all of them hold all their data, is sampled), or the build process's own pe
 
 Serve: on the largest size it starts `mkdocs serve --dirty` the way `make serve` does, waits
 for the first build, appends a sentence to one document and times how long it takes until the
-served page shows it (file watcher + rebuild + write), over a few edits.
+served page shows it (file watcher + rebuild + write), over a few edits. It waits as the page
+open in a browser does (MkDocs's livereload request, then one load of the page).
 
 Prints Markdown tables; bench/build-benchmark.md records a run.
 """
@@ -33,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import socket
@@ -179,6 +181,25 @@ def fetch(url: str) -> str:
         return ""
 
 
+def browser_waits(url: str, page_text: str, marker: str, edited: float, log) -> None:
+    """As the page open in a browser does (MkDocs's livereload script): ask the server to answer
+    when a newer build is visible, then load the page once. Requesting the page every few
+    milliseconds instead keeps the server's threads busy and slows the rebuild itself (at 20 ms,
+    measured: 4.8 s instead of 1.9 s)."""
+    base = url.split("/", 3)[:3]
+    while True:
+        found = re.search(r"livereload\((\d+), (\d+)\)", page_text)
+        if not found:
+            sys.exit("no livereload script in the served page")
+        fetch("/".join(base) + f"/livereload/{found[1]}/{found[2]}")
+        page_text = fetch(url)
+        if marker in page_text:
+            return
+        if time.time() - edited > 120:
+            log.seek(0)
+            sys.exit(f"the edit never showed up:\n{log.read()[-3000:]}")
+
+
 def serve_rebuilds(project: Path, edits: int = 3) -> dict:
     """Start `mkdocs serve --dirty` (as `make serve` does) and time edit → page shows the edit."""
     port = free_port()
@@ -202,12 +223,10 @@ def serve_rebuilds(project: Path, edits: int = 3) -> dict:
             marker = f"基准测试第{n}次修改{time.time_ns()}"
             time.sleep(1.5)  # let mtimes differ from the previous build's output
             edited = time.perf_counter()
+            page_text = fetch(url)
+            wall = time.time()
             page.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
-            while marker not in fetch(url):
-                if time.perf_counter() - edited > 120:
-                    log.seek(0)
-                    sys.exit(f"the edit never showed up:\n{log.read()[-3000:]}")
-                time.sleep(0.05)
+            browser_waits(url, page_text, marker, wall, log)
             times.append(time.perf_counter() - edited)
         page.write_text(original, encoding="utf-8")
         return {"first_build": first, "rebuilds": times}

@@ -15,14 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from build import ENV, fetch, free_port
+from build import ENV, browser_waits, fetch, free_port
 
 # Runs inside the `mkdocs serve` process: wraps the steps with timestamps (time.time(), which
 # both processes share) written as JSON lines to the file named by FANWEN_BENCH_STEPS.
@@ -106,25 +105,6 @@ from mkdocs.__main__ import cli
 sys.argv = ["mkdocs", "serve", "--dirty", "--strict", "--dev-addr", sys.argv[1]]
 cli()
 """
-
-
-def browser_waits(url: str, page_text: str, marker: str, edited: float, log) -> None:
-    """As the page open in a browser does (MkDocs's livereload script): ask the server to answer
-    when a newer build is visible, then load the page once. Requesting the page every few
-    milliseconds instead keeps the server's threads busy and slows the rebuild itself (at 20 ms,
-    measured: 4.8 s instead of 1.9 s)."""
-    base = url.split("/", 3)[:3]
-    while True:
-        found = re.search(r"livereload\((\d+), (\d+)\)", page_text)
-        if not found:
-            sys.exit("no livereload script in the served page")
-        fetch("/".join(base) + f"/livereload/{found[1]}/{found[2]}")
-        page_text = fetch(url)
-        if marker in page_text:
-            return
-        if time.time() - edited > 120:
-            log.seek(0)
-            sys.exit(f"the edit never showed up:\n{log.read()[-3000:]}")
 
 
 def main() -> None:
