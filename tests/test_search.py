@@ -334,9 +334,10 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
     base = f"http://127.0.0.1:{port}/"
     location = page.relative_to(project / "docs").with_suffix("").as_posix() + "/"
     theme = page.parent.name
+    log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "--strict", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 180
         while "子丑寅卯" not in _get(base + location):
@@ -355,6 +356,11 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
             assert server.poll() is None and time.monotonic() < deadline, "the edit never showed"
             time.sleep(0.2)
         assert "（修订稿）" in _get(f"{base}examples/{theme}/")
+        # One rebuild per edit: reading the edited page while rebuilding is no change (the
+        # browser would otherwise reload over and over).
+        builds = (tmp_path / "serve.log").read_text().count("Building documentation")
+        time.sleep(2)
+        assert (tmp_path / "serve.log").read_text().count("Building documentation") == builds
         listing = [url for url in related if base + location in related_links(url)]
         assert listing and all("（修订稿）" in _get(url) for url in listing)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
@@ -387,6 +393,7 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
     finally:
         server.terminate()
         server.wait(30)
+        log.close()
 
 
 def test_results_narrow_by_type_and_level(search_box):

@@ -12,6 +12,7 @@ import html
 import logging
 import re
 
+from jinja2 import BytecodeCache
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
@@ -34,6 +35,23 @@ from fanwen.publish import build as publish
 from fanwen.search import index as search
 
 RELATED = 6
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Compiled theme templates for the life of the process (`mkdocs serve`), by name and text."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])  # Jinja drops it if the text changed
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
 
 
 def site_nav(themes, templates) -> list:
@@ -309,6 +327,13 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
     def models_of(self, template, files, page) -> list[tuple[str, Entry]]:
         """The models (URL from the template page, entry)."""
         return [(get_relative_url(files.get_file_from_path(e.path).url, page.url), e) for e in self.models(template)]
+
+    def on_env(self, env, config, files):
+        # MkDocs makes a new Jinja environment for every build, and Material's templates were
+        # compiled again after every edit under `make serve` (0.2 to 0.4 s at 10,000 pages). The
+        # compiled code is kept by the templates' text (Jinja checks it), so it is never stale.
+        env.bytecode_cache = COMPILED_TEMPLATES
+        return env
 
     def on_page_context(self, context, page, config, nav):
         # The tag chips link to the generated 按类型与层级 page (overrides/partials/tags.html).
