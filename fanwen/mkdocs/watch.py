@@ -63,16 +63,16 @@ def use_native_observer(server) -> bool:
         native.start()  # inotify's watches are taken here: a limit reached raises now
     except Exception as error:  # no native observer here: back to polling, which always works
         log.info(f"范文库：系统的文件变动通知不可用（{error}），改回每 0.5 秒扫描一次 docs/")
-        try:
-            server.observer.stop()
-        except Exception:
-            pass
-        server._watched_paths.clear()
-        server._watch_refs.clear()
-        server.observer = polling
-        paths_left = paths
-        for path, count in paths_left.items():
-            for _ in range(count):
-                server.watch(path)
+        if server.observer is not polling:  # the paths had moved to the native one: move them back
+            try:
+                server.observer.stop()
+            except Exception:
+                pass
+            server._watched_paths.clear()
+            server._watch_refs.clear()
+            server.observer = polling
+            for path, count in paths.items():
+                for _ in range(count):
+                    server.watch(path)
         return False
     return True
