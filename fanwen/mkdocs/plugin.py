@@ -237,7 +237,6 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             check_pages(files, {e.path for e in self.library})
         except FanwenError as error:
             raise PluginError(str(error)) from None
-
         previous = getattr(self, "by_path", None)
         self.by_path = {e.path: e for e in self.library}
         self.searchable = {f"moban/{t.slug}.md": f"{t.name}（写作模板）" for t in self.templates}
