@@ -46,10 +46,8 @@ def use_native_observer(server) -> bool:
         return False
     paths = dict(watched)
 
-    def watch_all(observer):
-        for path, count in paths.items():
-            for _ in range(count):
-                server.unwatch(path)
+    def watch_with(observer):
+        """The server's watched paths, registered afresh on `observer`."""
         server._watched_paths.clear()
         server._watch_refs.clear()
         server.observer = observer
@@ -59,7 +57,10 @@ def use_native_observer(server) -> bool:
 
     try:
         native = _native_observer()
-        watch_all(native)
+        for path, count in paths.items():
+            for _ in range(count):
+                server.unwatch(path)
+        watch_with(native)
         native.start()  # inotify's watches are taken here: a limit reached raises now
     except Exception as error:  # no native observer here: back to polling, which always works
         log.info(f"范文库：系统的文件变动通知不可用（{error}），改回每 0.5 秒扫描一次 docs/")
@@ -68,11 +69,6 @@ def use_native_observer(server) -> bool:
                 server.observer.stop()
             except Exception:
                 pass
-            server._watched_paths.clear()
-            server._watch_refs.clear()
-            server.observer = polling
-            for path, count in paths.items():
-                for _ in range(count):
-                    server.watch(path)
+            watch_with(polling)
         return False
     return True
