@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 import jinja2.sandbox
 
+from fanwen import cache
 from fanwen.data import cached_data_file, load_yaml, split_front_matter
 from fanwen.errors import FanwenError
 from fanwen.drafting.unitdata import DEFAULT_LEVEL, Election, UnitData, check_unit, load_phrases, load_unit
@@ -230,12 +231,17 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     anything. The documented subset (templates/README.md) is what a browser will evaluate."""
 
 
+# Every build and every `fanwen draft` compiled the templates again (about 0.2 s).
+_COMPILED = cache.CompiledTemplates("draft")
+
+
 @functools.lru_cache(maxsize=8)
 def _cached_environment(folder: Path) -> jinja2.Environment:
     """One Jinja environment per templates folder, so compiled templates are reused; the
     loader tells Jinja when a file changed."""
     env = _Sandbox(loader=_Loader(folder), undefined=jinja2.StrictUndefined,
-                   finalize=_finalize, keep_trailing_newline=True, autoescape=False)
+                   finalize=_finalize, keep_trailing_newline=True, autoescape=False,
+                   bytecode_cache=_COMPILED)
     env.filters = {**{k: env.filters[k] for k in ("length", "first", "last", "join")}, **FILTERS}
     env.tests = {k: env.tests[k] for k in ("defined", "none", "equalto", "sameas")}
     env.globals = {}

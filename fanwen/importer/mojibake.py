@@ -40,16 +40,15 @@ import bisect
 import hashlib
 import json
 import math
-import os
 import re
 import sys
-import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
+from fanwen import cache
 from fanwen.importer.text import CJK, TONED, is_pinyin_syllable
 
 UNREADABLE = "【原文此处乱码】"
@@ -656,9 +655,7 @@ def _repair(line: str, model: _Model, strict: bool) -> LineRepair:
 # (fanwen.text), the Python version (the GB18030 codec) and the Unicode version. Any change to
 # one of them is a new key, so a remembered answer is never stale. Unreadable or damaged cache
 # files count as absent; a cache folder that cannot be written is simply not used.
-#
-# FANWEN_CACHE_DIR names the folder ("" turns the folder off); by default it is fanwen/ in the
-# user's cache folder (XDG_CACHE_HOME, or ~/.cache).
+# The folder: fanwen.cache.
 
 CACHE_ENTRIES = 64  # files kept in the cache folder (each a few KB to ~100 KB); oldest go first
 _memory: dict[str, object] = {}
@@ -674,14 +671,6 @@ def _code_key() -> str:
     return _code[0]
 
 
-def cache_dir() -> Path | None:
-    configured = os.environ.get("FANWEN_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "fanwen"
-
-
 def _remembered(kind: str, lines: list[str], compute, dump, load):
     """`compute()`, or the answer remembered for these lines; `dump` and `load` turn it into
     JSON data and back (every caller gets its own copy)."""
@@ -690,7 +679,7 @@ def _remembered(kind: str, lines: list[str], compute, dump, load):
     key = f"mojibake-{kind}-{digest.hexdigest()[:40]}"
     if key in _memory:
         return load(_memory[key])
-    folder = cache_dir()
+    folder = cache.cache_dir()
     path = folder / f"{key}.json" if folder else None
     answer = None
     if path is not None:
@@ -703,26 +692,11 @@ def _remembered(kind: str, lines: list[str], compute, dump, load):
         answer = compute()
         data = dump(answer)
         if path is not None:
-            _store(path, data)
+            cache.store(path, json.dumps(data, ensure_ascii=False).encode("utf-8"), CACHE_ENTRIES, "mojibake-*.json")
     while len(_memory) >= 16:
         _memory.pop(next(iter(_memory)))
     _memory[key] = data
     return answer
-
-
-def _store(path: Path, data) -> None:
-    """Write atomically (a reader never sees half a file) and keep the folder small."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False)
-        os.replace(temp, path)
-        entries = sorted(path.parent.glob("mojibake-*.json"), key=lambda p: p.stat().st_mtime)
-        for old in entries[:-CACHE_ENTRIES]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 def _freq_out(freq: dict[str, float]) -> dict[str, float]:

@@ -159,7 +159,7 @@ _PLACEHOLDER = re.compile(r"(?<![A-Za-z./])(?<![A-Za-z]\s)(?:[xX×]{2,}|\*{2,}|_
                           r"|(?<!\d)[xX*](?=[\d" + CJK + r"〔\[])|(?<=\d)\*(?=[年月日号]))(?![A-Za-z./])")
 # A year whose digits were deleted: `自年7月`, `一、年工作全面总结`, `年是…关键之年`.
 _MISSING_YEAR = re.compile(r"(?:^|(?<=[自从于至到在、，。；：“（]))年(?=\d{1,2}月|工作|[，是,])")
-_HEADING_YEAR = re.compile(rf"^((?:[一二三四五六七八九十]{{1,3}}、)|(?:（[一二三四五六七八九十]{{1,3}}）))年(?=工作|度工作)")
+_HEADING_YEAR = re.compile(r"^((?:[一二三四五六七八九十]{1,3}、)|(?:（[一二三四五六七八九十]{1,3}）))年(?=工作|度工作)")
 
 
 # Shapes that stand for one number: a decimal (`x.x`, `xx.xx`), a range (`x-xx`).

@@ -5,11 +5,14 @@ files is escaped here; nothing here is ever read as a macro."""
 
 from __future__ import annotations
 
+import base64
+import functools
 import html
 import json
 import posixpath
 from pathlib import Path
 
+from fanwen import cache
 from fanwen.data import document_levels, document_types
 from fanwen.library.catalog import Entry
 from fanwen.markup import escape_markdown
@@ -83,13 +86,18 @@ def sources_stamp(root: Path) -> tuple:
 def template_downloads(root: Path, template, stamp: tuple | None = None) -> dict[str, bytes]:
     """The two downloads of one template, filled with the sample data: .md and .docx. With
     `stamp` (sources_stamp), made once per version of their sources: `make serve` rebuilds
-    after every edit, and making the ten Word files took seconds."""
+    after every edit, and every build made the ten Word files again (about 0.4 s). They depend
+    on templates/, data/, the day and the code alone, so they are also kept in the cache folder
+    (fanwen.cache) by the contents of those."""
     if stamp is not None:
         key = (template.slug, stamp)
         if key not in _downloads:
             if len(_downloads) > 64:
                 _downloads.clear()
-            _downloads[key] = template_downloads(root, template)
+            content = _content_key(stamp)
+            blob = cache.remembered("downloads", f"{template.slug}|{content}",
+                                    lambda: _pack(template_downloads(root, template)))
+            _downloads[key] = _unpack(blob)
         return _downloads[key]
     from fanwen.drafting.templates import blocks, clean_markdown, default_context, render
     from fanwen.drafting.word_output import build_docx
@@ -99,6 +107,20 @@ def template_downloads(root: Path, template, stamp: tuple | None = None) -> dict
     return {f"{DOWNLOADS}/{template.slug}.md": clean_markdown(filled).encode("utf-8"),
             f"{DOWNLOADS}/{template.slug}.docx": build_docx(blocks(filled), author=context["unit"]["name"],
                                                             title=blocks(filled)[0][1])}
+
+
+@functools.lru_cache(maxsize=4)
+def _content_key(stamp: tuple) -> str:
+    root = Path(stamp[0])
+    return f"{stamp[1]}|{cache.files_key(root / 'templates', root / 'data')}"
+
+
+def _pack(files: dict[str, bytes]) -> bytes:
+    return json.dumps({name: base64.b64encode(content).decode() for name, content in files.items()}).encode()
+
+
+def _unpack(blob: bytes) -> dict[str, bytes]:
+    return {name: base64.b64decode(content) for name, content in json.loads(blob).items()}
 
 
 def meta_line(entry: Entry, theme_name: str) -> str:
