@@ -395,6 +395,40 @@ def test_libreoffice_timeout_leaves_no_process(tmp_path, monkeypatch):
     assert os.path.exists(old)
 
 
+def test_a_converted_file_is_converted_once(tmp_path, monkeypatch):
+    """LibreOffice is run once per content and version: a copy of a .doc under another name, or
+    the same archive imported again, reads the kept .docx; an edited file is converted again."""
+    from fanwen.importer.office import convert, read_office
+
+    monkeypatch.setenv("FANWEN_CACHE_DIR", str(tmp_path / "cache"))
+    made = fx.word_plan(tmp_path / "made.docx")
+    calls = tmp_path / "calls"
+    fake = tmp_path / "soffice"  # "converts" by copying the Word file, and counts its runs
+    fake.write_text(f'#!/bin/sh\necho run >> {calls}\nfor a; do last="$a"; done\n'
+                    f'cp {made} "$(dirname "$last")/source.docx"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(convert, "soffice", lambda: str(fake))
+
+    def runs() -> int:
+        return len(calls.read_text().split()) if calls.exists() else 0
+
+    old = tmp_path / "防汛方案.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+    def text(collection) -> list[str]:
+        return [line.text for line in collection.lines]
+
+    first = read_office(old)
+    assert runs() == 1 and "清河镇2027年防汛工作实施方案" in text(first)
+    copy = tmp_path / "另一个文件夹" / "副本.wps"
+    copy.parent.mkdir()
+    shutil.copyfile(old, copy)
+    assert text(read_office(copy)) == text(first) and text(read_office(old)) == text(first)
+    assert runs() == 1
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4095) + b"\x01")
+    read_office(old)
+    assert runs() == 2
+
+
 def test_content_controls_and_zip_bomb(tmp_path):
     """Text inside a block-level content control is read; a .docx unpacking to gigabytes is refused
     before it is unpacked."""

@@ -4,10 +4,16 @@ Each run gets its own LibreOffice profile in a temporary folder: two imports at 
 LibreOffice the keeper has open) would otherwise share one profile and one of them would fail
 or wait. The process runs in its own session, so on a timeout the whole group (soffice and
 its oosplash/soffice.bin children) is killed: nothing is left running.
+
+A conversion takes seconds (LibreOffice starts for each file), and a keeper imports the same
+archive again and again (`make import` re-imports everything) and archives hold copies of one
+file in several folders. So the .docx made from a file is kept in the cache folder (fanwen.cache)
+under the file's content and this LibreOffice's version: an unchanged file is converted once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
@@ -15,6 +21,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from fanwen import cache
 from fanwen.errors import FanwenError
 
 TIMEOUT = 120  # seconds for one file; a normal .doc takes 2–5
@@ -26,12 +33,34 @@ def soffice() -> str | None:
 
 
 def to_docx(path: Path, work: Path) -> Path:
-    """Convert `path` into `work/<stem>.docx` and return that path, or fail in Chinese."""
+    """Convert `path` into `work/source.docx` and return that path, or fail in Chinese."""
     exe = soffice()
     if exe is None:
         raise FanwenError(str(path), f"转换 {path.suffix} 文件需要 LibreOffice，但本机没有安装",
                           f"安装 LibreOffice（Debian/Ubuntu：sudo apt-get install {PACKAGE}），"
                           "或用 Word/WPS 把它另存为 .docx 后再导入。")
+    key = f"{hashlib.sha256(path.read_bytes()).hexdigest()}|{_version(exe)}"
+    target = work / "source.docx"
+    target.write_bytes(cache.remembered("libreoffice", key, lambda: _convert(exe, path, work).read_bytes(),
+                                        keep=CACHED))
+    return target
+
+
+CACHED = 200  # converted files kept in the cache folder (tens to hundreds of KB each)
+
+
+def _version(exe: str) -> str:
+    """Which LibreOffice: its build's version file (program/versionrc), else the program's own
+    size and time. Another version may convert differently."""
+    program = Path(exe).resolve()
+    try:
+        return hashlib.sha256((program.parent / "versionrc").read_bytes()).hexdigest()
+    except OSError:
+        stat = program.stat()
+        return f"{program}|{stat.st_size}|{stat.st_mtime_ns}"
+
+
+def _convert(exe: str, path: Path, work: Path) -> Path:
     # LibreOffice names its output after the input file: copy it under a plain ASCII name so
     # that unusual characters in the original name cannot trip its command line.
     # A .docx that is really a .doc is copied as .doc (its output would overwrite it otherwise).
