@@ -1,7 +1,9 @@
-"""Hostile text through the whole pipeline: a collection whose titles are markup, scripts,
-Jinja, attribute lists, bidi overrides and zero-width characters; a curation manifest with a
-hostile title; then import → build → Chromium behind the shipped nginx config (CSP) and from
-file:// (no CSP). Nothing may run, no markup may appear, every title shows as text.
+"""Hostile text through the whole pipeline, all in one project imported and built once: a
+collection whose titles are markup, scripts, Jinja, attribute lists, bidi overrides and
+zero-width characters; a curation manifest with a hostile title; seeded random titles; a Word
+file with markup in its text and tables; random unit data. Then import → build → Chromium
+behind the shipped nginx config (CSP) and from file:// (no CSP). Nothing may run, no markup may
+appear, every title shows as text.
 
 Also the CSP step's side of it: the build moves only the theme's own inline scripts into files
 and refuses anything else, and the search indexers never keep a failed or killed build alive."""
@@ -49,32 +51,96 @@ def hostile_collection() -> str:
     return "\n".join(lines) + "\n"
 
 
+INVISIBLE = "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+
+# Random values: seeded strings from every character class that means something to HTML, Markdown,
+# Jinja, attribute lists or a script.
+CHARACTER_CLASSES = ["<", ">", '"', "'", "&", "{{", "}}", "{%", "{:", "}", "\n", "\ue000", "\ue001", "\u202e",
+                     "\u200b", "\\", "*", "_", "`", "[", "](", ")", "javascript:", " onerror=", "<script>",
+                     "</script>", "<svg/onload=", "#", "|", "-->", "<!--", "$", "甲", "镇", "工作", "方案"]
+
+
+def random_title(rng: random.Random) -> str:
+    text = "".join(rng.choice(CHARACTER_CLASSES) for _ in range(rng.randint(3, 12)))
+    text = text.replace("\n", " ").strip()
+    return text if re.search(r"[\u4e00-\u9fff]", text) else text + "方案"
+
+
+_rng = random.Random(20261201)
+FUZZ_TITLES = [random_title(_rng) for _ in range(12)]
+
+
+def fuzz_collection() -> str:
+    lines = []
+    for i, title in enumerate(FUZZ_TITLES):
+        topic = TOPICS[i % len(TOPICS)]
+        lines += [f"篇{i + 1}", title, "一、基本情况",
+                  f"第{i + 1}篇：围绕{topic}做了{i + 2}件实事，投入资金{i * 13 + 7}万元，惠及群众{i * 101 + 9}人。"]
+    return "\n".join(lines) + "\n"
+
+
+def office_file_with_markup(path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("<script>alert(1)</script>工作总结", 0)
+    document.add_paragraph("一、基本情况")
+    document.add_paragraph('今年以来，我镇"><svg onload=alert(2)>开展了大量工作，{{ 7*7 }}\n{: onclick=alert(3) } 成效明显。')
+    table = document.add_table(rows=2, cols=2)
+    for cell, text in zip(table._cells, ["项目", "<img src=x onerror=alert(4)>", "a|b", "[x](javascript:alert(5))"]):
+        cell.text = text
+    document.add_paragraph("二、下一步打算")
+    document.add_paragraph("继续做好各项工作，确保完成全年目标任务。")
+    document.save(path)
+
+
+def random_unit_values(data: dict) -> dict[str, str]:
+    """Seeded random values (no private-use mark or line break: those are refused, see below) set
+    in the unit data `data`; returns them as the pages must show them."""
+    rng = random.Random(13)
+    plain = [c for c in CHARACTER_CLASSES if c not in ("\n", "\ue000", "\ue001")]
+    values = {}
+    for key in ("short_name", "name", "parent"):
+        value = "".join(rng.choice(plain) for _ in range(8)) + "镇"
+        data["unit"][key] = values[key] = re.sub(INVISIBLE, "", value).strip()
+    data["topic"] = values["topic"] = "".join(rng.choice(plain) for _ in range(6)).strip() + "整治"
+    data["office"]["name"] = values["office"] = "<b>办</b>{: onclick=alert(9) }"
+    return values
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    """A project whose library is the hostile collection (its manifest gives one document a
-    hostile title too), built for /fanwen/ on a free port."""
+    """One project with every hostile input at once, imported and built once for /fanwen/ on a
+    free port: the hostile collection (its manifest gives one document a hostile title too), the
+    random titles (as the collection's titles and again as curated titles), a Word file with
+    markup in its text and tables, and random unit data."""
     root = copy_project(tmp_path_factory.mktemp("hostile"))
     for old in (root / "sources").iterdir():
         old.unlink()
-    source = root / "sources" / "zz_evil.txt"
-    source.write_text(hostile_collection(), encoding="utf-8")
-    result = run(["fanwen", "import", str(source), "--write-manifest"], cwd=root)
+    (root / "sources" / "zz_evil.txt").write_text(hostile_collection(), encoding="utf-8")
+    (root / "sources" / "zz_fuzz.txt").write_text(fuzz_collection(), encoding="utf-8")
+    office_file_with_markup(root / "sources" / "evil.docx")
+    result = run(["fanwen", "import", "sources/", "--write-manifest"], cwd=root)
     assert result.returncode == 0, result.stderr
-    manifest = root / "sources" / "zz_evil.yml"
-    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    assert len(data["documents"]) == len(HOSTILE_TITLES), data
-    data["documents"][-1]["title"] = MANIFEST_TITLE
-    manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = run(["fanwen", "import", str(source)], cwd=root)
+    curated = {"zz_evil": {len(HOSTILE_TITLES) - 1: MANIFEST_TITLE}, "zz_fuzz": dict(enumerate(FUZZ_TITLES))}
+    for stem, titles in curated.items():
+        manifest = root / "sources" / f"{stem}.yml"
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        assert len(data["documents"]) == {"zz_evil": len(HOSTILE_TITLES), "zz_fuzz": len(FUZZ_TITLES)}[stem], data
+        for n, title in titles.items():
+            data["documents"][n]["title"] = title
+        manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = run(["fanwen", "import", "sources/"], cwd=root)
     assert result.returncode == 0, result.stderr
+    unit = root / "data" / "unit.yml"
+    data = yaml.safe_load(unit.read_text(encoding="utf-8"))
+    values = random_unit_values(data)
+    unit.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     port = free_port()
     base = f"http://127.0.0.1:{port}/fanwen/"
     result = run(["fanwen", "build"], cwd=root, env={"SITE_URL": base})
     assert result.returncode == 0, result.stderr
-    return {"root": root, "site": root / "site", "port": port, "base": base}
-
-
-INVISIBLE = "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+    return {"root": root, "site": root / "site", "port": port, "base": base, "unit": values}
 
 
 def shown_titles(root: Path, stem: str) -> dict[str, tuple[str, str]]:
@@ -208,114 +274,50 @@ def test_nothing_runs_from_file_urls_without_a_policy(browser, hostile):
     assert [e for e in errors if "search_index.js" not in e] == []
 
 
-# --------------------------------------------------------------------------- random values
-
-CHARACTER_CLASSES = ["<", ">", '"', "'", "&", "{{", "}}", "{%", "{:", "}", "\n", "\ue000", "\ue001", "\u202e",
-                     "\u200b", "\\", "*", "_", "`", "[", "](", ")", "javascript:", " onerror=", "<script>",
-                     "</script>", "<svg/onload=", "#", "|", "-->", "<!--", "$", "甲", "镇", "工作", "方案"]
-
-
-def random_title(rng: random.Random) -> str:
-    text = "".join(rng.choice(CHARACTER_CLASSES) for _ in range(rng.randint(3, 12)))
-    text = text.replace("\n", " ").strip()
-    return text if re.search(r"[\u4e00-\u9fff]", text) else text + "方案"
-
-
-def test_random_titles_show_as_text(tmp_path):
-    """Seeded random titles from every character class above, through import and build: no
-    page of the site contains code, and every title comes out as it went in."""
-    rng = random.Random(20261201)
-    titles = [random_title(rng) for _ in range(12)]
-    root = copy_project(tmp_path)
-    for old in (root / "sources").iterdir():
-        old.unlink()
-    source = root / "sources" / "zz_fuzz.txt"
-    lines = []
-    for i, title in enumerate(titles):
-        topic = TOPICS[i % len(TOPICS)]
-        lines += [f"篇{i + 1}", title, "一、基本情况",
-                  f"第{i + 1}篇：围绕{topic}做了{i + 2}件实事，投入资金{i * 13 + 7}万元，惠及群众{i * 101 + 9}人。"]
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = run(["fanwen", "import", str(source), "--write-manifest"], cwd=root)
-    assert result.returncode == 0, result.stderr
-    # The manifest route: the same random titles set as curated titles.
-    manifest = root / "sources" / "zz_fuzz.yml"
-    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    for item, title in zip(data["documents"], titles):
-        item["title"] = title
-    manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = run(["fanwen", "import", str(source)], cwd=root)
-    assert result.returncode == 0, result.stderr
-    result = run(["fanwen", "build"], cwd=root)
-    assert result.returncode == 0, result.stderr
-    site = root / "site"
-    problems = {str(p.relative_to(site)): code_in(p) for p in sorted(site.rglob("*.html"))}
-    assert {page: found for page, found in problems.items() if found} == {}
-    shown = shown_titles(root, "zz-fuzz")
-    assert len(shown) == len(titles)
+def test_random_titles_show_as_text(hostile):
+    """Seeded random titles from every character class, through import and build (no page of
+    the site contains code: test_hostile_titles_build_into_pages_without_code): every title
+    comes out as it went in."""
+    shown = shown_titles(hostile["root"], "zz-fuzz")
+    assert len(shown) == len(FUZZ_TITLES)
     # As written, less invisible characters, placeholders in the site's one form (xx, ** → ××).
     from fanwen.importer.repair import unify_placeholders
 
     assert sorted(built for _, built in shown.values()) == sorted(
-        unify_placeholders(re.sub(INVISIBLE, "", t).strip())[0] for t in titles)
+        unify_placeholders(re.sub(INVISIBLE, "", t).strip())[0] for t in FUZZ_TITLES)
 
 
 # --------------------------------------------------------------------------- unit data
 
-def test_random_unit_data_values_show_as_text_or_are_refused_cleanly(tmp_path):
-    """Seeded random values in the unit data: a value with a private-use mark or a line break is
-    refused naming its key; the others are built into every template page as text."""
-    rng = random.Random(13)
-    root = copy_project(tmp_path)
-    unit = root / "data" / "unit.yml"
-    data = yaml.safe_load(unit.read_text(encoding="utf-8"))
-    plain = [c for c in CHARACTER_CLASSES if c not in ("\n", "\ue000", "\ue001")]
-    values = {}
-    for key in ("short_name", "name", "parent"):
-        value = "".join(rng.choice(plain) for _ in range(8)) + "镇"
-        data["unit"][key] = values[key] = re.sub(INVISIBLE, "", value).strip()
-    data["topic"] = values["topic"] = "".join(rng.choice(plain) for _ in range(6)).strip() + "整治"
-    data["office"]["name"] = values["office"] = "<b>办</b>{: onclick=alert(9) }"
-    unit.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = run(["fanwen", "build"], cwd=root)
-    assert result.returncode == 0, result.stderr
-    pages = sorted((root / "site" / "moban").glob("*/index.html"))
+def test_random_unit_data_values_show_as_text_or_are_refused_cleanly(hostile):
+    """Seeded random values in the unit data: they are built into every template page as text;
+    a value with a private-use mark or a line break is refused naming its key."""
+    pages = sorted((hostile["site"] / "moban").glob("*/index.html"))
     assert len(pages) >= 10
     for page in pages:
         assert code_in(page) == [], page
-    shown = html.unescape((root / "site" / "moban" / "work-plan" / "index.html").read_text(encoding="utf-8"))
-    assert values["topic"] in shown and "<b>办</b>{: onclick=alert(9) }" in shown
-    for bad in ("甲镇\ue001<script>alert('pua')</script>", "甲镇\n{: onclick=alert('attr') }"):
-        data["unit"]["short_name"] = bad
-        unit.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        result = run(["fanwen", "build"], cwd=root)
-        output = result.stdout + result.stderr
-        assert result.returncode == 1 and "unit.short_name" in output and "Traceback" not in output, output
+    shown = html.unescape((hostile["site"] / "moban" / "work-plan" / "index.html").read_text(encoding="utf-8"))
+    assert hostile["unit"]["topic"] in shown and "<b>办</b>{: onclick=alert(9) }" in shown
+    unit = hostile["root"] / "data" / "unit.yml"
+    good = unit.read_text(encoding="utf-8")
+    data = yaml.safe_load(good)
+    try:
+        for bad in ("甲镇\ue001<script>alert('pua')</script>", "甲镇\n{: onclick=alert('attr') }"):
+            data["unit"]["short_name"] = bad
+            unit.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            result = run(["fanwen", "build"], cwd=hostile["root"])
+            output = result.stdout + result.stderr
+            assert result.returncode == 1 and "unit.short_name" in output and "Traceback" not in output, output
+    finally:
+        unit.write_text(good, encoding="utf-8")
 
 
-def test_an_office_file_with_markup_in_its_text_and_tables_shows_it_as_text(tmp_path):
-    import docx
-
-    root = copy_project(tmp_path)
-    for old in (root / "sources").iterdir():
-        old.unlink()
-    document = docx.Document()
-    document.add_heading("<script>alert(1)</script>工作总结", 0)
-    document.add_paragraph("一、基本情况")
-    document.add_paragraph('今年以来，我镇"><svg onload=alert(2)>开展了大量工作，{{ 7*7 }}\n{: onclick=alert(3) } 成效明显。')
-    table = document.add_table(rows=2, cols=2)
-    for cell, text in zip(table._cells, ["项目", "<img src=x onerror=alert(4)>", "a|b", "[x](javascript:alert(5))"]):
-        cell.text = text
-    document.add_paragraph("二、下一步打算")
-    document.add_paragraph("继续做好各项工作，确保完成全年目标任务。")
-    document.save(root / "sources" / "evil.docx")
-    result = run(["fanwen", "import", "sources/"], cwd=root)
-    assert result.returncode == 0, result.stderr
-    result = run(["fanwen", "build"], cwd=root)
-    assert result.returncode == 0, result.stderr
-    page = next((root / "site" / "examples").glob("*/*evil*/index.html"))
-    assert code_in(page) == []
-    text = html.unescape(page.read_text(encoding="utf-8"))
+def test_an_office_file_with_markup_in_its_text_and_tables_shows_it_as_text(hostile):
+    pages = [p for p in (hostile["site"] / "examples").glob("*/*/index.html")
+             if "[x](javascript:alert(5))" in html.unescape(p.read_text(encoding="utf-8"))]
+    assert len(pages) == 1
+    assert code_in(pages[0]) == []
+    text = html.unescape(pages[0].read_text(encoding="utf-8"))
     for shown in ("<script>alert(1)</script>工作总结", '"><svg onload=alert(2)>', "{{ 7*7 }}",
                   "<img src=x onerror=alert(4)>", "[x](javascript:alert(5))"):
         assert shown in text, shown
