@@ -3,10 +3,8 @@ collection whose titles are markup, scripts, Jinja, attribute lists, bidi overri
 zero-width characters; a curation manifest with a hostile title; seeded random titles; a Word
 file with markup in its text and tables; random unit data. Then import → build → Chromium
 behind the shipped nginx config (CSP) and from file:// (no CSP). Nothing may run, no markup may
-appear, every title shows as text.
-
-Also the CSP step's side of it: the build moves only the theme's own inline scripts into files
-and refuses anything else, and the search indexers never keep a failed or killed build alive."""
+appear, every title shows as text. (The CSP step's own checks: tests/test_csp.py; killed builds
+and their indexers: tests/test_hardening.py.)"""
 
 from __future__ import annotations
 
