@@ -21,7 +21,11 @@ def test_document_page_has_metadata_toc_and_related(built_site):
     assert "相关范文" in html and 'class="md-nav md-nav--secondary"' in html
 
 
-def test_imported_text_is_never_run_as_jinja(tmp_path):
+@pytest.fixture(scope="module")
+def untrusted(tmp_path_factory):
+    """A project built once with Jinja, markup and scripts in an imported collection and in the
+    unit data; (project, site)."""
+    tmp_path = tmp_path_factory.mktemp("untrusted")
     project = copy_project(tmp_path)
     source = project / "sources" / "zz_test.txt"
     source.write_text("测试合集篇1\n一、模板语法\n正文里有 {{ 7*7 }} 和 {% if x %} 这样的字符,还有<script>alert(1)</script>。\n"
@@ -29,12 +33,20 @@ def test_imported_text_is_never_run_as_jinja(tmp_path):
     # This collection alone (the real ones take a while and are imported in test_corpus.py).
     result = run(["fanwen", "import", str(source)], cwd=project)
     assert result.returncode == 0, result.stderr
+    unit = project / "data" / "unit.yml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace(
+        "topic: 农村人居环境整治", 'topic: "<script>alert(1)</script>{{ 7*7 }}**整治**"'), encoding="utf-8")
     result = run(["mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=project)
     assert result.returncode == 0, result.stderr
-    page = next((tmp_path / "site" / "examples").glob("*/zz-test-01/index.html")).read_text(encoding="utf-8")
+    return project, tmp_path / "site"
+
+
+def test_imported_text_is_never_run_as_jinja(untrusted):
+    _, site = untrusted
+    page = next((site / "examples").glob("*/zz-test-01/index.html")).read_text(encoding="utf-8")
     assert "{{ 7*7 }}" in page and "{% if x %}" in page and "正文里有 49" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
-    assert_no_script_ran_from(tmp_path / "site")
+    assert_no_script_ran_from(site)
 
 
 def assert_no_script_ran_from(site):
@@ -44,18 +56,13 @@ def assert_no_script_ran_from(site):
         assert "alert(1)" not in script.read_text(encoding="utf-8", errors="replace"), script
 
 
-def test_data_values_show_as_text_on_template_pages(tmp_path):
-    project = copy_project(tmp_path)
-    unit = project / "data" / "unit.yml"
-    unit.write_text(unit.read_text(encoding="utf-8").replace(
-        "topic: 农村人居环境整治", 'topic: "<script>alert(1)</script>{{ 7*7 }}**整治**"'), encoding="utf-8")
-    result = run(["mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=project)
-    assert result.returncode == 0, result.stderr
-    page = (tmp_path / "site" / "moban" / "work-plan" / "index.html").read_text(encoding="utf-8")
+def test_data_values_show_as_text_on_template_pages(untrusted):
+    _, site = untrusted
+    page = (site / "moban" / "work-plan" / "index.html").read_text(encoding="utf-8")
     paper = page[page.index('<div class="fw-paper">'):]
     assert '<span class="fw-filled">&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}**整治**工作</span>' in paper
     assert "<script>alert(1)" not in page and "49" not in paper
-    assert_no_script_ran_from(tmp_path / "site")
+    assert_no_script_ran_from(site)
 
 
 @pytest.mark.parametrize("value, problem", [
