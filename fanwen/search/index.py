@@ -253,7 +253,12 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 #   of grams, their sizes (size << 1, or k << 1 | 1 for a list longer than BIG in x/<part>-<k>)
 #   and the grams themselves, each followed by "\n".
 # * m/<n>: [location, title] of META pages.
-# * delta/…: the same files for the pages edited during `mkdocs serve` (write_delta).
+# * delta/…: the same files for the pages edited during `mkdocs serve` (write_delta), or changed
+#   since the index was built when `fanwen build` reuses it (fanwen/search/reuse.py); the
+#   manifest's "delta" lists the pages of the first index they replace and, from `fanwen build`,
+#   the place of each of its pages among them (results of equal rank keep the build's order).
+# * record.json: what each page of a full index was (reuse.py), for the next `fanwen build`;
+#   the worker never reads it.
 
 # Sizes on disk aimed at: few files (under 2,000 at 10,000 pages of the bench's library) while a
 # query still downloads little. How well text and postings compress depends on the library

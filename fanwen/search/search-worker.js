@@ -15,9 +15,10 @@
  *   search/fanwen/x/<p>-<k>.js  one large posting list
  *   search/fanwen/m/<n>.js      [location, title, label] of manifest.meta pages
  *   search/fanwen/t/<n>.js      the n-th manifest.chunk code points of the text stream
- *   search/fanwen/delta/…       after edits in `make serve`: the edited pages' own index, of
- *                               the same files (manifest.delta: its sizes, and the pages of
- *                               the site's index it replaces)
+ *   search/fanwen/delta/…       after edits in `make serve`, or when `fanwen build` reused the
+ *                               previous site's index: the edited pages' own index, of the
+ *                               same files (manifest.delta: its sizes, the pages of the site's
+ *                               index it replaces, and where its pages rank among them)
  *
  * Every file but the first two is raw deflate in Z85 (DecompressionStream inflates it): the
  * index of 10,000 pages is a few hundred files, smaller than their Markdown. Trigram postings
