@@ -8,9 +8,10 @@ for the next run), then times in child processes (each build is `fanwen build`'s
 build_site, swapping the new site in):
 
 1. a build with no previous site (the whole index, in its indexing process);
-2. `--edits` times: one sentence appended to one document, then a build (the previous site's
-   index is reused, the edited page indexed in the build process);
-3. the same edit once more, built with --rebuild-index (the whole index, for comparison).
+2. `--edits` pairs, under about the same load: one sentence appended to one document, then a
+   build (the previous site's index is reused, the edited page indexed in the build process);
+   another document edited the same way, built with --rebuild-index (the whole index, as
+   before, for comparison).
 
 For each: wall time, CPU of the build process and of its indexing processes, what the build
 said about the index, and for the reusing builds the time in fanwen/search/reuse.py (page
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 
 def load() -> str:
-    return os.getloadavg().__repr__()
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def build_once(project: Path, site: Path, rebuild: bool) -> dict:
@@ -55,6 +56,18 @@ def build_once(project: Path, site: Path, rebuild: bool) -> dict:
 
     for name in ("add", "decide", "write"):
         setattr(reuse.Reuse, name, timed(getattr(reuse.Reuse, name)))
+    from fanwen.search import index as search
+
+    write = search.BackgroundIndex.write
+
+    def waited(self, site_dir):  # the build's wait for its indexing process at the end
+        start = time.perf_counter()
+        try:
+            return write(self, site_dir)
+        finally:
+            spent["index_wait"] = time.perf_counter() - start
+
+    search.BackgroundIndex.write = waited
     os.chdir(project)
     start = time.perf_counter()
     seconds, note = build_site(site, project / "mkdocs.yml", rebuild_index=rebuild)
@@ -62,7 +75,8 @@ def build_once(project: Path, site: Path, rebuild: bool) -> dict:
     me = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"seconds": wall, "note": note, "build_cpu": me.ru_utime + me.ru_stime,
-            "index_cpu": children.ru_utime + children.ru_stime, "reuse_seconds": spent["reuse"]}
+            "index_cpu": children.ru_utime + children.ru_stime, "reuse_seconds": spent["reuse"],
+            "index_wait": spent.get("index_wait", 0.0), "peak_mb": max(me.ru_maxrss, children.ru_maxrss) / 1024}
 
 
 def child(project: Path, site: Path, rebuild: bool = False) -> dict:
@@ -84,14 +98,15 @@ def index_inodes(site: Path) -> dict[str, int]:
 
 def show(label: str, row: dict) -> None:
     print(f"{label}: {row['seconds']:.1f} s, build process CPU {row['build_cpu']:.1f} s, "
-          f"indexing processes CPU {row['index_cpu']:.1f} s, in reuse.py {row['reuse_seconds']:.2f} s; "
+          f"indexing processes CPU {row['index_cpu']:.1f} s, waiting for them at the end {row.get('index_wait', 0):.1f} s, "
+          f"in reuse.py {row['reuse_seconds']:.2f} s, peak RSS of one process {row.get('peak_mb', 0):.0f} MB; "
           f"load {row['load']}\n    {row['note']}", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=10000)
-    parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--edits", type=int, default=2, help="pairs of builds after an edit")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench-reuse")
     args = parser.parse_args()
     folder = args.out / str(args.pages)
@@ -110,16 +125,18 @@ def main() -> None:
     print(f"{len(pages):,} documents; uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
     show("from scratch", child(project, site))
     for n in range(args.edits):
-        inodes = index_inodes(site)
-        page = pages[len(pages) // 3 + n]
-        page.write_text(page.read_text(encoding="utf-8") + f"\n\n基准测试第 {n + 1} 次追加的一句话。\n", encoding="utf-8")
-        row = child(project, site)
-        same = sum(index_inodes(site).get(key) == inode for key, inode in inodes.items())
-        show(f"edit {n + 1}", row)
-        print(f"    old index files still the same inode: {same} of {len(inodes)}")
-    page = pages[len(pages) // 2]
-    page.write_text(page.read_text(encoding="utf-8") + "\n\n基准测试再追加的一句话。\n", encoding="utf-8")
-    show("edit, --rebuild-index", child(project, site, rebuild=True))
+        # Pairs under the same load: an edit built reusing the index, then another edit built
+        # with --rebuild-index (the whole index again, as before this round).
+        for rebuild in (False, True):
+            inodes = index_inodes(site)
+            page = pages[len(pages) // 3 + 2 * n + rebuild]
+            page.write_text(page.read_text(encoding="utf-8") + f"\n\n基准测试第 {n + 1} 次追加的一句话。\n",
+                            encoding="utf-8")
+            row = child(project, site, rebuild=rebuild)
+            show(f"edit {n + 1}{', --rebuild-index' if rebuild else ''}", row)
+            if not rebuild:
+                same = sum(index_inodes(site).get(key) == inode for key, inode in inodes.items())
+                print(f"    old index files still the same inode: {same} of {len(inodes)}")
     print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
 
 

@@ -261,6 +261,27 @@ def test_the_offline_copy_reuses_its_index_and_searches_the_edit(browser, tmp_pa
     context.close()
 
 
+def test_a_sub_path_build_reuses_its_index_and_searches_the_edit(browser, tmp_path):
+    project = make_project(tmp_path)
+    site = tmp_path / "web" / "fanwen"
+    env = {"SITE_URL": "http://127.0.0.1/fanwen/"}
+    result = run(["fanwen", "build", "--site-dir", str(site)], cwd=project, env=env)
+    assert result.returncode == 0 and "全部重建" in result.stdout, result.stderr
+    base = index_files(site)
+    page = sorted(p for p in (project / "docs").glob("examples/*/*.md") if p.name != "index.md")[7]
+    page.write_text(page.read_text(encoding="utf-8") + "\n\n子路径标记寅卯辰巳。\n", encoding="utf-8")
+    result = run(["fanwen", "build", "--site-dir", str(site)], cwd=project, env=env)
+    assert result.returncode == 0 and "沿用上次的索引" in result.stdout, result.stderr
+    assert index_files(site) == base
+    with serve_folder(site.parent) as root:
+        context = browser.new_context()
+        tab = context.new_page()
+        tab.goto(root + "fanwen/")
+        answers = tab.evaluate(WORKER_ANSWERS, ["寅卯辰巳"])
+        context.close()
+    assert page.relative_to(project / "docs").with_suffix("").as_posix() + "/" in [loc for loc, _, _ in answers["寅卯辰巳"]]
+
+
 def test_the_record_is_small_and_says_nothing_but_fingerprints(built_site):
     """What the next build compares with ships with the site: names and sizes of the index's
     files and eight bytes per page."""
