@@ -84,6 +84,10 @@ def test_an_index_of_another_format_or_incomplete_is_not_reused(tmp_path, monkey
     assert reuse.Reuse.open(site)[1] == "搜索索引的格式已更新"
     monkeypatch.undo()
     reuse.index_format.cache_clear()
+    record = json.loads((root / reuse.RECORD).read_text(encoding="utf-8"))
+    (root / reuse.RECORD).write_text(json.dumps({**record, "files": ["s/0-0.js"]}), encoding="utf-8")
+    assert reuse.Reuse.open(site)[1] == "上次的搜索索引与记录不符"
+    (root / reuse.RECORD).write_text(json.dumps(record), encoding="utf-8")
     shard = next((root / "s").glob("*.js"))
     shard.write_text(shard.read_text(encoding="utf-8") + " ", encoding="utf-8")
     assert reuse.Reuse.open(site)[1] == "上次的搜索索引文件有改动"
@@ -233,6 +237,23 @@ def test_a_rebuild_after_edits_reuses_the_index_and_answers_as_one_built_from_sc
     assert "搜索索引：全部重建（按要求全部重建）" in build(project, site, "--rebuild-index")
     assert index_files(site).keys() == base.keys()
     assert all(index_files(site)[key][0] != inode for key, (inode, _) in base.items())
+
+
+def test_many_edits_rebuild_the_whole_index_and_search_finds_them_all(browser, tmp_path):
+    """Past the limit the build indexes every page after all (they were held until it knew)."""
+    project = make_project(tmp_path)
+    site = tmp_path / "site"
+    build(project, site)
+    base = index_files(site)
+    edited = sorted(p for p in (project / "docs").glob("examples/*/*.md") if p.name != "index.md")[::3]
+    assert len(edited) > reuse.FEW
+    for path in edited:
+        path.write_text(path.read_text(encoding="utf-8") + "\n\n批量标记申酉戌亥。\n", encoding="utf-8")
+    assert "搜索索引：全部重建（改动超过全部页面的 5%）" in build(project, site)
+    assert not (site / search.INDEX_DIR / "delta").exists()
+    assert not set(inode for inode, _ in index_files(site).values()) & set(inode for inode, _ in base.values())
+    found = {loc for loc, _, _ in worker_answers(browser, site, ["申酉戌亥"])["申酉戌亥"]}
+    assert {p.relative_to(project / "docs").with_suffix("").as_posix() + "/" for p in edited} <= found
 
 
 def test_the_offline_copy_reuses_its_index_and_searches_the_edit(browser, tmp_path):

@@ -143,22 +143,25 @@ class Reuse:
             manifest = ix.read_manifest(root)
         except (OSError, ValueError):
             return None, "上次的站点里没有可沿用的搜索索引"
-        if record.get("format") != index_format():
+        if not isinstance(record, dict) or record.get("format") != index_format():
             return None, "搜索索引的格式已更新"
-        if record.get("v") != manifest.get("v") or record.get("docs") != manifest.get("docs"):
-            return None, "上次的搜索索引与记录不符"
-        for key, size in record["files"].items():
+        try:  # a record or manifest of the wrong shape (edited by hand) is as good as none
+            if record["v"] != manifest["v"] or record["docs"] != manifest["docs"]:
+                return None, "上次的搜索索引与记录不符"
+            for key, size in record["files"].items():
+                try:
+                    if (root / key).stat().st_size != size:
+                        return None, "上次的搜索索引文件有改动"
+                except OSError:
+                    return None, "上次的搜索索引不完整"
             try:
-                if (root / key).stat().st_size != size:
-                    return None, "上次的搜索索引文件有改动"
+                locations = ix.read_locations(previous_site)
             except OSError:
                 return None, "上次的搜索索引不完整"
-        try:
-            locations = ix.read_locations(previous_site)
-        except (OSError, ValueError, KeyError):
-            return None, "上次的搜索索引不完整"
-        if len(locations) != record["docs"] or len(set(locations)) != len(locations) \
-                or len(base64.b64decode(record["pages"])) != FINGERPRINT * len(locations):
+            if len(locations) != record["docs"] or len(set(locations)) != len(locations) \
+                    or len(base64.b64decode(record["pages"])) != FINGERPRINT * len(locations):
+                return None, "上次的搜索索引与记录不符"
+        except (KeyError, TypeError, ValueError, AttributeError):
             return None, "上次的搜索索引与记录不符"
         return cls(Path(previous_site), record, locations), ""
 
