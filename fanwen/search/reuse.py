@@ -19,8 +19,8 @@ What makes it safe:
   holds every page changed since the last full build, and it is the same whichever builds
   came in between.
 * When the changes pass LIMIT (of the pages or of the text), the order of the unchanged pages
-  differs, the format differs (another index.py, worker or OpenCC) or anything of the old
-  index is missing, the index is built from scratch as before.
+  differs, the format differs (another index.py, reuse.py, worker or OpenCC) or anything of
+  the old index is missing, the index is built from scratch as before.
 * Results rank equal pages by their place in the build; `order` gives each delta page the
   place it has in this build among the reused ones, so results come in the same order as
   from an index built from scratch (tests/test_build_reuse.py compares them).
@@ -66,7 +66,8 @@ def index_format() -> str:
         opencc = version("opencc")
     except PackageNotFoundError:
         opencc = "?"
-    source = Path(ix.__file__).read_bytes() + ix.compact_worker().encode("utf-8") + opencc.encode("ascii")
+    source = (Path(ix.__file__).read_bytes() + Path(__file__).read_bytes() + ix.compact_worker().encode("utf-8")
+              + opencc.encode("ascii"))
     return hashlib.sha1(source).hexdigest()[:12]
 
 
