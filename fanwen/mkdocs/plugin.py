@@ -495,8 +495,10 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         if getattr(self, "built_once", False):
             return True
         # An index from `fanwen build` that has a delta of its own: write_delta would drop it.
-        manifest = Path(site_dir) / search.INDEX_DIR / "manifest.js"
-        return manifest.is_file() and "delta" not in search.read_manifest(manifest.parent)
+        try:
+            return "delta" not in search.read_manifest(Path(site_dir) / search.INDEX_DIR)
+        except (OSError, ValueError):  # none, or unreadable: built afresh
+            return False
 
     def reuse_index_of(self, previous_site, rebuild: bool = False) -> None:
         """`fanwen build`: the site this build replaces, whose search index may serve again
