@@ -111,12 +111,17 @@ def import_command(sources: tuple[Path, ...], docs_dir: Path, report_path: Path,
 @click.option("--offline", is_flag=True, help="构建离线版（FANWEN_OFFLINE=true）：可从共享盘双击 index.html 打开。")
 @click.option("--config-file", default=Path("mkdocs.yml"), type=click.Path(path_type=Path), show_default=True,
               help="MkDocs 配置文件。")
-def build_command(site_dir: Path, offline: bool, config_file: Path) -> None:
-    """严格模式构建静态网站；失败时原有的站点目录保持不变。"""
+@click.option("--rebuild-index", is_flag=True,
+              help="搜索索引全部重建，不沿用上次构建的索引（平时不需要：改动多或索引格式变了时会自动重建）。")
+def build_command(site_dir: Path, offline: bool, config_file: Path, rebuild_index: bool) -> None:
+    """严格模式构建静态网站；失败时原有的站点目录保持不变。
+
+    上次构建的站点还在时，没有改动的页面沿用它的搜索索引，只给改动的页面建索引。"""
     from fanwen.publish.build import OldSiteLeft, build_site
 
     try:
-        seconds = build_site(site_dir, config_file, env={"FANWEN_OFFLINE": "true"} if offline else None)
+        seconds, note = build_site(site_dir, config_file, env={"FANWEN_OFFLINE": "true"} if offline else None,
+                                   rebuild_index=rebuild_index)
     except OldSiteLeft as error:
         click.echo(f"构建完成，但有遗留：{error}", err=True)
         sys.exit(1)
@@ -124,6 +129,8 @@ def build_command(site_dir: Path, offline: bool, config_file: Path) -> None:
         click.echo(f"构建失败：{error}\n原有的 {site_dir}/ 保持不变。", err=True)
         sys.exit(1)
     click.echo(f"已构建{'离线版' if offline else '网站'}：{site_dir}/（{seconds:.1f} 秒）")
+    if note:
+        click.echo(note)
 
 
 @main.command("dist")

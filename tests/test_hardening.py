@@ -411,7 +411,8 @@ def test_a_killed_build_leaves_no_process_behind(project):
 
     from conftest import BIN
 
-    process = subprocess.Popen([str(BIN / "fanwen"), "build"], cwd=project.root, stdout=subprocess.DEVNULL,
+    # --rebuild-index: an earlier test built site/, whose index would be reused without an indexer.
+    process = subprocess.Popen([str(BIN / "fanwen"), "build", "--rebuild-index"], cwd=project.root, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     deadline = time.monotonic() + 60
     while len(build_children(project.root)) < 2 and time.monotonic() < deadline:  # the build and its indexer

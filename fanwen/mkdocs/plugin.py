@@ -33,6 +33,7 @@ from fanwen.mkdocs.pages import (MODELS, UNIT_PAGE, document_actions, escape_met
                                  template_page, unit_page, with_models)
 from fanwen.publish import build as publish
 from fanwen.search import index as search
+from fanwen.search import reuse as search_reuse
 
 RELATED = 6
 
@@ -250,9 +251,18 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         # Each document's page URL, kept to find a deleted document's page in the index.
         urls, self.doc_urls = getattr(self, "doc_urls", {}), {
             e.path: file.url for e in self.library if (file := files.get_file_from_path(e.path)) is not None}
+        self.reuse = None
         if self.config.search:
             if not self.keep_index(config.site_dir):
-                self.index = search.BackgroundIndex()
+                # `fanwen build`: the index of the site it replaces may serve again (on_env decides).
+                previous, reason = getattr(self, "previous_site", None), "没有上次构建的站点"
+                if previous is not None and getattr(self, "rebuild_index", False):
+                    reason = "按要求全部重建"
+                elif previous is not None:
+                    self.reuse, reason = search_reuse.Reuse.open(previous)
+                self.index_note = search_reuse.rebuilt(reason)
+                if self.reuse is None:
+                    self.index = search.BackgroundIndex()
                 self.edited = {}
                 self.removed = set()
             else:
@@ -317,6 +327,17 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         # MkDocs makes a new Jinja environment for every build, and Material's ~50 templates were
         # compiled again by every build and after every edit under `make serve` (0.2 to 0.4 s).
         env.bytecode_cache = COMPILED_TEMPLATES
+        # Every page's Markdown is rendered by now, none written: whether the previous site's
+        # search index serves again is known (fanwen/search/reuse.py). If not, its pages go to
+        # an indexing process while MkDocs writes the pages.
+        if getattr(self, "reuse", None) is not None:
+            plan = self.reuse.decide()
+            self.index_note = plan.note()
+            if not plan.reuse:
+                pages, self.reuse, self.indexed_pages = self.reuse.pages, None, []
+                self.index = search.BackgroundIndex(bounded=False)
+                for page in pages:
+                    self.to_index(page.location, page.title, page.html, page.label)
         return env
 
     def on_page_context(self, context, page, config, nav):
@@ -334,27 +355,30 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         if entry is None:
             # Template pages and the atlas are found by search too, ranked with the documents;
             # their titles (h1) say 写作模板 / 结构图谱.
-            if self.index and page.file.src_uri in self.searchable:
-                try:
-                    self.index.add_html(page.url, self.searchable[page.file.src_uri], html, "写作模板"
-                                        if page.file.src_uri.startswith("moban/") else "结构图谱")
-                except RuntimeError as error:
-                    self.index = None
-                    raise PluginError(str(error)) from None
-                self.indexed_pages.append(page.url)  # document numbers follow the order pages are added
+            if (self.index or self.reuse) and page.file.src_uri in self.searchable:
+                self.to_index(page.url, self.searchable[page.file.src_uri], html, "写作模板"
+                              if page.file.src_uri.startswith("moban/") else "结构图谱")
             return html
         html, article = mark_article(html)
-        if self.index:
-            try:
-                # The worker escapes what it shows; the label lets the results be narrowed by it.
-                self.index.add_html(page.url, entry.title, article, f"{entry.type} · {entry.level}")
-            except RuntimeError as error:  # an indexer failed (its message says what to do)
-                self.index = None
-                raise PluginError(str(error)) from None
-            self.indexed_pages.append(page.url)
+        if self.index or self.reuse:
+            # The worker escapes what it shows; the label lets the results be narrowed by it.
+            self.to_index(page.url, entry.title, article, f"{entry.type} · {entry.level}")
         elif self.config.search:  # a --dirty rebuild of edited pages: they go to the delta index
             self.edited[page.url] = (page.url, entry.title, search.html_blocks(article), f"{entry.type} · {entry.level}")
         return html
+
+    def to_index(self, location: str, title: str, html: str, label: str) -> None:
+        """A page for the search index: to the indexing process, or kept to compare with the
+        previous site's index (`fanwen build`, decided in on_env)."""
+        if self.reuse is not None:
+            self.reuse.add(location, title, html, label)
+        else:
+            try:
+                self.index.add_html(location, title, html, label)
+            except RuntimeError as error:  # an indexer failed (its message says what to do)
+                self.index = None
+                raise PluginError(str(error)) from None
+        self.indexed_pages.append(location)  # document numbers follow the order pages are added
 
     # Inline scripts become files under assets/fanwen/inline/ (fanwen/publish/csp.py), so that the site
     # runs under `script-src 'self'` (deploy/nginx.conf). Last, after every plugin's HTML edits.
@@ -404,13 +428,22 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             finally:
                 self.index = None
             self.index_order = {loc: n for n, loc in enumerate(self.indexed_pages)}
+        elif getattr(self, "reuse", None) is not None:
+            try:
+                self.reuse.write(config.site_dir)
+            except OSError as error:
+                raise PluginError(search.os_failure(error)) from None
+            finally:
+                self.reuse = None
         elif self.config.search and (getattr(self, "edited", None) or getattr(self, "removed", None)):
             # `make serve` after an edit: the index of the first build stays, the edited pages
             # (all of them since that build) are searched from a small second index instead of
             # their old versions, so search shows the edit at once; deleted pages are left out.
+            # An edited page ranks where its old version did among equal results.
             search.write_delta(config.site_dir, list(self.edited.values()),
                                [self.index_order[loc] for loc in sorted(set(self.edited) | self.removed)
-                                if loc in self.index_order])
+                                if loc in self.index_order],
+                               [self.index_order.get(loc, len(self.index_order) + j) for j, loc in enumerate(self.edited)])
         if self.config.search:
             search.install_worker(config.site_dir)
         self.built_once = True
@@ -442,8 +475,20 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         """A --dirty build re-renders only edited pages: the search index already in the site
         (from the first build of `mkdocs serve`, or an earlier build) stays; an index of the
         edited pages alone would lose the rest."""
-        return getattr(self, "dirty", False) and (
-            getattr(self, "built_once", False) or (Path(site_dir) / search.INDEX_DIR / "manifest.js").is_file())
+        if not getattr(self, "dirty", False):
+            return False
+        if getattr(self, "built_once", False):
+            return True
+        # An index from `fanwen build` that has a delta of its own: write_delta would drop it.
+        try:
+            return "delta" not in search.read_manifest(Path(site_dir) / search.INDEX_DIR)
+        except (OSError, ValueError):  # none, or unreadable: built afresh
+            return False
+
+    def reuse_index_of(self, previous_site, rebuild: bool = False) -> None:
+        """`fanwen build`: the site this build replaces, whose search index may serve again
+        (fanwen/search/reuse.py); `rebuild` builds the whole index all the same."""
+        self.previous_site, self.rebuild_index = previous_site, rebuild
 
     def close_index(self) -> None:
         if getattr(self, "index", None):
@@ -453,6 +498,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
     def on_build_error(self, error):
         release_data_files()
         self.close_index()
+        self.reuse = None
 
     def on_shutdown(self):
         self.close_index()

@@ -20,6 +20,7 @@ import time
 import warnings
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
@@ -128,11 +129,18 @@ def check_site_url(url: str | None) -> None:
                           "写成 http://主机名/路径/ 的形式，如 SITE_URL=http://intranet.example/fanwen/。")
 
 
+class Built(NamedTuple):
+    seconds: float
+    index_note: str  # what became of the search index (reused or rebuilt), one line in Chinese
+
+
 def build_site(site_dir: Path = Path("site"), config_file: Path = Path("mkdocs.yml"),
-               env: dict[str, str] | None = None) -> float:
+               env: dict[str, str] | None = None, rebuild_index: bool = False) -> Built:
     """Strict MkDocs build into a temporary sibling of site_dir, swapped in on success.
 
-    Returns the seconds it took. Any failure raises FanwenError and leaves site_dir as it was.
+    Returns the seconds it took and what became of the search index: the index of the site
+    being replaced serves again when few pages changed (fanwen/search/reuse.py), unless
+    `rebuild_index`. Any failure raises FanwenError and leaves site_dir as it was.
     `env` sets environment variables for the build (mkdocs.yml reads them with !ENV).
     """
     from mkdocs.commands.build import build
@@ -174,6 +182,9 @@ def build_site(site_dir: Path = Path("site"), config_file: Path = Path("mkdocs.y
             except Abort:
                 raise FanwenError(str(config_file), "MkDocs 配置有误（见上面的错误）", fix_above) from None
             config.plugins.on_startup(command="build", dirty=False)
+            plugin = config.plugins.get("fanwen")
+            if plugin is not None:
+                plugin.reuse_index_of(site_dir if site_dir.is_dir() else None, rebuild_index)
             try:
                 build(config)
             except Abort as error:
@@ -200,7 +211,8 @@ def build_site(site_dir: Path = Path("site"), config_file: Path = Path("mkdocs.y
         path, error = failures[0]
         raise OldSiteLeft(str(old), f"新站点已生成并替换到 {site_dir}，但旧站点没能删掉（{path}: {error}）",
                           f"检查权限后手工删除 {old}。")
-    return time.perf_counter() - started
+    note = getattr(plugin, "index_note", "") if plugin is not None and plugin.config.search else ""
+    return Built(time.perf_counter() - started, note)
 
 
 class OldSiteLeft(FanwenError):
@@ -337,11 +349,11 @@ def make_dist(dist_dir: Path = Path("dist"), site_dir: Path = Path("site"),
               day: dt.date | None = None, say=click.echo) -> list[Path]:
     """Build the site (and the offline copy), then write dist/<name>.tar.gz and .zip."""
     day = day or dt.date.today()
-    seconds = build_site(site_dir, config_file, env={"FANWEN_OFFLINE": "false"})
-    say(f"已构建网站：{site_dir}（{seconds:.1f} 秒）")
+    seconds, note = build_site(site_dir, config_file, env={"FANWEN_OFFLINE": "false"})
+    say(f"已构建网站：{site_dir}（{seconds:.1f} 秒）" + (f"\n{note}" if note else ""))
     if offline_dir is not None:
-        seconds = build_site(offline_dir, config_file, env={"FANWEN_OFFLINE": "true"})
-        say(f"已构建离线版：{offline_dir}（{seconds:.1f} 秒）")
+        seconds, note = build_site(offline_dir, config_file, env={"FANWEN_OFFLINE": "true"})
+        say(f"已构建离线版：{offline_dir}（{seconds:.1f} 秒）" + (f"\n{note}" if note else ""))
     version = package_version()
     name = f"fanwen-site-{version}-{day:%Y%m%d}"
     nginx = Path(config_file).parent / NGINX_CONF

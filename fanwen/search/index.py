@@ -29,6 +29,7 @@ both.
 
 from __future__ import annotations
 
+import base64
 import errno
 import hashlib
 import json
@@ -252,7 +253,12 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 #   of grams, their sizes (size << 1, or k << 1 | 1 for a list longer than BIG in x/<part>-<k>)
 #   and the grams themselves, each followed by "\n".
 # * m/<n>: [location, title] of META pages.
-# * delta/…: the same files for the pages edited during `mkdocs serve` (write_delta).
+# * delta/…: the same files for the pages edited during `mkdocs serve` (write_delta), or changed
+#   since the index was built when `fanwen build` reuses it (fanwen/search/reuse.py); the
+#   manifest's "delta" lists the pages of the first index they replace and, from `fanwen build`,
+#   the place of each of its pages among them (results of equal rank keep the build's order).
+# * record.json: what each page of a full index was (reuse.py), for the next `fanwen build`;
+#   the worker never reads it.
 
 # Sizes on disk aimed at: few files (under 2,000 at 10,000 pages of the bench's library) while a
 # query still downloads little. How well text and postings compress depends on the library
@@ -734,7 +740,8 @@ def read_locations(site_dir: str | Path) -> list[str]:
     return out
 
 
-def write_delta(site_dir: str | Path, pages: list[tuple[str, str, list, str]], replaced: list[int]) -> dict:
+def write_delta(site_dir: str | Path, pages: list[tuple[str, str, list, str]], replaced: list[int],
+                order: list[float] | None = None) -> dict:
     """The pages edited since the index was built, as a small second index in delta/ that the
     worker searches alongside the first, leaving out the documents `replaced` there.
 
@@ -743,16 +750,29 @@ def write_delta(site_dir: str | Path, pages: list[tuple[str, str, list, str]], r
     kept. The edited pages alone are indexed in milliseconds."""
     root = Path(site_dir) / INDEX_DIR
     manifest = read_manifest(root)
-    shutil.rmtree(root / DELTA, ignore_errors=True)
     manifest.pop("delta", None)
     if pages or replaced:  # only deleted pages: an empty index that replaces them
-        for sub in ("s", "x", "m", "t"):
-            (root / DELTA / sub).mkdir(parents=True)
-        index = Index(DELTA)
-        for page in pages:
-            index.add(*page)
-        manifest["delta"] = {**index.write_part(root), "replaced": sorted(replaced)}
+        manifest["delta"] = write_delta_part(root, pages, replaced, order)
+    else:
+        shutil.rmtree(root / DELTA, ignore_errors=True)
     return write_manifest(root, manifest)
+
+
+def write_delta_part(root: Path, pages: list[tuple[str, str, list, str]], replaced: list[int],
+                     order: list[float] | None = None) -> dict:
+    """delta/ of the index at `root` (made anew) and what the manifest says of it. `order`:
+    where each of `pages` ranks among the pages of the site's index when results are equal
+    (search-worker.js tieKey), by default after all of them."""
+    shutil.rmtree(root / DELTA, ignore_errors=True)
+    for sub in ("s", "x", "m", "t"):
+        (root / DELTA / sub).mkdir(parents=True)
+    index = Index(DELTA)
+    for page in pages:
+        index.add(*page)
+    out = {**index.write_part(root), "replaced": sorted(replaced)}
+    if order is not None:
+        out["order"] = list(order)
+    return out
 
 
 def write_manifest(root: Path, manifest: dict) -> dict:
@@ -768,11 +788,13 @@ class BackgroundIndex:
     two-core machines. The queue is bounded: a slow indexer holds the build back instead of
     piling pages up in memory."""
 
-    def __init__(self):
+    def __init__(self, bounded: bool = True):
+        """`bounded` false: pages the build already holds are handed over without waiting
+        (the queue's thread sends them on while the build goes on)."""
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self.results = context.Queue()
         self._done: list = []  # the indexer's result, once it arrives
-        pages = context.Queue(maxsize=256)
+        pages = context.Queue(maxsize=256 if bounded else 0)
         process = context.Process(target=_index_in_background, args=(pages, self.results, os.getpid()),
                                   name="fanwen-search-index", daemon=True)
         process.start()
@@ -826,8 +848,12 @@ class BackgroundIndex:
             self._done.append(payload)
         for process in self.processes:
             process.join()
-        manifest, self._done = self._done[0], []
-        return write_manifest(root, manifest)
+        done, self._done = self._done[0], []
+        manifest = write_manifest(root, done["manifest"])
+        # What each page was, for the next `fanwen build` to reuse this index (fanwen/search/reuse.py).
+        from fanwen.search.reuse import write_record
+        write_record(root, manifest, base64.b64decode(done["prints"]))
+        return manifest
 
     def close(self) -> None:
         """Stop the indexers and drop what is still queued for them, so that neither this
@@ -857,12 +883,20 @@ def _failure(kind: str, payload) -> str:
     return f"建立搜索索引失败（范文库程序的问题，请把下面的输出报告给维护者）：\n{payload}"
 
 
+def os_failure(error: OSError) -> str:
+    """The message for a file the index could not be written to (a full disk, a read-only folder)."""
+    return _failure("oserror", (error.errno, error.strerror, error.filename))
+
+
 def _parent_gone(parent: int) -> bool:
     return os.getppid() != parent
 
 
 def _index_in_background(pages, results, parent: int) -> None:
+    from fanwen.search.reuse import fingerprint
+
     index = Index()
+    prints = []
     try:
         while True:
             try:
@@ -873,9 +907,11 @@ def _index_in_background(pages, results, parent: int) -> None:
                 continue
             if location is None:
                 root = Path(html)  # the index folder, made ready by the build
-                results.put(("done", index.write_part(root)))
+                results.put(("done", {"manifest": index.write_part(root),
+                                      "prints": base64.b64encode(b"".join(prints)).decode("ascii")}))
                 return
             index.add(location, title, html_blocks(html), label)
+            prints.append(fingerprint(location, title, html, label))
     except OSError as error:  # a full disk, a read-only folder: the user's to fix
         results.put(("oserror", (error.errno, error.strerror, error.filename)))
     except BaseException:  # reported to the build, which fails with it

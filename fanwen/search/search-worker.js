@@ -15,9 +15,10 @@
  *   search/fanwen/x/<p>-<k>.js  one large posting list
  *   search/fanwen/m/<n>.js      [location, title, label] of manifest.meta pages
  *   search/fanwen/t/<n>.js      the n-th manifest.chunk code points of the text stream
- *   search/fanwen/delta/…       after edits in `make serve`: the edited pages' own index, of
- *                               the same files (manifest.delta: its sizes, and the pages of
- *                               the site's index it replaces)
+ *   search/fanwen/delta/…       after edits in `make serve`, or when `fanwen build` reused the
+ *                               previous site's index: the edited pages' own index, of the
+ *                               same files (manifest.delta: its sizes, the pages of the site's
+ *                               index it replaces, and where its pages rank among them)
  *
  * Every file but the first two is raw deflate in Z85 (DecompressionStream inflates it): the
  * index of 10,000 pages is a few hundred files, smaller than their Markdown. Trigram postings
@@ -485,8 +486,17 @@ async function render(doc, info, needles, withSnippet) {
 
 /* ------------------------------------------------------------------------- search */
 
+/* Where a page stands among equal results: its place in the build. A page of the delta index
+ * has the place it would have in the site's index (manifest.delta.order: between the pages
+ * before and after it), so that equal results come in the same order as from an index built
+ * from scratch. */
+function tieKey(doc) {
+  const last = spaces[spaces.length - 1]
+  return last.info.order && doc >= last.base ? last.info.order[doc - last.base] : doc
+}
+
 function rank(hits) {
-  return [...hits].sort(([a, x], [b, y]) => (y.kind - x.kind) || (y.tf - x.tf) || (a - b))
+  return [...hits].sort(([a, x], [b, y]) => (y.kind - x.kind) || (y.tf - x.tf) || (tieKey(a) - tieKey(b)))
 }
 
 /* Facets typed into the query, or set by the page's buttons under the search box (fanwen.js):
@@ -569,7 +579,7 @@ async function search(query, gen, post) {
     const kind = Math.max(...loose.map(map => { const v = map.get(doc); return typeof v === "number" ? v : v.kind }))
     partsOnly.push([doc, { tf: present.length, kind, first: -1, present }])
   }
-  partsOnly.sort(([a, x], [b, y]) => (y.tf - x.tf) || (y.kind - x.kind) || (a - b))
+  partsOnly.sort(([a, x], [b, y]) => (y.tf - x.tf) || (y.kind - x.kind) || (tieKey(a) - tieKey(b)))
   partsOnly.splice(0, partsOnly.length, ...await keepFacets(partsOnly, facets))
   if (gen !== generation) return
   if (!ranked.length && !partsOnly.length) return post({ items: [] })
