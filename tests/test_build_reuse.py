@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
 
 from conftest import ROOT, run, serve_folder
 from fanwen.search import index as search
@@ -143,6 +142,13 @@ def make_project(tmp_path: Path) -> Path:
     return project
 
 
+def previous(built: Path, site: Path) -> Path:
+    """`site` as the run's build of the project left it (the same pages as a build of the copy):
+    the site a rebuild replaces, without building it once more here."""
+    shutil.copytree(built, site, ignore=shutil.ignore_patterns(".git"))
+    return site
+
+
 def build(project: Path, site: Path, *options: str, fails: bool = False) -> str:
     result = run(["fanwen", "build", "--site-dir", str(site), *options], cwd=project)
     assert (result.returncode != 0) == fails, result.stderr
@@ -167,11 +173,10 @@ def phrase(paragraph: str) -> str:
     return text[len(text) // 2:len(text) // 2 + 10]
 
 
-def test_a_rebuild_after_edits_reuses_the_index_and_answers_as_one_built_from_scratch(browser, tmp_path):
+def test_a_rebuild_after_edits_reuses_the_index_and_answers_as_one_built_from_scratch(browser, built_site, tmp_path):
     project = make_project(tmp_path)
     docs = project / "docs"
-    site = tmp_path / "site"
-    assert "搜索索引：全部重建" in build(project, site)
+    site = previous(built_site, tmp_path / "site")
     base = index_files(site)
     originals = {p: p.read_text(encoding="utf-8") for p in docs.glob("examples/*/*.md") if p.name != "index.md"}
     chosen = sorted((p for p in originals if len(body_paragraphs(originals[p])) >= 3), key=lambda p: p.as_posix())
@@ -182,38 +187,24 @@ def test_a_rebuild_after_edits_reuses_the_index_and_answers_as_one_built_from_sc
     text = originals[edited]
     gone = body_paragraphs(text)[1]
     title = re.search(r"(?m)^title: (.+)$", text).group(1)
-    edited.write_text(text.replace(f"title: {title}", f"title: {title}（修订稿）", 1).replace(gone, "改后的段落辰巳午未。"),
-                      encoding="utf-8")
-    deleted.unlink()
     added = copied.with_name("000-0000-added.md")
     copied_title = re.search(r"(?m)^title: (.+)$", originals[copied]).group(1)
-    added.write_text(originals[copied].replace(f"title: {copied_title}", "title: 新增的一篇范文", 1)
-                     + "\n\n新增标记戊己庚辛。\n", encoding="utf-8")
 
+    def make_the_edits():
+        edited.write_text(text.replace(f"title: {title}", f"title: {title}（修订稿）", 1)
+                          .replace(gone, "改后的段落辰巳午未。"), encoding="utf-8")
+        deleted.unlink()
+        added.write_text(originals[copied].replace(f"title: {copied_title}", "title: 新增的一篇范文", 1)
+                         + "\n\n新增标记戊己庚辛。\n", encoding="utf-8")
+
+    make_the_edits()
     out = build(project, site)
     assert "搜索索引：沿用上次的索引，只重新索引了改动和新增的" in out and "删除的 1 页" in out
     # The old index's files are the very same files (hard links, nothing copied or rewritten).
     assert index_files(site) == base
     assert (site / search.INDEX_DIR / "delta").is_dir()
-
-    scratch = tmp_path / "scratch"
-    assert "搜索索引：全部重建" in build(project, scratch)
-    assert not (scratch / search.INDEX_DIR / "delta").exists()
-
-    deleted_title = re.search(r"(?m)^title: (.+)$", originals[deleted]).group(1)
-    location = lambda path: path.relative_to(docs).with_suffix("").as_posix() + "/"
-    queries = ["辰巳午未", phrase(gone), "（修订稿）", title, deleted_title, phrase(body_paragraphs(originals[deleted])[0]),
-               "戊己庚辛", "新增的一篇范文", copied_title, phrase(body_paragraphs(originals[copied])[1]),
-               "工作", "选举", "換屆選舉", "村", "工作 方案", "文种:方案 总结", "层级:村 选举", "模板", "治理能力"]
-    reused, fresh = worker_answers(browser, site, queries), worker_answers(browser, scratch, queries)
-    for query in queries:
-        assert reused[query] == fresh[query], query
-    found = lambda query: [loc for loc, _, _ in reused[query]]
-    assert found("辰巳午未") == [location(edited)] and location(edited) not in found(phrase(gone))
-    assert location(deleted) not in found(deleted_title)
-    assert location(added) in found("戊己庚辛")  # (and the template pages that quote it)
-    shared = found(phrase(body_paragraphs(originals[copied])[1]))
-    assert location(added) in shared and location(copied) in shared
+    reused_site = tmp_path / "reused"
+    shutil.copytree(site, reused_site)  # asked below, beside the same pages indexed from scratch
 
     # A build that fails after the index is written leaves the site as it was, index and all.
     before = {**index_files(site), "manifest": (0, (site / search.INDEX_DIR / "manifest.js").read_bytes())}
@@ -233,17 +224,33 @@ def test_a_rebuild_after_edits_reuses_the_index_and_answers_as_one_built_from_sc
     assert index_files(site) == base and not (site / search.INDEX_DIR / "delta").exists()
     assert "delta" not in search.read_manifest(site / search.INDEX_DIR)
 
-    # Asked for, the whole index is built again.
+    # The same edits again, and the whole index built again, as asked: a site indexed from
+    # scratch, which the reusing build must answer exactly as.
+    make_the_edits()
     assert "搜索索引：全部重建（按要求全部重建）" in build(project, site, "--rebuild-index")
-    assert index_files(site).keys() == base.keys()
-    assert all(index_files(site)[key][0] != inode for key, (inode, _) in base.items())
+    assert not (site / search.INDEX_DIR / "delta").exists()
+    assert all(index_files(site).get(key, (None,))[0] != inode for key, (inode, _) in base.items())
+
+    deleted_title = re.search(r"(?m)^title: (.+)$", originals[deleted]).group(1)
+    location = lambda path: path.relative_to(docs).with_suffix("").as_posix() + "/"
+    queries = ["辰巳午未", phrase(gone), "（修订稿）", title, deleted_title, phrase(body_paragraphs(originals[deleted])[0]),
+               "戊己庚辛", "新增的一篇范文", copied_title, phrase(body_paragraphs(originals[copied])[1]),
+               "工作", "选举", "換屆選舉", "村", "工作 方案", "文种:方案 总结", "层级:村 选举", "模板", "治理能力"]
+    reused, fresh = worker_answers(browser, reused_site, queries), worker_answers(browser, site, queries)
+    for query in queries:
+        assert reused[query] == fresh[query], query
+    found = lambda query: [loc for loc, _, _ in reused[query]]
+    assert found("辰巳午未") == [location(edited)] and location(edited) not in found(phrase(gone))
+    assert location(deleted) not in found(deleted_title)
+    assert location(added) in found("戊己庚辛")  # (and the template pages that quote it)
+    shared = found(phrase(body_paragraphs(originals[copied])[1]))
+    assert location(added) in shared and location(copied) in shared
 
 
-def test_many_edits_rebuild_the_whole_index_and_search_finds_them_all(browser, tmp_path):
+def test_many_edits_rebuild_the_whole_index_and_search_finds_them_all(browser, built_site, tmp_path):
     """Past the limit the build indexes every page after all (they were held until it knew)."""
     project = make_project(tmp_path)
-    site = tmp_path / "site"
-    build(project, site)
+    site = previous(built_site, tmp_path / "site")
     base = index_files(site)
     edited = sorted(p for p in (project / "docs").glob("examples/*/*.md") if p.name != "index.md")[::3]
     assert len(edited) > reuse.FEW
@@ -256,10 +263,9 @@ def test_many_edits_rebuild_the_whole_index_and_search_finds_them_all(browser, t
     assert {p.relative_to(project / "docs").with_suffix("").as_posix() + "/" for p in edited} <= found
 
 
-def test_the_offline_copy_reuses_its_index_and_searches_the_edit(browser, tmp_path):
+def test_the_offline_copy_reuses_its_index_and_searches_the_edit(browser, offline_site, tmp_path):
     project = make_project(tmp_path)
-    site = tmp_path / "离线版"
-    assert "搜索索引：全部重建" in build(project, site, "--offline")
+    site = previous(offline_site, tmp_path / "离线版")
     base = index_files(site)
     page = sorted(p for p in (project / "docs").glob("examples/*/*.md") if p.name != "index.md")[5]
     page.write_text(page.read_text(encoding="utf-8") + "\n\n离线标记壬癸子丑。\n", encoding="utf-8")
@@ -282,12 +288,10 @@ def test_the_offline_copy_reuses_its_index_and_searches_the_edit(browser, tmp_pa
     context.close()
 
 
-def test_a_sub_path_build_reuses_its_index_and_searches_the_edit(browser, tmp_path):
+def test_a_sub_path_build_reuses_its_index_and_searches_the_edit(browser, subpath_site, tmp_path):
     project = make_project(tmp_path)
-    site = tmp_path / "web" / "fanwen"
+    site = previous(subpath_site, tmp_path / "web" / "fanwen")  # built for this address
     env = {"SITE_URL": "http://127.0.0.1/fanwen/"}
-    result = run(["fanwen", "build", "--site-dir", str(site)], cwd=project, env=env)
-    assert result.returncode == 0 and "全部重建" in result.stdout, result.stderr
     base = index_files(site)
     page = sorted(p for p in (project / "docs").glob("examples/*/*.md") if p.name != "index.md")[7]
     page.write_text(page.read_text(encoding="utf-8") + "\n\n子路径标记寅卯辰巳。\n", encoding="utf-8")
