@@ -50,8 +50,13 @@ def starts(root):
 
 
 def titles(root, manifest):
-    return [entry for n in range(-(-manifest["docs"] // manifest["meta"]))
-            for entry in json.loads(load(root, f"m/{n}"))]
+    rows = [entry for n in range(-(-manifest["docs"] // manifest["meta"]))
+            for entry in search.read_meta(load(root, f"m/{n}"))]
+    if manifest["meta_all"]:  # every page's row in one file as well: the same rows
+        assert search.read_meta(load(root, "m/all")) == rows
+    else:
+        assert not (root / "m" / "all.js").exists()
+    return rows
 
 
 def doc_text(root, manifest, doc):
@@ -60,22 +65,36 @@ def doc_text(root, manifest, doc):
     return stream[begin[doc]:begin[doc + 1] - 1]
 
 
-def shard(root, manifest, gram):
-    """{gram: bytes, or the name of its x/ file} of the shard holding `gram` (as search-worker.js
-    shardOf: the part of its last character, then its hash)."""
+def read_shard(root, manifest, gram, spread=False):
+    """({gram: bytes, or the name of its x/ file}, spread bigrams) of the shard where `gram` is
+    looked for first (as search-worker.js shardOf: the part of its last character, a trigram's
+    middle one, then the hash of the gram or of a trigram's first bigram)."""
     part = search.gram_part(gram, len(manifest["shards"]))
-    data = load(root, f"s/{part}-{search.fnv(gram) % manifest['shards'][part]}")
+    key = search.shard_hash_key(gram, spread)
+    data = load(root, f"s/{part}-{search.fnv(key) % manifest['shards'][part]}")
     count, size_bytes, text_bytes = struct.unpack("<III", data[:12])
     codes = varints(data[12:12 + size_bytes])
     grams = data[12 + size_bytes:12 + size_bytes + text_bytes].decode("utf-8").split("\n")
     assert len(codes) == count and grams[-1] == "" and len(grams) == count + 1
-    at, out = 12 + size_bytes + text_bytes, {}
+    at, out, spread_out = 12 + size_bytes + text_bytes, {}, set()
     for g, code in zip(grams, codes):
+        if code & 2:
+            assert len(g) == 2
+            spread_out.add(g)
         if code & 1:
-            out[g] = f"x/{part}-{code >> 1}"
+            out[g] = f"x/{part}-{code >> 2}"
         else:
-            out[g], at = data[at:at + (code >> 1)], at + (code >> 1)
+            out[g], at = data[at:at + (code >> 2)], at + (code >> 2)
     assert at == len(data)
+    return out, spread_out
+
+
+def shard(root, manifest, gram):
+    """{gram: bytes, or the name of its x/ file} of the shard holding `gram`: a trigram is in
+    its first bigram's shard unless that bigram is marked spread there."""
+    out, spread = read_shard(root, manifest, gram)
+    if len(gram) == 3 and gram[:2] in spread:
+        out, _ = read_shard(root, manifest, gram, spread=True)
     return out
 
 
@@ -190,6 +209,16 @@ def test_many_pages_share_few_files(tmp_path, monkeypatch):
     assert postings(root, manifest, "工作总") == [(doc, [(len(f"第{doc}篇乡镇"), search.TITLE)]) for doc in range(20)]
     assert [(doc, count) for doc, count, _ in postings(root, manifest, "选举")] == [(d, 1 + d % 3) for d in range(20)]
     assert postings(root, manifest, "字\n") is None
+    # Every list is where the worker looks for it: trigrams with their first bigram, or, for a
+    # bigram marked spread (some are, at this shard size), in the shard of their own hash.
+    grouped = spread = 0
+    for gram, data in index.postings().items():
+        value = shard(root, manifest, gram)[gram]
+        assert (load(root, value) if isinstance(value, str) else value) == data, gram
+        if len(gram) == 3:
+            marked = gram[:2] in read_shard(root, manifest, gram)[1]
+            spread, grouped = spread + marked, grouped + (not marked)
+    assert spread and grouped
 
 
 def test_index_built_in_the_background_reads_the_same(tmp_path):

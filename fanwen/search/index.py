@@ -246,12 +246,20 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 #   varints. A page-local (document, count, positions) list cost twice as much; the stream
 #   position holds the document for free.
 # * Unigram and bigram postings stay document lists: (document gap, count << 3 | fields) varints.
-# * The grams are in parts by the code point of their last character (gram_part), each written
-#   on its own: s/<part>-<n> holds the postings of the part's grams whose FNV hash is n modulo
-#   the part's shard count (manifest "shards", one count per part), after a header: the number
-#   of grams, their sizes (size << 1, or k << 1 | 1 for a list longer than BIG in x/<part>-<k>)
-#   and the grams themselves, each followed by "\n".
-# * m/<n>: [location, title] of META pages.
+# * The grams are in parts by the code point of their last character, a trigram by its middle
+#   one (gram_part), each part written on its own: s/<part>-<n> holds the postings of the part's
+#   grams whose FNV hash is n modulo the part's shard count (manifest "shards", one count per
+#   part). A trigram is hashed by its first bigram, so it lies in that bigram's shard: a query
+#   word reads one shard per bigram, and the "missing" answer (every bigram) no more. A bigram
+#   whose trigrams would make its shard much larger than the rest is marked spread, and its
+#   trigrams are hashed by themselves (shard_hash_key; the worker reads the bigram's shard
+#   first). A shard starts with a header: three uint32 (the number of grams, the bytes of the
+#   codes, the bytes of the gram text), the codes (size << 2, or k << 2 | 1 for a list longer
+#   than BIG in x/<part>-<k>; | 2 for a spread bigram) and the grams themselves, each followed
+#   by "\n"; then the posting lists of the grams not in x/, in order.
+# * m/<n>: location, title and label of META pages (meta_text: columns, locations front-coded);
+#   m/all: the same of every page, when there are more than two m/ files (manifest "meta_all":
+#   from how many m/ files on reading it is cheaper).
 # * delta/…: the same files for the pages edited during `mkdocs serve` (write_delta).
 
 # Sizes on disk aimed at: few files (under 2,000 at 10,000 pages of the bench's library) while a
@@ -489,14 +497,16 @@ class Index:
                             vocab[grams & low])
             short = self._lists(keys, new_gram, values, 2)
             del values, gap, docs, grams, pair
-            # Trigrams: positions in the stream, ascending per trigram (the bigram before this
-            # part's last characters, if it counted, is the trigram's start).
-            keep = two >= 1
-            at, end_ids = two[keep] - 1, two_ids[keep]
-            keep = ~separator[at]
-            at, end_ids = at[keep], end_ids[keep]
-            grams = (lut[codes[at]] << idbits | lut[codes[at + 1]]) << idbits | end_ids
-            del two, two_ids, keep, end_ids, ids, last
+            # Trigrams: positions in the stream, ascending per trigram. A trigram belongs to the
+            # part of its middle character, the part of its first bigram (the bigram ending at
+            # this part's characters, if it counted, is the trigram's start): the two are
+            # written to the same shard (_write_shards).
+            keep = two + 2 < n
+            at = two[keep]
+            keep = ~separator[at + 2]
+            at = at[keep]
+            grams = (lut[codes[at]] << idbits | lut[codes[at + 1]]) << idbits | lut[codes[at + 2]]
+            del two, two_ids, keep, ids, last
             if 3 * idbits + posbits <= 63:
                 packed = grams << posbits | at
                 packed.sort()
@@ -554,9 +564,17 @@ class Index:
         for n, start in enumerate(range(0, max(1, len(stream)), chunk)):
             _put(root, written, f"{self.prefix}t/{n}", _pack(stream[start:start + chunk].encode("utf-8")))
         del stream
+        meta_sizes = []
         for start in range(0, len(self.docs), META):
-            _put(root, written, f"{self.prefix}m/{start // META}", _pack(json.dumps(
-                [list(d) for d in self.docs[start:start + META]], ensure_ascii=False, separators=(",", ":")).encode("utf-8")))
+            meta_sizes.append(_put(root, written, f"{self.prefix}m/{start // META}", _pack(meta_text(self.docs[start:start + META]))))
+        # Every page's row in one file as well: the complete answer to a broad query needs the
+        # rows of most pages, and one file of all of them is smaller than the m/ files it
+        # replaces (front coding and deflate work across all the locations). The worker reads
+        # it when it would read at least `meta_all` m/ files it has not read yet.
+        meta_all = 0
+        if len(meta_sizes) > 2:
+            whole = _put(root, written, f"{self.prefix}m/all", _pack(meta_text(self.docs)))
+            meta_all = -(-whole * len(meta_sizes) // sum(meta_sizes))
         lengths = np.asarray(self.lengths, dtype=np.int64)
         _put(root, written, f"{self.prefix}docs", _pack(_varints(lengths, np)[0].tobytes() if len(lengths) else b""))
         parts = self.part_count()
@@ -573,7 +591,7 @@ class Index:
         _put(root, written, f"{self.prefix}fold", "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in unigrams))
         version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
         return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards,
-                "chunk": chunk, "meta": META}
+                "chunk": chunk, "meta": META, "meta_all": meta_all}
 
     def _write_parts(self, root: Path, only) -> dict:
         """The shard files of the parts in `only`: {"shards": {part: count}, "files": {key:
@@ -598,26 +616,44 @@ class Index:
     def _write_shards(self, files: dict, prefix: str, keys, begins, sizes, data) -> int:
         """The shard files s/<prefix><n> and x/<prefix><k> of one part's grams; returns n."""
         np = self.np
-        # Postings by FNV hash of the gram. The shard count: SHARD_FILE on disk per shard, judged
-        # from one shard of a first split compressed.
+        # Postings by FNV hash: a trigram by the hash of its first bigram, so that it lies in the
+        # bigram's shard (a query of four characters reads three shards instead of five: the
+        # first bigram of each covering trigram, which the "missing" answer reads anyway, and
+        # the last bigram). A bigram whose trigrams would make one shard far larger than the
+        # others is marked "spread" and its trigrams are hashed by themselves.
+        # The shard count: SHARD_FILE on disk per shard, judged from a sample compressed.
         big = sizes > BIG
         x_number = np.full(len(keys), -1, dtype=np.int64)
         x_number[big] = np.arange(int(big.sum()))
-        hashes = _fnv_keys(keys, np)
+        tri = keys >> 2 * _BITS > 0
+        spread = np.zeros(len(keys), dtype=bool)
 
         def shard(grams):
             inline = grams[~big[grams]]
-            # Header: sizes (size << 1, or x-file number << 1 | 1) and the grams, "\n"-separated.
-            code = np.where(big[grams], x_number[grams] << 1 | 1, sizes[grams] << 1)
+            # Header: codes (size << 2 or x-file number << 2 | 1, | 2 for a spread bigram) and
+            # the grams, "\n"-separated.
+            code = np.where(big[grams], x_number[grams] << 2 | 1, sizes[grams] << 2) | spread[grams] << 1
             head = _varints(code, np)[0].tobytes()
             text = _gram_text(keys[grams], np)
             body = data[_ragged(begins[inline], sizes[inline], np)].tobytes()
             return _pack(struct.pack("<III", len(grams), len(head), len(text)) + head + text + body)
 
-        raw = int(sizes[~big].sum()) + 12 * len(keys)
+        inline_size = np.where(big, 2, sizes) + 4  # what a gram adds to its shard, before deflate
+        raw = int(inline_size.sum()) + 12
         trial = max(1, raw // 131072)
-        sample = np.flatnonzero(hashes % np.uint64(trial) == 0)
-        shards = max(1, round(len(shard(sample)) * trial / SHARD_FILE)) if len(sample) else 1
+        own = _fnv_keys(keys, np)
+        sample = np.flatnonzero(own % np.uint64(trial) == 0)
+        packed = len(shard(sample)) if len(sample) else 1
+        shards = max(1, round(packed * trial / SHARD_FILE)) if len(sample) else 1
+        # Groups: a bigram (or unigram) and the trigrams it begins; "wide" when the group alone
+        # would be more than a quarter of a shard on disk.
+        head_key = np.where(tri, keys >> _BITS, keys)
+        heads, group = np.unique(head_key, return_inverse=True)
+        group_size = np.bincount(group, weights=inline_size, minlength=len(heads))
+        ratio = packed / max(1, int(inline_size[sample].sum()) + 12) if len(sample) else 1
+        wide = group_size * ratio > SHARD_FILE / 4
+        spread = wide[group] & ~tri & (keys >> _BITS > 0)  # the bigram carries the mark
+        hashes = np.where(tri & ~wide[group], _fnv_keys(head_key, np), own)
         which = (hashes % np.uint64(shards)).astype(np.int64)
         order = np.argsort(which, kind="stable")
         bounds = np.searchsorted(which[order], np.arange(shards + 1))
@@ -630,14 +666,49 @@ class Index:
 
 def gram_part(gram: str, parts: int) -> int:
     """Which part of the index holds an n-gram: the code point of its last character modulo
-    the number of parts (the manifest's list of shard counts). search-worker.js does the same."""
-    return ord(gram[-1]) % parts
+    the number of parts (the manifest's list of shard counts); for a trigram, of its middle
+    character (the part of its first bigram). search-worker.js does the same."""
+    return ord(gram[1] if len(gram) == 3 else gram[-1]) % parts
 
 
-def _put(root: Path, written: dict, key: str, payload) -> None:
+def shard_hash_key(gram: str, spread: bool) -> str:
+    """What a gram's shard is chosen by (FNV hash modulo the part's shard count): a trigram
+    by its first bigram, unless that bigram is marked spread in its own shard; any other gram
+    by itself. search-worker.js does the same (shardOf)."""
+    return gram[:2] if len(gram) == 3 and not spread else gram
+
+
+def _put(root: Path, written: dict, key: str, payload) -> int:
+    """Write one data file; returns its size in bytes."""
     body = _script(key, payload).encode("utf-8")
     written[key] = hashlib.sha1(body).hexdigest()
     (root / f"{key}.js").write_bytes(body)
+    return len(body)
+
+
+def meta_text(docs) -> bytes:
+    """The rows (location, title, label) of pages as an m/ file holds them: the locations, the
+    titles, then the labels, one a line. Each location is front-coded, "<k> <rest>": the
+    first k characters are those of the location before it (pages of a theme share a folder
+    and most of a file name). Columns compress better than rows: a sixth smaller."""
+    lines, before = [], ""
+    for location, _, _ in docs:
+        k = len(os.path.commonprefix([before, location]))
+        lines.append(f"{k} {location[k:]}")
+        before = location
+    return "\n".join(lines + [title for _, title, _ in docs] + [label for _, _, label in docs]).encode("utf-8")
+
+
+def read_meta(data: bytes) -> list[list[str]]:
+    """[location, title, label] of each page of an m/ file (meta_text read back, as
+    search-worker.js reads it)."""
+    lines = data.decode("utf-8").split("\n")
+    count, out, before = len(lines) // 3, [], ""
+    for n in range(count):
+        k, rest = lines[n].split(" ", 1)
+        before = before[:int(k)] + rest
+        out.append([before, lines[count + n], lines[2 * count + n]])
+    return out
 
 
 def _in_two_processes(work, parts: int) -> list[dict]:
@@ -730,7 +801,7 @@ def read_locations(site_dir: str | Path) -> list[str]:
     for n in range(-(-manifest["docs"] // manifest["meta"])):
         text = (root / f"m/{n}.js").read_text(encoding="utf-8")
         payload = json.loads(text[text.index(",") + 1:text.rindex(")")])
-        out += [row[0] for row in json.loads(unpack(payload))]
+        out += [row[0] for row in read_meta(unpack(payload))]
     return out
 
 

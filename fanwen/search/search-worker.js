@@ -13,7 +13,8 @@
  *   search/fanwen/s/<p>-<n>.js  shards of part p: the sizes and the grams, then the postings;
  *                               a list marked as external is x/<p>-<k>.js (shardOf)
  *   search/fanwen/x/<p>-<k>.js  one large posting list
- *   search/fanwen/m/<n>.js      [location, title, label] of manifest.meta pages
+ *   search/fanwen/m/<n>.js      location, title, label of manifest.meta pages (loadMeta)
+ *   search/fanwen/m/all.js      the same of every page, read instead of many m/ files
  *   search/fanwen/t/<n>.js      the n-th manifest.chunk code points of the text stream
  *   search/fanwen/delta/…       after edits in `make serve`: the edited pages' own index, of
  *                               the same files (manifest.delta: its sizes, and the pages of
@@ -114,7 +115,19 @@ async function decode(key, payload) {
     return out
   }
   const kind = key[0]
-  if (kind === "m") return JSON.parse(utf8.decode(data))
+  if (kind === "m") {
+    // [location, title, label] of each page: the file holds the locations (front-coded: "<k>
+    // <rest>", the first k characters those of the location before), the titles, the labels,
+    // one a line (fanwen/search/index.py meta_text).
+    const lines = utf8.decode(data).split("\n"), count = Math.floor(lines.length / 3), rows = []
+    let before = ""
+    for (let n = 0; n < count; n++) {
+      const line = lines[n], space = line.indexOf(" ")
+      before = before.slice(0, Number(line.slice(0, space))) + line.slice(space + 1)
+      rows.push([before, lines[count + n], lines[2 * count + n]])
+    }
+    return rows
+  }
   if (kind === "t") {
     // Code points of the chunk, sliced on demand: a chunk is tens of thousands of characters
     // and a snippet needs a hundred. Without surrogate pairs (nearly always) string indices
@@ -125,20 +138,22 @@ async function decode(key, payload) {
     return (from, to) => chars.slice(from, to)
   }
   if (kind === "x") return data
-  // A shard: Map(gram → its bytes, or the number of its x/ file). Layout: three uint32 (grams,
-  // bytes of the size varints, bytes of the gram text), the sizes (size << 1, or x-file
-  // number << 1 | 1), the grams each followed by "\n", then the inline posting lists.
+  // A shard: {map: Map(gram → its bytes, or the number of its x/ file), spread: the bigrams
+  // whose trigrams are hashed by themselves}. Layout: three uint32 (grams, bytes of the code
+  // varints, bytes of the gram text), the codes (size << 2, or x-file number << 2 | 1; | 2 for
+  // a spread bigram), the grams each followed by "\n", then the inline posting lists.
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
   const count = view.getUint32(0, true), sizeBytes = view.getUint32(4, true), textBytes = view.getUint32(8, true)
-  const sizes = reader(data.subarray(12, 12 + sizeBytes))
+  const codes = reader(data.subarray(12, 12 + sizeBytes))
   const grams = utf8.decode(data.subarray(12 + sizeBytes, 12 + sizeBytes + textBytes)).split("\n")
-  const map = new Map()
+  const map = new Map(), spread = new Set()
   for (let i = 0, at = 12 + sizeBytes + textBytes; i < count; i++) {
-    const code = sizes.next()
-    if (code % 2) map.set(grams[i], (code - 1) / 2)
-    else { map.set(grams[i], data.subarray(at, at + code / 2)); at += code / 2 }
+    const code = codes.next(), value = Math.floor(code / 4)
+    if (code & 2) spread.add(grams[i])
+    if (code & 1) map.set(grams[i], value)
+    else { map.set(grams[i], data.subarray(at, at + value)); at += value }
   }
-  return map
+  return { map, spread }
 }
 
 /* Load files not loaded yet. A file asked for by several results at once is fetched once,
@@ -263,12 +278,15 @@ function hash(key) {
 }
 
 /* The index is in parts, each with its own shards (manifest.shards: how many per part): a
- * gram's part is the code point of its last character modulo the number of parts, as in
- * fanwen/search/index.py gram_part. Returns the file prefix of the gram's part and its shard. */
-function shardOf(space, gram) {
-  const counts = space.info.shards, chars = Array.from(gram)
-  const part = chars[chars.length - 1].codePointAt(0) % counts.length
-  return [`${space.prefix}${part}-`, `${space.prefix}s/${part}-${hash(gram) % counts[part]}`]
+ * gram's part is the code point of its last character (a trigram's: of its middle character)
+ * modulo the number of parts, and its shard the FNV hash of the gram, or of a trigram's first
+ * bigram unless `spread`, modulo the part's count, as in fanwen/search/index.py gram_part and
+ * shard_hash_key. Returns the file prefix of the gram's part and its shard. */
+function shardOf(space, gram, spread) {
+  const counts = space.info.shards, chars = Array.from(gram), tri = chars.length === 3
+  const part = chars[tri ? 1 : chars.length - 1].codePointAt(0) % counts.length
+  const key = tri && !spread ? chars[0] + chars[1] : gram
+  return [`${space.prefix}${part}-`, `${space.prefix}s/${part}-${hash(key) % counts[part]}`]
 }
 
 /* Decoded posting lists of the given grams: Map(doc → {tf, mask}) for 1-2 characters,
@@ -276,12 +294,22 @@ function shardOf(space, gram) {
  * Unknown grams give empty lists. */
 async function getPostings(space, grams) {
   grams = [...new Set(grams)].filter(gram => !postings.has(space.prefix + gram))
-  const where = grams.map(gram => shardOf(space, gram))
-  const shards = await load(where.map(([, shard]) => shard))
-  const xKey = i => `${space.prefix}x/${where[i][0].slice(space.prefix.length)}${shards[i].get(grams[i])}`
-  await load(grams.flatMap((gram, i) => typeof shards[i].get(gram) === "number" ? [xKey(i)] : []))
+  // A trigram lies in its first bigram's shard (with the bigram, which the "missing" answer
+  // reads anyway), unless the bigram there is marked spread: then in a shard of its own hash.
+  let where = grams.map(gram => shardOf(space, gram, false))
+  let shards = await load(where.map(([, shard]) => shard))
+  const spread = grams.map((gram, i) => {
+    const chars = Array.from(gram)
+    return chars.length === 3 && shards[i].spread.has(chars[0] + chars[1])
+  })
+  if (spread.some(Boolean)) {
+    where = grams.map((gram, i) => spread[i] ? shardOf(space, gram, true) : where[i])
+    shards = await load(where.map(([, shard]) => shard))
+  }
+  const xKey = i => `${space.prefix}x/${where[i][0].slice(space.prefix.length)}${shards[i].map.get(grams[i])}`
+  await load(grams.flatMap((gram, i) => typeof shards[i].map.get(gram) === "number" ? [xKey(i)] : []))
   for (const [i, gram] of grams.entries()) {
-    let value = shards[i].get(gram)
+    let value = shards[i].map.get(gram)
     if (typeof value === "number") value = files.get(xKey(i))
     const r = reader(value || new Uint8Array(0))
     if (Array.from(gram).length < 3) {
@@ -416,12 +444,32 @@ function metaKey(doc) {
   return `${space.prefix}m/${Math.floor(local / space.info.meta)}`
 }
 
+/* Load the rows of `docs`: their m/ files, or m/all (every page's row in one file) when the
+ * m/ files not loaded yet are at least manifest.meta_all of them, which is more bytes. */
+async function loadMeta(docs) {
+  const keys = new Map()   // space → m/ files of its pages not loaded yet
+  for (const doc of docs) {
+    const [space] = locate(doc)
+    if (files.has(`${space.prefix}m/all`)) continue
+    const key = metaKey(doc)
+    if (!files.has(key)) {
+      if (!keys.has(space)) keys.set(space, new Set())
+      keys.get(space).add(key)
+    }
+  }
+  await load([...keys].flatMap(([space, set]) =>
+    space.info.meta_all && set.size >= space.info.meta_all ? [`${space.prefix}m/all`] : [...set]))
+}
+
+function metaRow(doc) {
+  const [space, local] = locate(doc)
+  const all = files.get(`${space.prefix}m/all`)
+  return all ? all[local] : files.get(metaKey(doc))[local % space.info.meta]
+}
+
 async function meta(docs) {
-  const chunks = await load(docs.map(metaKey))
-  return docs.map((doc, i) => {
-    const [space, local] = locate(doc)
-    return chunks[i][local % space.info.meta]
-  })
+  await loadMeta(docs)
+  return docs.map(metaRow)
 }
 
 function docLength(doc) {
@@ -577,7 +625,7 @@ async function search(query, gen, post) {
 
   const needlesParts = [...words, ...words.flatMap(parts)]
   // Every result's title file, each once, before the results ask for them one by one.
-  await load([...new Set([...ranked, ...partsOnly].map(([doc]) => metaKey(doc)))])
+  await loadMeta([...ranked, ...partsOnly].map(([doc]) => doc))
   if (gen !== generation) return
   const all = [
     ...top,
