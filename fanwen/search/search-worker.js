@@ -7,7 +7,7 @@
  * index written by fanwen/search/index.py:
  *
  *   search/fanwen/manifest.js   sizes and the index version (plain JSON)
- *   search/fanwen/fold.js       traditional → simplified character pairs (a plain string)
+ *   search/fanwen/fold.js       traditional → simplified character pairs
  *   search/fanwen/docs.js       text length of every page: pages are one text stream, page d
  *                               starting after the pages before it and a newline each
  *   search/fanwen/s/<p>-<n>.js  shards of part p: the sizes and the grams, then the postings;
@@ -20,7 +20,7 @@
  *                               the same files (manifest.delta: its sizes, and the pages of
  *                               the site's index it replaces)
  *
- * Every file but the first two is raw deflate in Z85 (DecompressionStream inflates it): the
+ * Every file but the manifest is raw deflate in Z85 (DecompressionStream inflates it): the
  * index of 10,000 pages is a few hundred files, smaller than their Markdown. Trigram postings
  * are positions in the text stream, so the position names the page as well.
  *
@@ -105,14 +105,25 @@ const utf8 = new TextDecoder()
 /* A file's payload as the search uses it. */
 async function decode(key, payload) {
   key = key.replace(/^delta\//, "")
-  if (key === "manifest" || key === "fold") return payload
+  if (key === "manifest") return payload
   const data = await inflate(payload)
   if (key === "docs") {
-    const lengths = [], r = reader(data)
-    while (r.more()) lengths.push(r.next())
-    const out = new Float64Array(lengths.length + 1)
-    for (let i = 0; i < lengths.length; i++) out[i + 1] = out[i] + lengths[i] + 1
+    // Page lengths as four byte planes (fanwen/search/index.py planes_u32).
+    const n = data.length / 4, out = new Float64Array(n + 1)
+    for (let i = 0; i < n; i++)
+      out[i + 1] = out[i] + data[i] + data[n + i] * 256 + data[2 * n + i] * 65536 + data[3 * n + i] * 16777216 + 1
     return out
+  }
+  if (key === "fold") {
+    // Varints: a traditional character's code point from the one before, then its simplified
+    // one's from it + 65,536 (index.py read_fold). Returned as pairs of characters.
+    const r = reader(data), pairs = []
+    let before = 0
+    while (r.more()) {
+      before += r.next()
+      pairs.push([String.fromCodePoint(before), String.fromCodePoint(before + r.next() - 65536)])
+    }
+    return pairs
   }
   const kind = key[0]
   if (kind === "m") {
@@ -137,23 +148,57 @@ async function decode(key, payload) {
     const chars = Array.from(text)
     return (from, to) => chars.slice(from, to)
   }
+  // One long list: a 1-2-gram's bytes, or a trigram's number of positions and its planes.
   if (kind === "x") return data
-  // A shard: {map: Map(gram → its bytes, or the number of its x/ file), spread: the bigrams
-  // whose trigrams are hashed by themselves}. Layout: three uint32 (grams, bytes of the code
-  // varints, bytes of the gram text), the codes (size << 2, or x-file number << 2 | 1; | 2 for
-  // a spread bigram), the grams each followed by "\n", then the inline posting lists.
+  // A shard: {map: Map(gram → its bytes (1-2 characters), {planes, count, from} (a trigram: its
+  // positions are values from..from+count of the shard's planes), or the number of its x/
+  // file), spread: the bigrams whose trigrams are hashed by themselves}. Layout: three uint32
+  // (grams, bytes of the code varints, bytes of the gram text), the codes (size << 2, for a
+  // trigram number of positions << 2, or x-file number << 2 | 1; | 2 for a spread bigram), the
+  // grams each followed by "\n", the 1-2-gram lists, then the trigram positions (planes).
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
   const count = view.getUint32(0, true), sizeBytes = view.getUint32(4, true), textBytes = view.getUint32(8, true)
-  const codes = reader(data.subarray(12, 12 + sizeBytes))
-  const grams = utf8.decode(data.subarray(12 + sizeBytes, 12 + sizeBytes + textBytes)).split("\n")
+  const r = reader(data.subarray(12, 12 + sizeBytes))
+  // The grams front-coded: how many first characters are the gram before's ("0"-"2"), then
+  // the rest, each followed by "\n" (index.py _gram_text).
+  const grams = []
+  let previous = []
+  for (const line of utf8.decode(data.subarray(12 + sizeBytes, 12 + sizeBytes + textBytes)).split("\n").slice(0, count)) {
+    previous = previous.slice(0, line.charCodeAt(0) - 48).concat(Array.from(line.slice(1)))
+    grams.push(previous.join(""))
+  }
+  const codes = [], isTri = grams.map(gram => Array.from(gram).length === 3)
+  let shortBytes = 0, positions = 0
+  for (let i = 0; i < count; i++) {
+    const code = r.next()
+    codes.push(code)
+    if (!(code & 1)) isTri[i] ? positions += Math.floor(code / 4) : shortBytes += Math.floor(code / 4)
+  }
+  const start = 12 + sizeBytes + textBytes
+  const planes = { data: data.subarray(start + shortBytes), count: positions }
   const map = new Map(), spread = new Set()
-  for (let i = 0, at = 12 + sizeBytes + textBytes; i < count; i++) {
-    const code = codes.next(), value = Math.floor(code / 4)
+  for (let i = 0, at = start, from = 0; i < count; i++) {
+    const code = codes[i], value = Math.floor(code / 4)
     if (code & 2) spread.add(grams[i])
     if (code & 1) map.set(grams[i], value)
+    else if (isTri[i]) { map.set(grams[i], { planes, from, count: value }); from += value }
     else { map.set(grams[i], data.subarray(at, at + value)); at += value }
   }
   return { map, spread }
+}
+
+/* Positions and fields of trigram positions from..from+count of planes {data, count} (as
+ * fanwen/search/index.py _planes writes them: four byte planes of the gaps, then the fields
+ * four to a byte). */
+function trigramList({ planes: { data, count: n }, from, count }) {
+  const pos = new Array(count), kind = new Array(count)
+  let at = 0
+  for (let k = 0, i = from; k < count; k++, i++) {
+    at += data[i] + data[n + i] * 256 + data[2 * n + i] * 65536 + data[3 * n + i] * 16777216
+    pos[k] = at
+    kind[k] = (data[4 * n + (i >> 2)] >> ((i & 3) * 2)) & 3
+  }
+  return { pos, kind }
 }
 
 /* Load files not loaded yet. A file asked for by several results at once is fetched once,
@@ -263,6 +308,7 @@ function reader(data) {
   let at = 0
   return {
     more: () => at < data.length,
+    at: () => at,
     next() {
       let n = 0, shift = 0, b
       do { b = data[at++]; n += (b & 0x7f) * 2 ** shift; shift += 7 } while (b & 0x80)
@@ -285,8 +331,10 @@ function hash(key) {
 function shardOf(space, gram, spread) {
   const counts = space.info.shards, chars = Array.from(gram), tri = chars.length === 3
   const part = chars[tri ? 1 : chars.length - 1].codePointAt(0) % counts.length
-  const key = tri && !spread ? chars[0] + chars[1] : gram
-  return [`${space.prefix}${part}-`, `${space.prefix}s/${part}-${hash(key) % counts[part]}`]
+  const h = hash(tri && !spread ? chars[0] + chars[1] : gram), n = h % counts[part]
+  // A shard cut into k files (manifest.split): the file is the hash / count modulo k.
+  const k = ((space.info.split || {})[part] || {})[n]
+  return [`${space.prefix}${part}-`, `${space.prefix}s/${part}-${n}${k ? `-${Math.floor(h / counts[part]) % k}` : ""}`]
 }
 
 /* Decoded posting lists of the given grams: Map(doc → {tf, mask}) for 1-2 characters,
@@ -311,9 +359,8 @@ async function getPostings(space, grams) {
   for (const [i, gram] of grams.entries()) {
     let value = shards[i].map.get(gram)
     if (typeof value === "number") value = files.get(xKey(i))
-    const r = reader(value || new Uint8Array(0))
     if (Array.from(gram).length < 3) {
-      const map = new Map()
+      const r = reader(value || new Uint8Array(0)), map = new Map()
       let doc = -1
       while (r.more()) {
         doc += r.next() + 1
@@ -321,16 +368,13 @@ async function getPostings(space, grams) {
         map.set(doc, { tf: Math.floor(v / 8), mask: v & 7 })
       }
       postings.set(space.prefix + gram, map)
+    } else if (!value) {
+      postings.set(space.prefix + gram, { pos: [], kind: [] })
+    } else if (value instanceof Uint8Array) {  // an x/ file: the number of positions, the planes
+      const r = reader(value), count = r.next()
+      postings.set(space.prefix + gram, trigramList({ planes: { data: value.subarray(r.at()), count }, from: 0, count }))
     } else {
-      const pos = [], kind = []
-      let at = 0
-      while (r.more()) {
-        const v = r.next()
-        at += Math.floor(v / 4)
-        pos.push(at)
-        kind.push(v % 4)
-      }
-      postings.set(space.prefix + gram, { pos, kind })
+      postings.set(space.prefix + gram, trigramList(value))
     }
   }
 }
@@ -666,8 +710,7 @@ async function setup() {
     if (delta)
       spaces.push({ prefix: "delta/", info: delta, starts: deltaDocs, base: manifest.docs, skip: new Set() })
     foldMap = new Map()
-    for (const table of [pairs, deltaPairs || ""])
-      for (let i = 0; i < table.length; i += 2) foldMap.set(table[i], table[i + 1])
+    for (const [traditional, simplified] of [...pairs, ...(deltaPairs || [])]) foldMap.set(traditional, simplified)
   } catch (err) {
     broken = `读取索引文件失败（${err && err.message ? err.message : err}）`
   }
