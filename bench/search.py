@@ -328,7 +328,7 @@ def main() -> None:
         for query in args.first.split(","):
             row = measure(site, "fanwen", args.cold_timeout, args.offline, [query])
             files = row["first_complete_files"]
-            print(json.dumps({"query": query, **{k: row[k] for k in ("first_answer_bytes", "search_bytes_first_complete")},
+            print(json.dumps({"query": query, **{k: row[k] for k in ("first_answer_bytes", "search_bytes_first_complete", "first_answer_files")},
                               "files": files}, ensure_ascii=False), flush=True)
             lines.append(f"| {query} | {row.get('results', '')} | {mb(row['first_answer_bytes'])} | "
                          f"{mb(row['search_bytes_first_complete'])} | {len(files)} |")

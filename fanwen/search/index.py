@@ -234,17 +234,21 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 
 # --------------------------------------------------------------------------- index
 #
-# Layout (every data file but manifest.js and fold.js deflate-compressed, then Z85 in a
+# Layout (every data file but manifest.js deflate-compressed, then Z85 in a
 # `fanwenData(key, "…")` script):
 #
 # * The text of all pages is one stream: page 0, "\n", page 1, "\n", … Page d starts at the sum
-#   of the lengths (+1) of the pages before it; `docs` holds those lengths, so a position in the
-#   stream names a page and a place in it.
+#   of the lengths (+1) of the pages before it; `docs` holds those lengths (as four byte planes,
+#   planes_u32), so a position in the stream names a page and a place in it.
+# * fold: the traditional → simplified pairs whose simplified character occurs (varints: the
+#   traditional code point from the one before, the simplified one from it + 65,536).
 # * t/<n>: the n-th `chunk` code points of that stream (snippets). Many pages per file: a few
 #   hundred files for 10,000 pages instead of one per page and 1,000 characters.
-# * Trigram postings are positions in the stream, delta-coded per trigram: (gap << 2 | field)
-#   varints. A page-local (document, count, positions) list cost twice as much; the stream
-#   position holds the document for free.
+# * Trigram postings are positions in the stream, delta-coded per trigram (the first from the
+#   start of the stream), with the field of each (TITLE, HEADING, BODY). A page-local
+#   (document, count, positions) list cost twice as much; the stream position holds the
+#   document for free. In a shard the positions of all its trigrams are written together as
+#   four byte planes of the gaps, then the fields four to a byte (_planes).
 # * Unigram and bigram postings stay document lists: (document gap, count << 3 | fields) varints.
 # * The grams are in parts by the code point of their last character, a trigram by its middle
 #   one (gram_part), each part written on its own: s/<part>-<n> holds the postings of the part's
@@ -253,10 +257,15 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 #   word reads one shard per bigram, and the "missing" answer (every bigram) no more. A bigram
 #   whose trigrams would make its shard much larger than the rest is marked spread, and its
 #   trigrams are hashed by themselves (shard_hash_key; the worker reads the bigram's shard
-#   first). A shard starts with a header: three uint32 (the number of grams, the bytes of the
-#   codes, the bytes of the gram text), the codes (size << 2, or k << 2 | 1 for a list longer
-#   than BIG in x/<part>-<k>; | 2 for a spread bigram) and the grams themselves, each followed
-#   by "\n"; then the posting lists of the grams not in x/, in order.
+#   first). A shard still much larger than SHARD_FILE is cut into k files s/<part>-<n>-<j>, j
+#   the hash divided by the shard count, modulo k (manifest "split": {part: {n: k}};
+#   shard_file). A shard file starts with a header: three uint32 (the number of grams, the
+#   bytes of the codes, the bytes of the gram text), the codes (for a 1-2-gram its list's bytes
+#   << 2, for a trigram its number of positions << 2, or k << 2 | 1 for a list longer than BIG
+#   in x/<part>-<k>; | 2 for a spread bigram) and the grams, front-coded (_gram_text); then
+#   the lists of the 1-2-grams not in x/, in order, then the positions of the trigrams not in
+#   x/, in order, as planes. An x/ file holds one list: a 1-2-gram's bytes, or a trigram's
+#   number of positions (varint) and its planes.
 # * m/<n>: location, title and label of META pages (meta_text: columns, locations front-coded);
 #   m/all: the same of every page, when there are more than two m/ files (manifest "meta_all":
 #   from how many m/ files on reading it is cheaper).
@@ -266,9 +275,9 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 # query still downloads little. How well text and postings compress depends on the library
 # (the bench's synthetic pages repeat each other and shrink six-fold, real pages two-fold), so
 # shard counts and the text chunk length are chosen from a compressed sample of each.
-SHARD_FILE = 49152   # bytes on disk aimed at per shard file
+SHARD_FILE = 47104   # bytes on disk aimed at per shard file
 SPLIT = 1.4          # a shard more than this many times SHARD_FILE is cut into files of 1.2 times it
-TEXT_FILE = 16384    # bytes on disk aimed at per text chunk file
+TEXT_FILE = 20480    # bytes on disk aimed at per text chunk file
 META = 128           # pages per m/ file: the first ten results read up to ten of them
 BIG = 32768          # posting bytes above which a list gets its own x/ file
 LEVEL = 6            # zlib level: 9 saves about 1% and takes three times as long
@@ -669,12 +678,13 @@ class Index:
         packed = len(shard(sample)) if len(sample) else 1
         shards = max(1, round(packed * trial / SHARD_FILE)) if len(sample) else 1
         # Groups: a bigram (or unigram) and the trigrams it begins; "wide" when the group alone
-        # would be more than a quarter of a shard on disk.
+        # would be more than half a shard on disk (a smaller group stays whole: a shard made
+        # large by a few of them is cut in files below, and a wide one costs a query two files).
         head_key = np.where(tri, keys >> _BITS, keys)
         heads, group = np.unique(head_key, return_inverse=True)
         group_size = np.bincount(group, weights=inline_size, minlength=len(heads))
         ratio = packed / max(1, int(inline_size[sample].sum()) + 12) if len(sample) else 1
-        wide = group_size * ratio > SHARD_FILE / 4
+        wide = group_size * ratio > SHARD_FILE / 2
         spread = wide[group] & ~tri & (keys >> _BITS > 0)  # the bigram carries the mark
         hashes = np.where(tri & ~wide[group], _fnv_keys(head_key, np), own)
         which = (hashes % np.uint64(shards)).astype(np.int64)
@@ -697,11 +707,18 @@ class Index:
             if len(payload) <= SPLIT * SHARD_FILE:
                 files[f"s/{prefix}{n}"] = payload
                 continue
+            # k files of about 1.2 times SHARD_FILE; one more while the hash leaves one of them
+            # above the limit (a group is never cut: one larger than the limit stays whole).
             k = -(-len(payload) // int(1.2 * SHARD_FILE))
+            while True:
+                sub = ((hashes[grams] // np.uint64(shards)) % np.uint64(k)).astype(np.int64)
+                pieces = [shard(grams[sub == j]) for j in range(k)]
+                if max(map(len, pieces)) <= SPLIT * SHARD_FILE or k >= 8:
+                    break
+                k += 1
             split[n] = k
-            sub = ((hashes[grams] // np.uint64(shards)) % np.uint64(k)).astype(np.int64)
-            for j in range(k):
-                files[f"s/{prefix}{n}-{j}"] = shard(grams[sub == j])
+            for j, piece in enumerate(pieces):
+                files[f"s/{prefix}{n}-{j}"] = piece
         return shards, split
 
 

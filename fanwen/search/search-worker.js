@@ -10,8 +10,9 @@
  *   search/fanwen/fold.js       traditional → simplified character pairs
  *   search/fanwen/docs.js       text length of every page: pages are one text stream, page d
  *                               starting after the pages before it and a newline each
- *   search/fanwen/s/<p>-<n>.js  shards of part p: the sizes and the grams, then the postings;
- *                               a list marked as external is x/<p>-<k>.js (shardOf)
+ *   search/fanwen/s/<p>-<n>.js  shards of part p: the codes and the grams, then the postings
+ *                               (a trigram with its first bigram; shardOf); a list marked as
+ *                               external is x/<p>-<k>.js; a shard cut in k is s/<p>-<n>-<j>.js
  *   search/fanwen/x/<p>-<k>.js  one large posting list
  *   search/fanwen/m/<n>.js      location, title, label of manifest.meta pages (loadMeta)
  *   search/fanwen/m/all.js      the same of every page, read instead of many m/ files
