@@ -162,13 +162,18 @@ async function decode(key, payload) {
   const r = reader(data.subarray(12, 12 + sizeBytes))
   // The grams front-coded: how many first characters are the gram before's ("0"-"2"), then
   // the rest, each followed by "\n" (index.py _gram_text).
-  const grams = []
-  let previous = []
-  for (const line of utf8.decode(data.subarray(12 + sizeBytes, 12 + sizeBytes + textBytes)).split("\n").slice(0, count)) {
-    previous = previous.slice(0, line.charCodeAt(0) - 48).concat(Array.from(line.slice(1)))
-    grams.push(previous.join(""))
+  // Without surrogate pairs (nearly always) string indices are code point indices.
+  const text = utf8.decode(data.subarray(12 + sizeBytes, 12 + sizeBytes + textBytes))
+  const plain = !/[\uD800-\uDFFF]/.test(text)
+  const grams = [], isTri = []
+  let previous = ""
+  for (const line of text.split("\n", count)) {
+    const k = line.charCodeAt(0) - 48
+    previous = (plain ? previous.slice(0, k) : Array.from(previous).slice(0, k).join("")) + line.slice(1)
+    grams.push(previous)
+    isTri.push((plain ? previous.length : Array.from(previous).length) === 3)
   }
-  const codes = [], isTri = grams.map(gram => Array.from(gram).length === 3)
+  const codes = []
   let shortBytes = 0, positions = 0
   for (let i = 0; i < count; i++) {
     const code = r.next()
