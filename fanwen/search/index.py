@@ -244,6 +244,9 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 #   traditional code point from the one before, the simplified one from it + 65,536).
 # * t/<n>: the n-th `chunk` code points of that stream (snippets). Many pages per file: a few
 #   hundred files for 10,000 pages instead of one per page and 1,000 characters.
+# * o/<n>: the openings (first OPEN code points) of pages n·open_pages … (manifest "open",
+#   "open_pages"), one after the other; where each begins follows from the page lengths. A
+#   snippet inside a page's opening is read from here (search-worker.js textRange).
 # * Trigram postings are positions in the stream, delta-coded per trigram (the first from the
 #   start of the stream), with the field of each (TITLE, HEADING, BODY). A page-local
 #   (document, count, positions) list cost twice as much; the stream position holds the
@@ -279,6 +282,7 @@ SHARD_FILE = 47104   # bytes on disk aimed at per shard file
 SPLIT = 1.4          # a shard more than this many times SHARD_FILE is cut into files of 1.2 times it
 TEXT_FILE = 20480    # bytes on disk aimed at per text chunk file
 META = 128           # pages per m/ file: the first ten results read up to ten of them
+OPEN = 512           # code points of each page's opening in the o/ files
 BIG = 32768          # posting bytes above which a list gets its own x/ file
 LEVEL = 6            # zlib level: 9 saves about 1% and takes three times as long
 _BITS = 21           # bits per code point in an n-gram key
@@ -419,6 +423,15 @@ class Index:
             return 4096
         size = sum(len(_pack(sample[i:i + 40_000].encode("utf-8"))) for i in range(0, len(sample), 40_000))
         return max(4096, min(262_144, TEXT_FILE * len(sample) // size // 1024 * 1024))
+
+    def opening_pages(self, openings: list[str]) -> int:
+        """Pages per o/ file: TEXT_FILE on disk, judged from the openings of the first 1,000
+        pages compressed in pieces of 200."""
+        sample = openings[:1000]
+        if not sample:
+            return 256
+        size = sum(len(_pack("".join(sample[i:i + 200]).encode("utf-8"))) for i in range(0, len(sample), 200))
+        return max(16, min(4096, TEXT_FILE * len(sample) // max(1, size) // 16 * 16))
 
     def postings(self) -> dict:
         """n-gram → its posting list: for 1-2 characters the bytes written to the shards, for
@@ -579,6 +592,15 @@ class Index:
         for n, start in enumerate(range(0, max(1, len(stream)), chunk)):
             _put(root, written, f"{self.prefix}t/{n}", _pack(stream[start:start + chunk].encode("utf-8")))
         del stream
+        # The opening of every page again, many pages to a file: a snippet within a page's
+        # first OPEN code points (a title match is nearly always followed by the words early in
+        # the text) reads the o/ file instead of a text chunk, and an o/ file holds the openings
+        # of some ten times as many pages as a chunk holds whole pages.
+        openings = [text[:OPEN] for text in self.texts]
+        per = self.opening_pages(openings)
+        for n, start in enumerate(range(0, len(openings), per)):
+            _put(root, written, f"{self.prefix}o/{n}", _pack("".join(openings[start:start + per]).encode("utf-8")))
+        del openings
         meta_sizes = []
         for start in range(0, len(self.docs), META):
             meta_sizes.append(_put(root, written, f"{self.prefix}m/{start // META}", _pack(meta_text(self.docs[start:start + META]))))
@@ -616,7 +638,7 @@ class Index:
         _put(root, written, f"{self.prefix}fold", _pack(_varints(values, np)[0].tobytes()))
         version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
         return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards, "split": split,
-                "chunk": chunk, "meta": META, "meta_all": meta_all}
+                "chunk": chunk, "meta": META, "meta_all": meta_all, "open": OPEN, "open_pages": per}
 
     def _write_parts(self, root: Path, only) -> dict:
         """The shard files of the parts in `only`: {"shards": {part: count}, "files": {key:
@@ -924,7 +946,7 @@ def prepare_index_dir(site_dir: str | Path) -> Path:
     root = Path(site_dir) / INDEX_DIR
     if root.exists():
         shutil.rmtree(root)
-    for sub in ("s", "x", "m", "t"):
+    for sub in ("s", "x", "m", "t", "o"):
         (root / sub).mkdir(parents=True)
     return root
 
@@ -961,7 +983,7 @@ def write_delta(site_dir: str | Path, pages: list[tuple[str, str, list, str]], r
     shutil.rmtree(root / DELTA, ignore_errors=True)
     manifest.pop("delta", None)
     if pages or replaced:  # only deleted pages: an empty index that replaces them
-        for sub in ("s", "x", "m", "t"):
+        for sub in ("s", "x", "m", "t", "o"):
             (root / DELTA / sub).mkdir(parents=True)
         index = Index(DELTA)
         for page in pages:

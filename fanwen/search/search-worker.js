@@ -17,6 +17,7 @@
  *   search/fanwen/m/<n>.js      location, title, label of manifest.meta pages (loadMeta)
  *   search/fanwen/m/all.js      the same of every page, read instead of many m/ files
  *   search/fanwen/t/<n>.js      the n-th manifest.chunk code points of the text stream
+ *   search/fanwen/o/<n>.js      the openings (manifest.open code points) of manifest.open_pages pages
  *   search/fanwen/delta/…       after edits in `make serve`: the edited pages' own index, of
  *                               the same files (manifest.delta: its sizes, and the pages of
  *                               the site's index it replaces)
@@ -35,7 +36,11 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3, DONE = "fanwen-done", FIRST_READ = "fanwen-first"
 const TITLE = 2, HEADING = 1
 const FIRST = 10      // results sent with snippets in the first answer
-const SNIPPETS = 20   // results given snippets in the complete answer (the rest: titles)
+// Results given snippets in the complete answer (the rest: titles and labels). The first ten
+// only: a snippet reads the text chunk (~20 KB) around the match, the results after the tenth
+// lie in other chunks each, and ten more snippets (shown only after scrolling) took up to a
+// fifth of what the complete answer to a first query downloaded.
+const SNIPPETS = FIRST
 const BEFORE = 24, AFTER = 96
 
 /* In Material's iframe-worker shim (file://) this script runs in an iframe and importScripts
@@ -140,7 +145,7 @@ async function decode(key, payload) {
     }
     return rows
   }
-  if (kind === "t") {
+  if (kind === "t" || kind === "o") {
     // Code points of the chunk, sliced on demand: a chunk is tens of thousands of characters
     // and a snippet needs a hundred. Without surrogate pairs (nearly always) string indices
     // are code point indices and no array is made at all.
@@ -527,12 +532,23 @@ function docLength(doc) {
   return starts[local + 1] - starts[local] - 1
 }
 
-/* Code points [from, to) of a page's text, loading the chunks of the stream that hold them. */
+/* Code points [from, to) of a page's text: from the o/ file of its opening when they lie in
+ * it (many pages' openings to a file), else from the chunks of the stream that hold them. */
 async function textRange(doc, from, to) {
   const [space, local] = locate(doc)
-  from = space.starts[local] + Math.max(0, from)
-  to = space.starts[local] + Math.min(docLength(doc), to)
+  const length = docLength(doc), open = space.info.open || 0
+  from = Math.max(0, from)
+  to = Math.min(length, to)
   if (to <= from) return []
+  if (to <= Math.min(open, length)) {
+    const per = space.info.open_pages, first = local - local % per
+    let at = 0
+    for (let d = first; d < local; d++) at += Math.min(open, space.starts[d + 1] - space.starts[d] - 1)
+    const [slice] = await load([`${space.prefix}o/${local / per | 0}`])
+    return slice(at + from, at + to)
+  }
+  from += space.starts[local]
+  to += space.starts[local]
   const size = space.info.chunk
   const first = Math.floor(from / size), last = Math.floor((to - 1) / size)
   const keys = []
