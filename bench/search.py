@@ -3,6 +3,8 @@
     .venv/bin/python bench/search.py                 # 10,000 synthetic pages, both engines
     .venv/bin/python bench/search.py --pages 500     # a quick run
     .venv/bin/python bench/search.py --pages 0       # the real site as it is
+    .venv/bin/python bench/search.py --engines fanwen --skip-build --out /abs/dir --first 换届选举,培训
+                                                     # each query as the first one of a new browser
 
 Makes a synthetic library from the real pages (each real page copied with a varied title and
 two paragraphs from another page of its theme added), builds it once per engine with the
