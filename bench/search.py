@@ -3,6 +3,8 @@
     .venv/bin/python bench/search.py                 # 10,000 synthetic pages, both engines
     .venv/bin/python bench/search.py --pages 500     # a quick run
     .venv/bin/python bench/search.py --pages 0       # the real site as it is
+    .venv/bin/python bench/search.py --engines fanwen --skip-build --out /abs/dir --first 换届选举,培训
+                                                     # each query as the first one of a new browser
 
 Makes a synthetic library from the real pages (each real page copied with a varied title and
 two paragraphs from another page of its theme added), builds it once per engine with the
@@ -159,9 +161,10 @@ class Counting(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def measure(site: Path, engine: str, cold_timeout: float, offline: bool = False) -> dict:
+def measure(site: Path, engine: str, cold_timeout: float, offline: bool = False, queries=None) -> dict:
     """Offline: the site opened from file:// (no server: bytes are the sizes of the files the
-    browser read)."""
+    browser read). `queries`: these instead of tests/fixtures/queries.txt."""
+    queries = QUERIES if queries is None else queries
     from playwright.sync_api import sync_playwright
 
     Counting.log = []
@@ -190,7 +193,7 @@ def measure(site: Path, engine: str, cold_timeout: float, offline: bool = False)
             box.click()
             latencies = []
             first = None
-            for n, query in enumerate(QUERIES):
+            for n, query in enumerate(queries):
                 page.evaluate("() => { window.__bench.done = [] }")
                 mark = len(Counting.log)
                 box.fill(query)
@@ -240,6 +243,7 @@ def measure(site: Path, engine: str, cold_timeout: float, offline: bool = False)
                     out["first_answer_bytes"] = sum(sizes.values())
                     out["first_answer_files"] = sorted(sizes.items())
                 if n == 0:  # the whole first query, its complete answer included
+                    out["results"] = page.locator(".md-search-result__meta").inner_text()
                     out["search_bytes_first_complete"] = sum(entry[2] for entry in Counting.log if "search" in entry[1])
                     out["first_complete_files"] = [[entry[1].split("?")[0], entry[2]] for entry in Counting.log[mark:]]
             out["cold_ms"] = first
@@ -310,6 +314,9 @@ def main() -> None:
     parser.add_argument("--keep-site", action="store_true", help="keep the built sites in --out")
     parser.add_argument("--skip-build", action="store_true",
                         help="measure the sites already built in --out (keeps --out)")
+    parser.add_argument("--first", default="",
+                        help="范文库 only, with --skip-build: these comma-separated queries, each as the first query "
+                             "of a new browser, what its first ten and its complete answer downloaded")
     args = parser.parse_args()
     if args.table:
         rows = {e: json.loads((args.out / f"result-{e}.json").read_text(encoding="utf-8"))
@@ -317,6 +324,18 @@ def main() -> None:
         print(table(args.pages, rows))
         return
 
+    if args.first:
+        site = args.out / "site-fanwen"
+        lines = ["| 第一次查询 | 结果数 | 前十条：索引文件和 worker | 全部结果：索引文件和 worker | 文件数 |", "| --- | --- | --- | --- | --- |"]
+        for query in args.first.split(","):
+            row = measure(site, "fanwen", args.cold_timeout, args.offline, [query])
+            files = row["first_complete_files"]
+            print(json.dumps({"query": query, **{k: row[k] for k in ("first_answer_bytes", "search_bytes_first_complete", "first_answer_files")},
+                              "files": files}, ensure_ascii=False), flush=True)
+            lines.append(f"| {query} | {row.get('results', '')} | {mb(row['first_answer_bytes'])} | "
+                         f"{mb(row['search_bytes_first_complete'])} | {len(files)} |")
+        print("\n".join(lines))
+        return
     if args.skip_build:
         pages = len([p for p in (args.out / "docs").glob("examples/*/*.md") if p.name != "index.md"])
     else:

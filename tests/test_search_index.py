@@ -13,8 +13,10 @@ def load(root, key):
     text = (root / f"{key}.js").read_text(encoding="utf-8")
     assert text.startswith(f"fanwenData({json.dumps(key)},")
     payload = json.loads(text[text.index(",") + 1:text.rindex(")")])
-    if key in ("manifest", "fold"):
+    if key == "manifest":
         return payload
+    if key == "fold":
+        return search.read_fold(search.unpack(payload))
     return search.unpack(payload)
 
 
@@ -43,15 +45,21 @@ def varints(data):
 
 def starts(root):
     """Where each page begins in the text stream (as search-worker.js computes it)."""
-    out = [0]
-    for length in varints(load(root, "docs")):
-        out.append(out[-1] + length + 1)
+    data, out = load(root, "docs"), [0]
+    count = len(data) // 4
+    for i in range(count):
+        out.append(out[-1] + sum(data[b * count + i] << 8 * b for b in range(4)) + 1)
     return out
 
 
 def titles(root, manifest):
-    return [entry for n in range(-(-manifest["docs"] // manifest["meta"]))
-            for entry in json.loads(load(root, f"m/{n}"))]
+    rows = [entry for n in range(-(-manifest["docs"] // manifest["meta"]))
+            for entry in search.read_meta(load(root, f"m/{n}"))]
+    if manifest["meta_all"]:  # every page's row in one file as well: the same rows
+        assert search.read_meta(load(root, "m/all")) == rows
+    else:
+        assert not (root / "m" / "all.js").exists()
+    return rows
 
 
 def doc_text(root, manifest, doc):
@@ -60,22 +68,55 @@ def doc_text(root, manifest, doc):
     return stream[begin[doc]:begin[doc + 1] - 1]
 
 
-def shard(root, manifest, gram):
-    """{gram: bytes, or the name of its x/ file} of the shard holding `gram` (as search-worker.js
-    shardOf: the part of its last character, then its hash)."""
+def read_shard(root, manifest, gram, spread=False):
+    """({gram: bytes, or the name of its x/ file}, spread bigrams) of the shard where `gram` is
+    looked for first (as search-worker.js shardOf: the part of its last character, a trigram's
+    middle one, then the hash of the gram or of a trigram's first bigram)."""
     part = search.gram_part(gram, len(manifest["shards"]))
-    data = load(root, f"s/{part}-{search.fnv(gram) % manifest['shards'][part]}")
+    data = load(root, search.shard_file(manifest, gram, spread))
     count, size_bytes, text_bytes = struct.unpack("<III", data[:12])
     codes = varints(data[12:12 + size_bytes])
-    grams = data[12 + size_bytes:12 + size_bytes + text_bytes].decode("utf-8").split("\n")
-    assert len(codes) == count and grams[-1] == "" and len(grams) == count + 1
-    at, out = 12 + size_bytes + text_bytes, {}
+    grams = search.read_gram_text(data[12 + size_bytes:12 + size_bytes + text_bytes])
+    assert len(codes) == count and len(grams) == count
+    # 1-2-gram lists first, then the positions of all the trigram lists as planes.
+    inline = [(g, code >> 2) for g, code in zip(grams, codes) if not code & 1]
+    at = 12 + size_bytes + text_bytes
+    planes_at = at + sum(size for g, size in inline if len(g) < 3)
+    positions = sum(size for g, size in inline if len(g) == 3)
+    planes = search.read_planes(data[planes_at:], positions)
+    assert len(data) == planes_at + 4 * positions + -(-positions // 4)
+    out, spread_out, used = {}, set(), 0
     for g, code in zip(grams, codes):
+        if code & 2:
+            assert len(g) == 2
+            spread_out.add(g)
         if code & 1:
-            out[g] = f"x/{part}-{code >> 1}"
+            out[g] = f"x/{part}-{code >> 2}"
+        elif len(g) == 3:
+            out[g], used = planes[used:used + (code >> 2)], used + (code >> 2)
         else:
-            out[g], at = data[at:at + (code >> 1)], at + (code >> 1)
-    assert at == len(data)
+            out[g], at = data[at:at + (code >> 2)], at + (code >> 2)
+    assert at == planes_at and used == positions
+    return out, spread_out
+
+
+def read_x(root, key, gram):
+    """An x/ file: a 1-2-gram's bytes, or a trigram's [(gap, field)]."""
+    data = load(root, key)
+    if len(gram) < 3:
+        return data
+    skip = next(i for i, b in enumerate(data) if not b & 0x80) + 1  # the number of positions
+    count = varints(data[:skip])[0]
+    assert len(data) == skip + 4 * count + -(-count // 4)
+    return search.read_planes(data[skip:], count)
+
+
+def shard(root, manifest, gram):
+    """{gram: bytes, or the name of its x/ file} of the shard holding `gram`: a trigram is in
+    its first bigram's shard unless that bigram is marked spread there."""
+    out, spread = read_shard(root, manifest, gram)
+    if len(gram) == 3 and gram[:2] in spread:
+        out, _ = read_shard(root, manifest, gram, spread=True)
     return out
 
 
@@ -86,22 +127,22 @@ def postings(root, manifest, gram):
     if value is None:
         return None
     if isinstance(value, str):
-        value = load(root, value)
-    numbers = varints(value)
+        value = read_x(root, value, gram)
     out = []
     if len(gram) < 3:
+        numbers = varints(value)
         doc = -1
         for gap, v in zip(numbers[0::2], numbers[1::2]):
             doc += gap + 1
             out.append((doc, v >> 3, v & 7))
         return out
     begin, pos = starts(root), 0
-    for v in numbers:
-        pos += v >> 2
+    for gap, field in value:
+        pos += gap
         doc = max(d for d in range(len(begin) - 1) if begin[d] <= pos)
         if not out or out[-1][0] != doc:
             out.append((doc, []))
-        out[-1][1].append((pos - begin[doc], v & 3))
+        out[-1][1].append((pos - begin[doc], field))
     return out
 
 
@@ -187,9 +228,25 @@ def test_many_pages_share_few_files(tmp_path, monkeypatch):
     assert titles(root, manifest) == [[loc, title, ""] for loc, title, _ in pages]
     for doc, (_, title, blocks) in enumerate(pages):
         assert doc_text(root, manifest, doc) == "\n".join([title] + [text for _, text in blocks])
+    # Every page's opening, in the o/ file of its group.
+    per, begin = manifest["open_pages"], starts(root)
+    for n in range(-(-len(pages) // per)):
+        group = range(n * per, min(len(pages), (n + 1) * per))
+        assert load(root, f"o/{n}").decode("utf-8") == "".join(doc_text(root, manifest, d)[:manifest["open"]] for d in group)
+    assert manifest["open"] == 512 and len(begin) == len(pages) + 1
     assert postings(root, manifest, "工作总") == [(doc, [(len(f"第{doc}篇乡镇"), search.TITLE)]) for doc in range(20)]
     assert [(doc, count) for doc, count, _ in postings(root, manifest, "选举")] == [(d, 1 + d % 3) for d in range(20)]
     assert postings(root, manifest, "字\n") is None
+    # Every list is where the worker looks for it: trigrams with their first bigram, or, for a
+    # bigram marked spread (some are, at this shard size), in the shard of their own hash.
+    grouped = spread = 0
+    for gram, data in index.postings().items():
+        value = shard(root, manifest, gram)[gram]
+        assert (read_x(root, value, gram) if isinstance(value, str) else value) == data, gram
+        if len(gram) == 3:
+            marked = gram[:2] in read_shard(root, manifest, gram)[1]
+            spread, grouped = spread + marked, grouped + (not marked)
+    assert spread and grouped and manifest["split"]  # and some shards were cut in two or more
 
 
 def test_index_built_in_the_background_reads_the_same(tmp_path):

@@ -235,24 +235,44 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 
 # --------------------------------------------------------------------------- index
 #
-# Layout (every data file but manifest.js and fold.js deflate-compressed, then Z85 in a
+# Layout (every data file but manifest.js deflate-compressed, then Z85 in a
 # `fanwenData(key, "…")` script):
 #
 # * The text of all pages is one stream: page 0, "\n", page 1, "\n", … Page d starts at the sum
-#   of the lengths (+1) of the pages before it; `docs` holds those lengths, so a position in the
-#   stream names a page and a place in it.
+#   of the lengths (+1) of the pages before it; `docs` holds those lengths (as four byte planes,
+#   planes_u32), so a position in the stream names a page and a place in it.
+# * fold: the traditional → simplified pairs whose simplified character occurs (varints: the
+#   traditional code point from the one before, the simplified one from it + 65,536).
 # * t/<n>: the n-th `chunk` code points of that stream (snippets). Many pages per file: a few
 #   hundred files for 10,000 pages instead of one per page and 1,000 characters.
-# * Trigram postings are positions in the stream, delta-coded per trigram: (gap << 2 | field)
-#   varints. A page-local (document, count, positions) list cost twice as much; the stream
-#   position holds the document for free.
+# * o/<n>: the openings (first OPEN code points) of pages n·open_pages … (manifest "open",
+#   "open_pages"), one after the other; where each begins follows from the page lengths. A
+#   snippet inside a page's opening is read from here (search-worker.js textRange).
+# * Trigram postings are positions in the stream, delta-coded per trigram (the first from the
+#   start of the stream), with the field of each (TITLE, HEADING, BODY). A page-local
+#   (document, count, positions) list cost twice as much; the stream position holds the
+#   document for free. In a shard the positions of all its trigrams are written together as
+#   four byte planes of the gaps, then the fields four to a byte (_planes).
 # * Unigram and bigram postings stay document lists: (document gap, count << 3 | fields) varints.
-# * The grams are in parts by the code point of their last character (gram_part), each written
-#   on its own: s/<part>-<n> holds the postings of the part's grams whose FNV hash is n modulo
-#   the part's shard count (manifest "shards", one count per part), after a header: the number
-#   of grams, their sizes (size << 1, or k << 1 | 1 for a list longer than BIG in x/<part>-<k>)
-#   and the grams themselves, each followed by "\n".
-# * m/<n>: [location, title] of META pages.
+# * The grams are in parts by the code point of their last character, a trigram by its middle
+#   one (gram_part), each part written on its own: s/<part>-<n> holds the postings of the part's
+#   grams whose FNV hash is n modulo the part's shard count (manifest "shards", one count per
+#   part). A trigram is hashed by its first bigram, so it lies in that bigram's shard: a query
+#   word reads one shard per bigram, and the "missing" answer (every bigram) no more. A bigram
+#   whose trigrams would make its shard much larger than the rest is marked spread, and its
+#   trigrams are hashed by themselves (shard_hash_key; the worker reads the bigram's shard
+#   first). A shard still much larger than SHARD_FILE is cut into k files s/<part>-<n>-<j>, j
+#   the hash divided by the shard count, modulo k (manifest "split": {part: {n: k}};
+#   shard_file). A shard file starts with a header: three uint32 (the number of grams, the
+#   bytes of the codes, the bytes of the gram text), the codes (for a 1-2-gram its list's bytes
+#   << 2, for a trigram its number of positions << 2, or k << 2 | 1 for a list longer than BIG
+#   in x/<part>-<k>; | 2 for a spread bigram) and the grams, front-coded (_gram_text); then
+#   the lists of the 1-2-grams not in x/, in order, then the positions of the trigrams not in
+#   x/, in order, as planes. An x/ file holds one list: a 1-2-gram's bytes, or a trigram's
+#   number of positions (varint) and its planes.
+# * m/<n>: location, title and label of META pages (meta_text: columns, locations front-coded);
+#   m/all: the same of every page, when there are more than two m/ files (manifest "meta_all":
+#   from how many m/ files on reading it is cheaper).
 # * delta/…: the same files for the pages edited during `mkdocs serve` (write_delta), or changed
 #   since the index was built when `fanwen build` reuses it (fanwen/search/reuse.py); the
 #   manifest's "delta" lists the pages of the first index they replace and, from `fanwen build`,
@@ -264,9 +284,11 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 # query still downloads little. How well text and postings compress depends on the library
 # (the bench's synthetic pages repeat each other and shrink six-fold, real pages two-fold), so
 # shard counts and the text chunk length are chosen from a compressed sample of each.
-SHARD_FILE = 49152   # bytes on disk aimed at per shard file
+SHARD_FILE = 47104   # bytes on disk aimed at per shard file
+SPLIT = 1.4          # a shard more than this many times SHARD_FILE is cut into files of 1.2 times it
 TEXT_FILE = 20480    # bytes on disk aimed at per text chunk file
 META = 128           # pages per m/ file: the first ten results read up to ten of them
+OPEN = 512           # code points of each page's opening in the o/ files
 BIG = 32768          # posting bytes above which a list gets its own x/ file
 LEVEL = 6            # zlib level: 9 saves about 1% and takes three times as long
 _BITS = 21           # bits per code point in an n-gram key
@@ -408,12 +430,25 @@ class Index:
         size = sum(len(_pack(sample[i:i + 40_000].encode("utf-8"))) for i in range(0, len(sample), 40_000))
         return max(4096, min(262_144, TEXT_FILE * len(sample) // size // 1024 * 1024))
 
-    def postings(self) -> dict[str, bytes]:
-        """n-gram → its posting list (bytes), as written to the shards."""
+    def opening_pages(self, openings: list[str]) -> int:
+        """Pages per o/ file: TEXT_FILE on disk, judged from the openings of the first 1,000
+        pages compressed in pieces of 200."""
+        sample = openings[:1000]
+        if not sample:
+            return 256
+        size = sum(len(_pack("".join(sample[i:i + 200]).encode("utf-8"))) for i in range(0, len(sample), 200))
+        return max(16, min(4096, TEXT_FILE * len(sample) // max(1, size) // 16 * 16))
+
+    def postings(self) -> dict:
+        """n-gram → its posting list: for 1-2 characters the bytes written to the shards, for
+        trigrams [(gap, field)] (the first gap from the start of the stream)."""
         out = {}
-        for _, keys, begins, sizes, data in self._parts():
+        for _, keys, begins, sizes, data, gaps, kinds in self._parts():
             for key, begin, size in zip(keys.tolist(), begins.tolist(), sizes.tolist()):
-                out[_gram(key)] = data[begin:begin + size].tobytes()
+                if key >> 2 * _BITS:
+                    out[_gram(key)] = list(zip(gaps[begin:begin + size].tolist(), kinds[begin:begin + size].tolist()))
+                else:
+                    out[_gram(key)] = data[begin:begin + size].tobytes()
         return out
 
     def _stream(self):
@@ -495,14 +530,16 @@ class Index:
                             vocab[grams & low])
             short = self._lists(keys, new_gram, values, 2)
             del values, gap, docs, grams, pair
-            # Trigrams: positions in the stream, ascending per trigram (the bigram before this
-            # part's last characters, if it counted, is the trigram's start).
-            keep = two >= 1
-            at, end_ids = two[keep] - 1, two_ids[keep]
-            keep = ~separator[at]
-            at, end_ids = at[keep], end_ids[keep]
-            grams = (lut[codes[at]] << idbits | lut[codes[at + 1]]) << idbits | end_ids
-            del two, two_ids, keep, end_ids, ids, last
+            # Trigrams: positions in the stream, ascending per trigram. A trigram belongs to the
+            # part of its middle character, the part of its first bigram (the bigram ending at
+            # this part's characters, if it counted, is the trigram's start): the two are
+            # written to the same shard (_write_shards).
+            keep = two + 2 < n
+            at = two[keep]
+            keep = ~separator[at + 2]
+            at = at[keep]
+            grams = (lut[codes[at]] << idbits | lut[codes[at + 1]]) << idbits | lut[codes[at + 2]]
+            del two, two_ids, keep, ids, last
             if 3 * idbits + posbits <= 63:
                 packed = grams << posbits | at
                 packed.sort()
@@ -522,12 +559,13 @@ class Index:
             grams = grams[new_gram]
             keys = (vocab[grams >> 2 * idbits] << 2 * _BITS | vocab[(grams >> idbits) & low] << _BITS
                     | vocab[grams & low])
-            long = self._lists(keys, new_gram, gap << 2 | fields[at], 1)
-            del at, grams, gap, new_gram, keys
-            yield (part, np.concatenate([short[0], long[0]]),
-                   np.concatenate([short[1][:-1], long[1][:-1] + len(short[2])]),
-                   np.concatenate([np.diff(short[1]), np.diff(long[1])]),
-                   np.concatenate([short[2], long[2]]))
+            heads = np.flatnonzero(new_gram)
+            counts = np.diff(np.append(heads, len(gap)))
+            kinds = fields[at]
+            del at, grams, new_gram
+            # Short lists: byte ranges of `short[2]`; trigram lists: ranges of the values.
+            yield (part, np.concatenate([short[0], keys]), np.concatenate([short[1][:-1], heads]),
+                   np.concatenate([np.diff(short[1]), counts]), short[2], gap.astype(np.uint32), kinds)
 
     def part_count(self) -> int:
         """Parts of about a million characters of text each (the memory of sorting one part
@@ -560,90 +598,262 @@ class Index:
         for n, start in enumerate(range(0, max(1, len(stream)), chunk)):
             _put(root, written, f"{self.prefix}t/{n}", _pack(stream[start:start + chunk].encode("utf-8")))
         del stream
+        # The opening of every page again, many pages to a file: a snippet within a page's
+        # first OPEN code points (a title match is nearly always followed by the words early in
+        # the text) reads the o/ file instead of a text chunk, and an o/ file holds the openings
+        # of some ten times as many pages as a chunk holds whole pages.
+        openings = [text[:OPEN] for text in self.texts]
+        per = self.opening_pages(openings)
+        for n, start in enumerate(range(0, len(openings), per)):
+            _put(root, written, f"{self.prefix}o/{n}", _pack("".join(openings[start:start + per]).encode("utf-8")))
+        del openings
+        meta_sizes = []
         for start in range(0, len(self.docs), META):
-            _put(root, written, f"{self.prefix}m/{start // META}", _pack(json.dumps(
-                [list(d) for d in self.docs[start:start + META]], ensure_ascii=False, separators=(",", ":")).encode("utf-8")))
+            meta_sizes.append(_put(root, written, f"{self.prefix}m/{start // META}", _pack(meta_text(self.docs[start:start + META]))))
+        # Every page's row in one file as well: the complete answer to a broad query needs the
+        # rows of most pages, and one file of all of them is smaller than the m/ files it
+        # replaces (front coding and deflate work across all the locations). The worker reads
+        # it when it would read at least `meta_all` m/ files it has not read yet.
+        meta_all = 0
+        if len(meta_sizes) > 2:
+            whole = _put(root, written, f"{self.prefix}m/all", _pack(meta_text(self.docs)))
+            meta_all = -(-whole * len(meta_sizes) // sum(meta_sizes))
         lengths = np.asarray(self.lengths, dtype=np.int64)
-        _put(root, written, f"{self.prefix}docs", _pack(_varints(lengths, np)[0].tobytes() if len(lengths) else b""))
+        # Page lengths as four byte planes (planes_u32): a sixth smaller than varints, and read
+        # before the first result.
+        _put(root, written, f"{self.prefix}docs", _pack(planes_u32(lengths, np)))
         parts = self.part_count()
         self._stream()  # joined before forking: both processes read the same pages
-        shards, unigrams = [0] * parts, set()
+        shards, split, unigrams = [0] * parts, {}, set()
         for result in _in_two_processes(lambda only: self._write_parts(root, only), parts):
             for part, count in result["shards"].items():
                 shards[int(part)] = count
+                if result["split"][part]:
+                    split[str(part)] = {str(n): k for n, k in result["split"][part].items()}
             written.update(result["files"])
             unigrams.update(result["unigrams"])
         # Only pairs whose simplified character occurs on some page: any other query character
         # matches nothing folded or not, and the table is loaded before the first result.
+        # Packed as varints: each traditional character's code point from the one before (in
+        # order), then its simplified one's from it (+65,536: never negative); a third of the
+        # plain string in deflate, which the first query downloads.
         pairs = fold_pairs()
-        _put(root, written, f"{self.prefix}fold", "".join(pairs[i:i + 2] for i in range(0, len(pairs), 2) if pairs[i + 1] in unigrams))
+        kept = sorted((ord(pairs[i]), ord(pairs[i + 1])) for i in range(0, len(pairs), 2) if pairs[i + 1] in unigrams)
+        values = np.asarray([v for n, (t, simple) in enumerate(kept)
+                             for v in (t - (kept[n - 1][0] if n else 0), simple - t + 65536)], dtype=np.int64)
+        _put(root, written, f"{self.prefix}fold", _pack(_varints(values, np)[0].tobytes()))
         version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
-        return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards,
-                "chunk": chunk, "meta": META}
+        return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards, "split": split,
+                "chunk": chunk, "meta": META, "meta_all": meta_all, "open": OPEN, "open_pages": per}
 
     def _write_parts(self, root: Path, only) -> dict:
         """The shard files of the parts in `only`: {"shards": {part: count}, "files": {key:
         digest}, "unigrams": characters seen}."""
         np = self.np
-        out = {"shards": {}, "files": {}, "unigrams": ""}
+        out = {"shards": {}, "split": {}, "files": {}, "unigrams": ""}
         files: dict[str, str] = {}
         done = set()
-        for part, keys, begins, sizes, data in self._parts(only):
+        for part, keys, begins, sizes, data, gaps, kinds in self._parts(only):
             out["unigrams"] += "".join(chr(k) for k in keys[keys <= _LOW].tolist())
-            out["shards"][part] = self._write_shards(files, f"{part}-", keys, begins, sizes, data)
+            out["shards"][part], out["split"][part] = self._write_shards(files, f"{part}-", keys, begins, sizes, data, gaps, kinds)
             done.add(part)
             for key in list(files):
                 _put(root, out["files"], self.prefix + key, files.pop(key))
         empty = np.zeros(0, dtype=np.int64)
         for part in set(only) - done:  # no text at all: one empty shard
-            out["shards"][part] = self._write_shards(files, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint8))
+            out["shards"][part], out["split"][part] = self._write_shards(files, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint8),
+                                                     np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8))
             for key in list(files):
                 _put(root, out["files"], self.prefix + key, files.pop(key))
         return out
 
-    def _write_shards(self, files: dict, prefix: str, keys, begins, sizes, data) -> int:
-        """The shard files s/<prefix><n> and x/<prefix><k> of one part's grams; returns n."""
+    def _write_shards(self, files: dict, prefix: str, keys, begins, sizes, data, gaps, kinds) -> int:
+        """The shard files s/<prefix><n> and x/<prefix><k> of one part's grams; returns n.
+        `begins` and `sizes`: byte ranges of `data` for 1-2-grams, ranges of `gaps` and
+        `kinds` (trigram positions as gaps, their fields) for trigrams."""
         np = self.np
-        # Postings by FNV hash of the gram. The shard count: SHARD_FILE on disk per shard, judged
-        # from one shard of a first split compressed.
-        big = sizes > BIG
+        # Postings by FNV hash: a trigram by the hash of its first bigram, so that it lies in the
+        # bigram's shard (a query of four characters reads three shards instead of five: the
+        # first bigram of each covering trigram, which the "missing" answer reads anyway, and
+        # the last bigram). A bigram whose trigrams would make one shard far larger than the
+        # others is marked "spread" and its trigrams are hashed by themselves.
+        # The shard count: SHARD_FILE on disk per shard, judged from a sample compressed.
+        tri = keys >> 2 * _BITS > 0
+        raw_size = np.where(tri, sizes * 17 // 4, sizes)  # before deflate: 4 bytes and 2 bits a position
+        big = raw_size > BIG
         x_number = np.full(len(keys), -1, dtype=np.int64)
         x_number[big] = np.arange(int(big.sum()))
-        hashes = _fnv_keys(keys, np)
+        spread = np.zeros(len(keys), dtype=bool)
 
         def shard(grams):
-            inline = grams[~big[grams]]
-            # Header: sizes (size << 1, or x-file number << 1 | 1) and the grams, "\n"-separated.
-            code = np.where(big[grams], x_number[grams] << 1 | 1, sizes[grams] << 1)
+            # Header: codes (size << 2 for a 1-2-gram, number of positions << 2 for a trigram,
+            # or x-file number << 2 | 1; | 2 for a spread bigram) and the grams, "\n"-separated.
+            code = np.where(big[grams], x_number[grams] << 2 | 1, sizes[grams] << 2) | spread[grams] << 1
             head = _varints(code, np)[0].tobytes()
             text = _gram_text(keys[grams], np)
-            body = data[_ragged(begins[inline], sizes[inline], np)].tobytes()
-            return _pack(struct.pack("<III", len(grams), len(head), len(text)) + head + text + body)
+            inline = grams[~big[grams]]
+            short, long = inline[~tri[inline]], inline[tri[inline]]
+            body = data[_ragged(begins[short], sizes[short], np)].tobytes()
+            at = _ragged(begins[long], sizes[long], np)
+            positions = _planes(gaps[at], kinds[at], np)
+            return _pack(struct.pack("<III", len(grams), len(head), len(text)) + head + text + body + positions)
 
-        raw = int(sizes[~big].sum()) + 12 * len(keys)
+        inline_size = np.where(big, 2, raw_size) + 4  # what a gram adds to its shard, before deflate
+        raw = int(inline_size.sum()) + 12
         trial = max(1, raw // 131072)
-        sample = np.flatnonzero(hashes % np.uint64(trial) == 0)
-        shards = max(1, round(len(shard(sample)) * trial / SHARD_FILE)) if len(sample) else 1
+        own = _fnv_keys(keys, np)
+        sample = np.flatnonzero(own % np.uint64(trial) == 0)
+        packed = len(shard(sample)) if len(sample) else 1
+        shards = max(1, round(packed * trial / SHARD_FILE)) if len(sample) else 1
+        # Groups: a bigram (or unigram) and the trigrams it begins; "wide" when the group alone
+        # would be more than half a shard on disk (a smaller group stays whole: a shard made
+        # large by a few of them is cut in files below, and a wide one costs a query two files).
+        head_key = np.where(tri, keys >> _BITS, keys)
+        heads, group = np.unique(head_key, return_inverse=True)
+        group_size = np.bincount(group, weights=inline_size, minlength=len(heads))
+        ratio = packed / max(1, int(inline_size[sample].sum()) + 12) if len(sample) else 1
+        wide = group_size * ratio > SHARD_FILE / 2
+        spread = wide[group] & ~tri & (keys >> _BITS > 0)  # the bigram carries the mark
+        hashes = np.where(tri & ~wide[group], _fnv_keys(head_key, np), own)
         which = (hashes % np.uint64(shards)).astype(np.int64)
         order = np.argsort(which, kind="stable")
         bounds = np.searchsorted(which[order], np.arange(shards + 1))
         for k, gram in enumerate(np.flatnonzero(big).tolist()):
-            files[f"x/{prefix}{k}"] = _pack(data[begins[gram]:begins[gram] + sizes[gram]].tobytes())
+            begin, size = begins[gram], sizes[gram]
+            if tri[gram]:  # the number of positions, then as in a shard
+                payload = _varints(np.asarray([size]), np)[0].tobytes() + _planes(gaps[begin:begin + size], kinds[begin:begin + size], np)
+            else:
+                payload = data[begin:begin + size].tobytes()
+            files[f"x/{prefix}{k}"] = _pack(payload)
+        # A shard much larger than the rest (a few heavy groups hashed together) is cut into k
+        # files by the same hash divided by the shard count, modulo k (the manifest's "split"):
+        # the largest file a query reads stays near SHARD_FILE.
+        split = {}
         for n in range(shards):
-            files[f"s/{prefix}{n}"] = shard(order[bounds[n]:bounds[n + 1]])
-        return shards
+            grams = order[bounds[n]:bounds[n + 1]]
+            payload = shard(grams)
+            if len(payload) <= SPLIT * SHARD_FILE:
+                files[f"s/{prefix}{n}"] = payload
+                continue
+            # k files of about 1.2 times SHARD_FILE; one more while the hash leaves one of them
+            # above the limit (a group is never cut: one larger than the limit stays whole).
+            k = -(-len(payload) // int(1.2 * SHARD_FILE))
+            while True:
+                sub = ((hashes[grams] // np.uint64(shards)) % np.uint64(k)).astype(np.int64)
+                pieces = [shard(grams[sub == j]) for j in range(k)]
+                if max(map(len, pieces)) <= SPLIT * SHARD_FILE or k >= 8:
+                    break
+                k += 1
+            split[n] = k
+            for j, piece in enumerate(pieces):
+                files[f"s/{prefix}{n}-{j}"] = piece
+        return shards, split
+
+
+def planes_u32(values, np) -> bytes:
+    """Non-negative numbers below 2**32 as four byte planes, lowest first."""
+    return np.asarray(values).astype("<u4").view(np.uint8).reshape(-1, 4).T.tobytes()
+
+
+def read_fold(data: bytes) -> str:
+    """The fold file's pairs as one string (traditional, simplified, …): what fold_pairs()
+    gives, for the characters kept (search-worker.js reads it the same way)."""
+    values, at, out, before = [], 0, [], 0
+    while at < len(data):
+        n = shift = 0
+        while True:
+            n |= (data[at] & 0x7F) << shift
+            shift += 7
+            at += 1
+            if not data[at - 1] & 0x80:
+                break
+        values.append(n)
+    for gap, simple in zip(values[0::2], values[1::2]):
+        before += gap
+        out.append(chr(before) + chr(before + simple - 65536))
+    return "".join(out)
+
+
+def _planes(gaps, kinds, np) -> bytes:
+    """Trigram positions as a shard stores them: the gaps (the first of each list from the
+    start of the stream) as four byte planes, lowest first (byte 0 of every gap, then byte 1,
+    …), then the fields, four to a byte (lowest bits first). Why: deflate finds the nearly
+    constant high bytes and the fields (nearly all body text) in runs; interleaved in varints
+    with the gap it could not, and the trigram lists took 15% more."""
+    planes = planes_u32(gaps, np)
+    count = len(kinds)
+    packed = np.zeros(-(-count // 4) * 4, dtype=np.uint8)
+    packed[:count] = kinds
+    packed = packed.reshape(-1, 4)
+    fields = packed[:, 0] | packed[:, 1] << 2 | packed[:, 2] << 4 | packed[:, 3] << 6
+    return planes + fields.astype(np.uint8).tobytes()
+
+
+def read_planes(data: bytes, count: int) -> list[tuple[int, int]]:
+    """[(gap, field)] of `count` trigram positions written by _planes (as search-worker.js
+    reads them)."""
+    out = []
+    for i in range(count):
+        gap = sum(data[b * count + i] << 8 * b for b in range(4))
+        out.append((gap, data[4 * count + i // 4] >> 2 * (i % 4) & 3))
+    return out
 
 
 def gram_part(gram: str, parts: int) -> int:
     """Which part of the index holds an n-gram: the code point of its last character modulo
-    the number of parts (the manifest's list of shard counts). search-worker.js does the same."""
-    return ord(gram[-1]) % parts
+    the number of parts (the manifest's list of shard counts); for a trigram, of its middle
+    character (the part of its first bigram). search-worker.js does the same."""
+    return ord(gram[1] if len(gram) == 3 else gram[-1]) % parts
 
 
-def _put(root: Path, written: dict, key: str, payload) -> None:
+def shard_hash_key(gram: str, spread: bool) -> str:
+    """What a gram's shard is chosen by (FNV hash modulo the part's shard count): a trigram
+    by its first bigram, unless that bigram is marked spread in its own shard; any other gram
+    by itself. search-worker.js does the same (shardOf)."""
+    return gram[:2] if len(gram) == 3 and not spread else gram
+
+
+def shard_file(manifest: dict, gram: str, spread: bool = False) -> str:
+    """The key of the shard file where `gram` is looked for (with `spread`: a trigram whose
+    first bigram is marked spread), as search-worker.js shardOf."""
+    part = gram_part(gram, len(manifest["shards"]))
+    count = manifest["shards"][part]
+    h = fnv(shard_hash_key(gram, spread))
+    k = manifest.get("split", {}).get(str(part), {}).get(str(h % count))
+    return f"s/{part}-{h % count}" + (f"-{h // count % k}" if k else "")
+
+
+def _put(root: Path, written: dict, key: str, payload) -> int:
+    """Write one data file; returns its size in bytes."""
     body = _script(key, payload).encode("utf-8")
     written[key] = hashlib.sha1(body).hexdigest()
     (root / f"{key}.js").write_bytes(body)
+    return len(body)
+
+
+def meta_text(docs) -> bytes:
+    """The rows (location, title, label) of pages as an m/ file holds them: the locations, the
+    titles, then the labels, one a line. Each location is front-coded, "<k> <rest>": the
+    first k characters are those of the location before it (pages of a theme share a folder
+    and most of a file name). Columns compress better than rows: a sixth smaller."""
+    lines, before = [], ""
+    for location, _, _ in docs:
+        k = len(os.path.commonprefix([before, location]))
+        lines.append(f"{k} {location[k:]}")
+        before = location
+    return "\n".join(lines + [title for _, title, _ in docs] + [label for _, _, label in docs]).encode("utf-8")
+
+
+def read_meta(data: bytes) -> list[list[str]]:
+    """[location, title, label] of each page of an m/ file (meta_text read back, as
+    search-worker.js reads it)."""
+    lines = data.decode("utf-8").split("\n")
+    count, out, before = len(lines) // 3, [], ""
+    for n in range(count):
+        k, rest = lines[n].split(" ", 1)
+        before = before[:int(k)] + rest
+        out.append([before, lines[count + n], lines[2 * count + n]])
+    return out
 
 
 def _in_two_processes(work, parts: int) -> list[dict]:
@@ -704,18 +914,45 @@ def _ragged(begins, sizes, np):
 
 
 def _gram_text(keys, np) -> bytes:
-    """UTF-8 of the grams packed in `keys`, each followed by "\n"."""
-    chars = np.stack([keys >> 2 * _BITS, (keys >> _BITS) & _LOW, keys & _LOW, np.full(len(keys), 10)], axis=1)
-    used = chars > 0
-    used[:, 2:] = True
-    return chars[used].astype("<u4").tobytes().decode("utf-32-le").encode("utf-8")
+    """UTF-8 of the grams packed in `keys` (in order), front-coded: each one as the number of
+    its first characters that are those of the gram before it ("0" to "2"), the rest of it
+    and "\n". A shard's trigrams follow their first bigram in code point order, so most of
+    them are "2" and one character: the gram text of a real library's shards, where most
+    grams occur once or twice, was two fifths of them, and is a fifth smaller so."""
+    length = np.where(keys >> 2 * _BITS > 0, 3, np.where(keys >> _BITS > 0, 2, 1))
+    # The characters left-aligned (0 past the end).
+    right = np.stack([keys >> 2 * _BITS, (keys >> _BITS) & _LOW, keys & _LOW], axis=1)
+    chars = np.zeros_like(right)
+    for size in (1, 2, 3):
+        rows = length == size
+        chars[rows, :size] = right[rows, 3 - size:]
+    before = np.zeros_like(chars)
+    before[1:] = chars[:-1]
+    same = np.cumprod((chars == before) & (chars > 0), axis=1).sum(axis=1)
+    same = np.minimum(same, length - 1)  # at least one character of its own
+    out = np.zeros((len(keys), 5), dtype=np.int64)  # digit, up to three characters, "\n"
+    out[:, 0] = 48 + same
+    for i in range(3):
+        live = i + same < length
+        out[live, 1 + i] = chars[live, np.minimum(i + same, 2)[live]]
+    out[np.arange(len(keys)), 1 + length - same] = 10
+    return out[out > 0].astype("<u4").tobytes().decode("utf-32-le").encode("utf-8")
+
+
+def read_gram_text(data: bytes) -> list[str]:
+    """The grams of a shard's header (_gram_text read back, as search-worker.js reads it)."""
+    out, before = [], ""
+    for line in data.decode("utf-8").split("\n")[:-1]:
+        before = before[:int(line[0])] + line[1:]
+        out.append(before)
+    return out
 
 
 def prepare_index_dir(site_dir: str | Path) -> Path:
     root = Path(site_dir) / INDEX_DIR
     if root.exists():
         shutil.rmtree(root)
-    for sub in ("s", "x", "m", "t"):
+    for sub in ("s", "x", "m", "t", "o"):
         (root / sub).mkdir(parents=True)
     return root
 
@@ -736,7 +973,7 @@ def read_locations(site_dir: str | Path) -> list[str]:
     for n in range(-(-manifest["docs"] // manifest["meta"])):
         text = (root / f"m/{n}.js").read_text(encoding="utf-8")
         payload = json.loads(text[text.index(",") + 1:text.rindex(")")])
-        out += [row[0] for row in json.loads(unpack(payload))]
+        out += [row[0] for row in read_meta(unpack(payload))]
     return out
 
 
@@ -764,7 +1001,7 @@ def write_delta_part(root: Path, pages: list[tuple[str, str, list, str]], replac
     where each of `pages` ranks among the pages of the site's index when results are equal
     (search-worker.js tieKey), by default after all of them."""
     shutil.rmtree(root / DELTA, ignore_errors=True)
-    for sub in ("s", "x", "m", "t"):
+    for sub in ("s", "x", "m", "t", "o"):
         (root / DELTA / sub).mkdir(parents=True)
     index = Index(DELTA)
     for page in pages:

@@ -7,20 +7,23 @@
  * index written by fanwen/search/index.py:
  *
  *   search/fanwen/manifest.js   sizes and the index version (plain JSON)
- *   search/fanwen/fold.js       traditional → simplified character pairs (a plain string)
+ *   search/fanwen/fold.js       traditional → simplified character pairs
  *   search/fanwen/docs.js       text length of every page: pages are one text stream, page d
  *                               starting after the pages before it and a newline each
- *   search/fanwen/s/<p>-<n>.js  shards of part p: the sizes and the grams, then the postings;
- *                               a list marked as external is x/<p>-<k>.js (shardOf)
+ *   search/fanwen/s/<p>-<n>.js  shards of part p: the codes and the grams, then the postings
+ *                               (a trigram with its first bigram; shardOf); a list marked as
+ *                               external is x/<p>-<k>.js; a shard cut in k is s/<p>-<n>-<j>.js
  *   search/fanwen/x/<p>-<k>.js  one large posting list
- *   search/fanwen/m/<n>.js      [location, title, label] of manifest.meta pages
+ *   search/fanwen/m/<n>.js      location, title, label of manifest.meta pages (loadMeta)
+ *   search/fanwen/m/all.js      the same of every page, read instead of many m/ files
  *   search/fanwen/t/<n>.js      the n-th manifest.chunk code points of the text stream
+ *   search/fanwen/o/<n>.js      the openings (manifest.open code points) of manifest.open_pages pages
  *   search/fanwen/delta/…       after edits in `make serve`, or when `fanwen build` reused the
  *                               previous site's index: the edited pages' own index, of the
  *                               same files (manifest.delta: its sizes, the pages of the site's
  *                               index it replaces, and where its pages rank among them)
  *
- * Every file but the first two is raw deflate in Z85 (DecompressionStream inflates it): the
+ * Every file but the manifest is raw deflate in Z85 (DecompressionStream inflates it): the
  * index of 10,000 pages is a few hundred files, smaller than their Markdown. Trigram postings
  * are positions in the text stream, so the position names the page as well.
  *
@@ -34,7 +37,11 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3, DONE = "fanwen-done", FIRST_READ = "fanwen-first"
 const TITLE = 2, HEADING = 1
 const FIRST = 10      // results sent with snippets in the first answer
-const SNIPPETS = 20   // results given snippets in the complete answer (the rest: titles)
+// Results given snippets in the complete answer (the rest: titles and labels). The first ten
+// only: a snippet reads the text chunk (~20 KB) around the match, the results after the tenth
+// lie in other chunks each, and ten more snippets (shown only after scrolling) took up to a
+// fifth of what the complete answer to a first query downloaded.
+const SNIPPETS = FIRST
 const BEFORE = 24, AFTER = 96
 
 /* In Material's iframe-worker shim (file://) this script runs in an iframe and importScripts
@@ -105,18 +112,41 @@ const utf8 = new TextDecoder()
 /* A file's payload as the search uses it. */
 async function decode(key, payload) {
   key = key.replace(/^delta\//, "")
-  if (key === "manifest" || key === "fold") return payload
+  if (key === "manifest") return payload
   const data = await inflate(payload)
   if (key === "docs") {
-    const lengths = [], r = reader(data)
-    while (r.more()) lengths.push(r.next())
-    const out = new Float64Array(lengths.length + 1)
-    for (let i = 0; i < lengths.length; i++) out[i + 1] = out[i] + lengths[i] + 1
+    // Page lengths as four byte planes (fanwen/search/index.py planes_u32).
+    const n = data.length / 4, out = new Float64Array(n + 1)
+    for (let i = 0; i < n; i++)
+      out[i + 1] = out[i] + data[i] + data[n + i] * 256 + data[2 * n + i] * 65536 + data[3 * n + i] * 16777216 + 1
     return out
   }
+  if (key === "fold") {
+    // Varints: a traditional character's code point from the one before, then its simplified
+    // one's from it + 65,536 (index.py read_fold). Returned as pairs of characters.
+    const r = reader(data), pairs = []
+    let before = 0
+    while (r.more()) {
+      before += r.next()
+      pairs.push([String.fromCodePoint(before), String.fromCodePoint(before + r.next() - 65536)])
+    }
+    return pairs
+  }
   const kind = key[0]
-  if (kind === "m") return JSON.parse(utf8.decode(data))
-  if (kind === "t") {
+  if (kind === "m") {
+    // [location, title, label] of each page: the file holds the locations (front-coded: "<k>
+    // <rest>", the first k characters those of the location before), the titles, the labels,
+    // one a line (fanwen/search/index.py meta_text).
+    const lines = utf8.decode(data).split("\n"), count = Math.floor(lines.length / 3), rows = []
+    let before = ""
+    for (let n = 0; n < count; n++) {
+      const line = lines[n], space = line.indexOf(" ")
+      before = before.slice(0, Number(line.slice(0, space))) + line.slice(space + 1)
+      rows.push([before, lines[count + n], lines[2 * count + n]])
+    }
+    return rows
+  }
+  if (kind === "t" || kind === "o") {
     // Code points of the chunk, sliced on demand: a chunk is tens of thousands of characters
     // and a snippet needs a hundred. Without surrogate pairs (nearly always) string indices
     // are code point indices and no array is made at all.
@@ -125,21 +155,62 @@ async function decode(key, payload) {
     const chars = Array.from(text)
     return (from, to) => chars.slice(from, to)
   }
+  // One long list: a 1-2-gram's bytes, or a trigram's number of positions and its planes.
   if (kind === "x") return data
-  // A shard: Map(gram → its bytes, or the number of its x/ file). Layout: three uint32 (grams,
-  // bytes of the size varints, bytes of the gram text), the sizes (size << 1, or x-file
-  // number << 1 | 1), the grams each followed by "\n", then the inline posting lists.
+  // A shard: {map: Map(gram → its bytes (1-2 characters), {planes, count, from} (a trigram: its
+  // positions are values from..from+count of the shard's planes), or the number of its x/
+  // file), spread: the bigrams whose trigrams are hashed by themselves}. Layout: three uint32
+  // (grams, bytes of the code varints, bytes of the gram text), the codes (size << 2, for a
+  // trigram number of positions << 2, or x-file number << 2 | 1; | 2 for a spread bigram), the
+  // grams each followed by "\n", the 1-2-gram lists, then the trigram positions (planes).
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
   const count = view.getUint32(0, true), sizeBytes = view.getUint32(4, true), textBytes = view.getUint32(8, true)
-  const sizes = reader(data.subarray(12, 12 + sizeBytes))
-  const grams = utf8.decode(data.subarray(12 + sizeBytes, 12 + sizeBytes + textBytes)).split("\n")
-  const map = new Map()
-  for (let i = 0, at = 12 + sizeBytes + textBytes; i < count; i++) {
-    const code = sizes.next()
-    if (code % 2) map.set(grams[i], (code - 1) / 2)
-    else { map.set(grams[i], data.subarray(at, at + code / 2)); at += code / 2 }
+  const r = reader(data.subarray(12, 12 + sizeBytes))
+  // The grams front-coded: how many first characters are the gram before's ("0"-"2"), then
+  // the rest, each followed by "\n" (index.py _gram_text).
+  // Without surrogate pairs (nearly always) string indices are code point indices.
+  const text = utf8.decode(data.subarray(12 + sizeBytes, 12 + sizeBytes + textBytes))
+  const plain = !/[\uD800-\uDFFF]/.test(text)
+  const grams = [], isTri = []
+  let previous = ""
+  for (const line of text.split("\n", count)) {
+    const k = line.charCodeAt(0) - 48
+    previous = (plain ? previous.slice(0, k) : Array.from(previous).slice(0, k).join("")) + line.slice(1)
+    grams.push(previous)
+    isTri.push((plain ? previous.length : Array.from(previous).length) === 3)
   }
-  return map
+  const codes = []
+  let shortBytes = 0, positions = 0
+  for (let i = 0; i < count; i++) {
+    const code = r.next()
+    codes.push(code)
+    if (!(code & 1)) isTri[i] ? positions += Math.floor(code / 4) : shortBytes += Math.floor(code / 4)
+  }
+  const start = 12 + sizeBytes + textBytes
+  const planes = { data: data.subarray(start + shortBytes), count: positions }
+  const map = new Map(), spread = new Set()
+  for (let i = 0, at = start, from = 0; i < count; i++) {
+    const code = codes[i], value = Math.floor(code / 4)
+    if (code & 2) spread.add(grams[i])
+    if (code & 1) map.set(grams[i], value)
+    else if (isTri[i]) { map.set(grams[i], { planes, from, count: value }); from += value }
+    else { map.set(grams[i], data.subarray(at, at + value)); at += value }
+  }
+  return { map, spread }
+}
+
+/* Positions and fields of trigram positions from..from+count of planes {data, count} (as
+ * fanwen/search/index.py _planes writes them: four byte planes of the gaps, then the fields
+ * four to a byte). */
+function trigramList({ planes: { data, count: n }, from, count }) {
+  const pos = new Array(count), kind = new Array(count)
+  let at = 0
+  for (let k = 0, i = from; k < count; k++, i++) {
+    at += data[i] + data[n + i] * 256 + data[2 * n + i] * 65536 + data[3 * n + i] * 16777216
+    pos[k] = at
+    kind[k] = (data[4 * n + (i >> 2)] >> ((i & 3) * 2)) & 3
+  }
+  return { pos, kind }
 }
 
 /* Load files not loaded yet. A file asked for by several results at once is fetched once,
@@ -249,6 +320,7 @@ function reader(data) {
   let at = 0
   return {
     more: () => at < data.length,
+    at: () => at,
     next() {
       let n = 0, shift = 0, b
       do { b = data[at++]; n += (b & 0x7f) * 2 ** shift; shift += 7 } while (b & 0x80)
@@ -264,12 +336,17 @@ function hash(key) {
 }
 
 /* The index is in parts, each with its own shards (manifest.shards: how many per part): a
- * gram's part is the code point of its last character modulo the number of parts, as in
- * fanwen/search/index.py gram_part. Returns the file prefix of the gram's part and its shard. */
-function shardOf(space, gram) {
-  const counts = space.info.shards, chars = Array.from(gram)
-  const part = chars[chars.length - 1].codePointAt(0) % counts.length
-  return [`${space.prefix}${part}-`, `${space.prefix}s/${part}-${hash(gram) % counts[part]}`]
+ * gram's part is the code point of its last character (a trigram's: of its middle character)
+ * modulo the number of parts, and its shard the FNV hash of the gram, or of a trigram's first
+ * bigram unless `spread`, modulo the part's count, as in fanwen/search/index.py gram_part and
+ * shard_hash_key. Returns the file prefix of the gram's part and its shard. */
+function shardOf(space, gram, spread) {
+  const counts = space.info.shards, chars = Array.from(gram), tri = chars.length === 3
+  const part = chars[tri ? 1 : chars.length - 1].codePointAt(0) % counts.length
+  const h = hash(tri && !spread ? chars[0] + chars[1] : gram), n = h % counts[part]
+  // A shard cut into k files (manifest.split): the file is the hash / count modulo k.
+  const k = ((space.info.split || {})[part] || {})[n]
+  return [`${space.prefix}${part}-`, `${space.prefix}s/${part}-${n}${k ? `-${Math.floor(h / counts[part]) % k}` : ""}`]
 }
 
 /* Decoded posting lists of the given grams: Map(doc → {tf, mask}) for 1-2 characters,
@@ -277,16 +354,25 @@ function shardOf(space, gram) {
  * Unknown grams give empty lists. */
 async function getPostings(space, grams) {
   grams = [...new Set(grams)].filter(gram => !postings.has(space.prefix + gram))
-  const where = grams.map(gram => shardOf(space, gram))
-  const shards = await load(where.map(([, shard]) => shard))
-  const xKey = i => `${space.prefix}x/${where[i][0].slice(space.prefix.length)}${shards[i].get(grams[i])}`
-  await load(grams.flatMap((gram, i) => typeof shards[i].get(gram) === "number" ? [xKey(i)] : []))
+  // A trigram lies in its first bigram's shard (with the bigram, which the "missing" answer
+  // reads anyway), unless the bigram there is marked spread: then in a shard of its own hash.
+  let where = grams.map(gram => shardOf(space, gram, false))
+  let shards = await load(where.map(([, shard]) => shard))
+  const spread = grams.map((gram, i) => {
+    const chars = Array.from(gram)
+    return chars.length === 3 && shards[i].spread.has(chars[0] + chars[1])
+  })
+  if (spread.some(Boolean)) {
+    where = grams.map((gram, i) => spread[i] ? shardOf(space, gram, true) : where[i])
+    shards = await load(where.map(([, shard]) => shard))
+  }
+  const xKey = i => `${space.prefix}x/${where[i][0].slice(space.prefix.length)}${shards[i].map.get(grams[i])}`
+  await load(grams.flatMap((gram, i) => typeof shards[i].map.get(gram) === "number" ? [xKey(i)] : []))
   for (const [i, gram] of grams.entries()) {
-    let value = shards[i].get(gram)
+    let value = shards[i].map.get(gram)
     if (typeof value === "number") value = files.get(xKey(i))
-    const r = reader(value || new Uint8Array(0))
     if (Array.from(gram).length < 3) {
-      const map = new Map()
+      const r = reader(value || new Uint8Array(0)), map = new Map()
       let doc = -1
       while (r.more()) {
         doc += r.next() + 1
@@ -294,16 +380,13 @@ async function getPostings(space, grams) {
         map.set(doc, { tf: Math.floor(v / 8), mask: v & 7 })
       }
       postings.set(space.prefix + gram, map)
+    } else if (!value) {
+      postings.set(space.prefix + gram, { pos: [], kind: [] })
+    } else if (value instanceof Uint8Array) {  // an x/ file: the number of positions, the planes
+      const r = reader(value), count = r.next()
+      postings.set(space.prefix + gram, trigramList({ planes: { data: value.subarray(r.at()), count }, from: 0, count }))
     } else {
-      const pos = [], kind = []
-      let at = 0
-      while (r.more()) {
-        const v = r.next()
-        at += Math.floor(v / 4)
-        pos.push(at)
-        kind.push(v % 4)
-      }
-      postings.set(space.prefix + gram, { pos, kind })
+      postings.set(space.prefix + gram, trigramList(value))
     }
   }
 }
@@ -417,12 +500,32 @@ function metaKey(doc) {
   return `${space.prefix}m/${Math.floor(local / space.info.meta)}`
 }
 
+/* Load the rows of `docs`: their m/ files, or m/all (every page's row in one file) when the
+ * m/ files not loaded yet are at least manifest.meta_all of them, which is more bytes. */
+async function loadMeta(docs) {
+  const keys = new Map()   // space → m/ files of its pages not loaded yet
+  for (const doc of docs) {
+    const [space] = locate(doc)
+    if (files.has(`${space.prefix}m/all`)) continue
+    const key = metaKey(doc)
+    if (!files.has(key)) {
+      if (!keys.has(space)) keys.set(space, new Set())
+      keys.get(space).add(key)
+    }
+  }
+  await load([...keys].flatMap(([space, set]) =>
+    space.info.meta_all && set.size >= space.info.meta_all ? [`${space.prefix}m/all`] : [...set]))
+}
+
+function metaRow(doc) {
+  const [space, local] = locate(doc)
+  const all = files.get(`${space.prefix}m/all`)
+  return all ? all[local] : files.get(metaKey(doc))[local % space.info.meta]
+}
+
 async function meta(docs) {
-  const chunks = await load(docs.map(metaKey))
-  return docs.map((doc, i) => {
-    const [space, local] = locate(doc)
-    return chunks[i][local % space.info.meta]
-  })
+  await loadMeta(docs)
+  return docs.map(metaRow)
 }
 
 function docLength(doc) {
@@ -430,12 +533,23 @@ function docLength(doc) {
   return starts[local + 1] - starts[local] - 1
 }
 
-/* Code points [from, to) of a page's text, loading the chunks of the stream that hold them. */
+/* Code points [from, to) of a page's text: from the o/ file of its opening when they lie in
+ * it (many pages' openings to a file), else from the chunks of the stream that hold them. */
 async function textRange(doc, from, to) {
   const [space, local] = locate(doc)
-  from = space.starts[local] + Math.max(0, from)
-  to = space.starts[local] + Math.min(docLength(doc), to)
+  const length = docLength(doc), open = space.info.open || 0
+  from = Math.max(0, from)
+  to = Math.min(length, to)
   if (to <= from) return []
+  if (to <= Math.min(open, length)) {
+    const per = space.info.open_pages, first = local - local % per
+    let at = 0
+    for (let d = first; d < local; d++) at += Math.min(open, space.starts[d + 1] - space.starts[d] - 1)
+    const [slice] = await load([`${space.prefix}o/${local / per | 0}`])
+    return slice(at + from, at + to)
+  }
+  from += space.starts[local]
+  to += space.starts[local]
   const size = space.info.chunk
   const first = Math.floor(from / size), last = Math.floor((to - 1) / size)
   const keys = []
@@ -587,7 +701,7 @@ async function search(query, gen, post) {
 
   const needlesParts = [...words, ...words.flatMap(parts)]
   // Every result's title file, each once, before the results ask for them one by one.
-  await load([...new Set([...ranked, ...partsOnly].map(([doc]) => metaKey(doc)))])
+  await loadMeta([...ranked, ...partsOnly].map(([doc]) => doc))
   if (gen !== generation) return
   const all = [
     ...top,
@@ -628,8 +742,7 @@ async function setup() {
     if (delta)
       spaces.push({ prefix: "delta/", info: delta, starts: deltaDocs, base: manifest.docs, skip: new Set() })
     foldMap = new Map()
-    for (const table of [pairs, deltaPairs || ""])
-      for (let i = 0; i < table.length; i += 2) foldMap.set(table[i], table[i + 1])
+    for (const [traditional, simplified] of [...pairs, ...(deltaPairs || [])]) foldMap.set(traditional, simplified)
   } catch (err) {
     broken = `读取索引文件失败（${err && err.message ? err.message : err}）`
   }
