@@ -12,10 +12,14 @@ import html
 import logging
 import re
 
+import markdown as python_markdown
+from markdown.extensions.toc import nest_toc_tokens
+
 from jinja2 import BytecodeCache
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from pathlib import Path
@@ -28,9 +32,10 @@ from fanwen.drafting.templates import default_context, list_templates
 from fanwen.publish import csp
 from fanwen.mkdocs import overview
 from fanwen.mkdocs.config import FanwenConfig
-from fanwen.mkdocs.pages import (MODELS, UNIT_PAGE, document_actions, escape_meta, facets_script, meta_line,
-                                 related_section, sources_stamp, template_downloads, template_for, template_link,
-                                 template_page, unit_page, with_models)
+from fanwen.mkdocs.pages import (MODELS, RELATED_MARK, UNIT_PAGE, document_actions, document_head_html, escape_meta,
+                                 facets_script, meta_line, related_html, related_section, sources_stamp,
+                                 template_downloads, template_for, template_link, template_page, unit_page,
+                                 with_models)
 from fanwen.publish import build as publish
 from fanwen.search import index as search
 
@@ -103,6 +108,13 @@ def listing_pages(edited: set[str], before: dict[str, Entry] | None, now: dict[s
                 if path in now and any(r.path in relisted for r in similar.of(library[path], RELATED)):
                     out.add(path)
     return out
+
+
+def names_related(markdown: str) -> bool:
+    """Whether a heading or anchor of the document could take the id 相关范文 (its Chinese
+    characters in that order, whatever is between them): then the related documents' heading
+    is numbered by Markdown (相关范文_1), and the page takes the Markdown route."""
+    return "范" in markdown and "相关范文" in re.sub(r"[^\u4e00-\u9fff]+", "", markdown)
 
 
 RELATED_HEADING = re.compile(r'<h2 id="相关范文"')
@@ -246,6 +258,13 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         self.related = Related.of_library(self.library, getattr(self, "related", None))
         # Each document's template, once per build (template pages list their models from it).
         self.template_of = {e.path: template_for(e, self.templates) for e in self.library}
+        # The 相关范文 heading as this site's Markdown writes it (its extensions, permalink, slug),
+        # and its entry in a page's table of contents: documents get it written after Markdown.
+        md = python_markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+        self.related_heading = md.convert("## 相关范文")
+        tokens = getattr(md, "toc_tokens", [])
+        self.related_token = {k: v for k, v in tokens[0].items() if k != "children"} if tokens else None
+        self.decorations = {}  # page → (HTML before its own, HTML after): on_page_content
         from fanwen.drafting.compiled import data_script, version
         self.shell_version = version(data_script(self.root))
         self.keep_unchanged(files, {
@@ -295,10 +314,43 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         entry = self.by_path.get(page.file.src_uri)
         if entry is None:
             return markdown
-        return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n"
-                + document_actions(self.root, page.url, self.shell_version) + template_link(entry, self.template_of.get(entry.path))
-                + markdown
-                + related_section(entry, self.related.of(entry, RELATED)))
+        template, related = self.template_of.get(entry.path), self.related.of(entry, RELATED)
+        actions = document_actions(self.root, page.url, self.shell_version)
+
+        def url_of(uri):
+            target = files.get_file_from_path(uri)
+            return None if target is None else get_relative_url(target.url, page.url)
+
+        # Our parts as HTML, added after Markdown (on_page_content): Markdown would make the same
+        # of them, at about 40 % of the cost of the document itself (fanwen/mkdocs/pages.py).
+        head = document_head_html(entry, self.theme_names[entry.theme], template, actions, url_of)
+        tail = None if head is None or names_related(markdown) else related_html(entry, related, self.related_heading, url_of)
+        if tail is not None:
+            self.decorations[page.file.src_uri] = (head, tail)
+            return markdown + (f"\n\n{RELATED_MARK}\n" if tail else "")
+        return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n" + actions + template_link(entry, template)
+                + markdown + related_section(entry, related))
+
+    def decorate(self, html: str, page, head: str, tail: str) -> str:
+        """A document's HTML with our parts around it (as on_page_markdown's Markdown route would
+        have made it), its table of contents and anchors with 相关范文."""
+        if tail:
+            at = html.rfind(RELATED_MARK)
+            html = html[:at] + tail + html[at + len(RELATED_MARK):] if at >= 0 else html + "\n" + tail
+            if self.related_token is not None:
+                flat = []
+
+                def walk(items):
+                    for item in items:
+                        flat.append({"level": item.level, "id": item.id, "name": item.title})
+                        walk(item.children)
+
+                walk(page.toc.items)
+                page.toc = get_toc(nest_toc_tokens(flat + [{**self.related_token, "children": []}]))
+                if page.present_anchor_ids is not None:
+                    page.present_anchor_ids.add(self.related_token["id"])
+        # Markdown strips its output: an empty document without related ones ends with the actions.
+        return (head + html).rstrip()
 
     def keep_unchanged(self, files, shown: dict[str, list]) -> None:
         """A --dirty rebuild (`make serve`): MkDocs renders every generated page again (they count as
@@ -340,6 +392,8 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         return context
 
     def on_page_content(self, html, page, config, files):
+        if page.file.src_uri in self.decorations:
+            html = self.decorate(html, page, *self.decorations.pop(page.file.src_uri))
         if page.file.src_uri in self.asides:  # theme pages and 按主题浏览: their lists, as HTML
             html = self.asides[page.file.src_uri].fill(html)
         entry = self.by_path.get(page.file.src_uri)
