@@ -5,6 +5,7 @@ files is escaped here; nothing here is ever read as a macro."""
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
@@ -208,20 +209,27 @@ def _text(value: str) -> str | None:
     return html.escape(value, quote=False)
 
 
-def _href(page_src: str, link: str, url_of) -> str | None:
-    """The URL MkDocs makes of a relative Markdown link: `url_of(target file)` (relative to the
-    page, None if there is no such file: MkDocs would warn, and the Markdown route keeps that)."""
-    if not _SAFE_LINK.fullmatch(link):
+def _href(target: str, url_of) -> str | None:
+    """The URL MkDocs makes of our relative Markdown link to the page `target` (docs-relative):
+    `url_of(target)` (relative to the page; None if there is no such file: MkDocs would warn,
+    and the Markdown route keeps that)."""
+    if not _SAFE_LINK.fullmatch(target):
         return None
-    url = url_of(posixpath.normpath(posixpath.join(posixpath.dirname(page_src), link)))
+    url = url_of(target)
     return url if url is not None and not re.search(r'[&<>"]', url) else None
+
+
+@functools.lru_cache(maxsize=None)
+def _plain_word(value: str) -> bool:
+    """A word Markdown writes out as it is (the types and levels of data/classify.yml)."""
+    return escape_markdown(value) == value and _text(value) == value
 
 
 def document_head_html(entry: Entry, theme_name: str, template, actions: str, url_of) -> str | None:
     """`meta_line` + `document_actions` (`actions`) + `template_link`, as HTML: what goes before
     the document's own HTML, with the separators Markdown puts between those blocks."""
     texts = [_text(v) for v in (entry.type, entry.level, theme_name, entry.source_label or "网上范文合集")]
-    theme_url = _href(entry.path, "index.md", url_of)
+    theme_url = _href(posixpath.join(posixpath.dirname(entry.path), "index.md"), url_of)
     if None in texts or theme_url is None:
         return None
     kind, level, theme, source = texts
@@ -233,7 +241,7 @@ def document_head_html(entry: Entry, theme_name: str, template, actions: str, ur
            f'{actions.rstrip(chr(10))}\n\n')
     if template is not None:
         name = _text(template.name)
-        url = _href(entry.path, posixpath.relpath(f"moban/{template.slug}.md", posixpath.dirname(entry.path)), url_of)
+        url = _href(f"moban/{template.slug}.md", url_of)
         if name is None or url is None:
             return None
         out += f'<p><a class="fw-use-template" href="{url}">用这个模板起草：{name}</a></p>\n'
@@ -244,12 +252,11 @@ def related_html(entry: Entry, items: list[Entry], heading: str, url_of) -> str 
     """`related_section` as HTML (`heading`: its `## 相关范文` as this site's Markdown writes it)."""
     if not items:
         return ""
-    here = posixpath.dirname(entry.path)
     rows = []
     for e in items:
-        title, url = _text(e.title), _href(entry.path, posixpath.relpath(e.path, here), url_of)
+        title, url = _text(e.title), _href(e.path, url_of)
         # The type and level are written into the Markdown unescaped (words of data/classify.yml).
-        if title is None or url is None or any(escape_markdown(v) != v or _text(v) != v for v in (e.type, e.level)):
+        if title is None or url is None or not (_plain_word(e.type) and _plain_word(e.level)):
             return None
         rows.append(f'<li><a href="{url}">{title}</a> <span class="fw-tag">{e.type} · {e.level}</span></li>')
     return heading + "\n<ul>\n" + "\n".join(rows) + "\n</ul>"

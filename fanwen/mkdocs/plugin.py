@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import html
 import logging
+import posixpath
 import re
 
 import markdown as python_markdown
 from markdown.extensions.toc import nest_toc_tokens
 
-from jinja2 import BytecodeCache
+from jinja2 import BytecodeCache, ChoiceLoader, FileSystemLoader, PrefixLoader
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
@@ -57,6 +58,38 @@ class _CompiledTemplates(BytecodeCache):
 
 
 COMPILED_TEMPLATES = _CompiledTemplates()
+
+THEME_PREFIX = "fanwen-theme/"  # the theme's own templates, for overrides that wrap them
+
+
+class ThemeParts:
+    """Parts of the theme's page template that are the same on many pages, rendered once per
+    build: the site navigation on every page outside it (the 10,000 documents) depends only on
+    the folder the page is in (its links are relative). overrides/partials/nav.html asks
+    `get(name)` and hands a part it rendered to `keep(name, html)`; for a page in the navigation
+    (items marked active, its table of contents) nothing is kept."""
+
+    def __init__(self, parts: dict, key):
+        self.parts, self.key = parts, key
+
+    def get(self, name: str):
+        return None if self.key is None else self.parts.get((name, self.key))
+
+    def keep(self, name: str, html: str) -> str:
+        if self.key is not None:
+            self.parts[(name, self.key)] = html
+        return html
+
+
+def folder_key(url: str, nav_urls: list[str]):
+    """Pages whose relative links to the navigation's pages are all the same: those in one folder
+    (as MkDocs's `get_relative_url` sees it), unless a navigation page is the page's own folder
+    or inside it; None then."""
+    folder, _, name = url.rpartition("/")
+    base = (folder if "." in name else url).strip("/")
+    if any(u == base or u.startswith(base + "/") for u in nav_urls):
+        return None
+    return posixpath.dirname(base), base.count("/")
 
 
 def site_nav(themes, templates) -> list:
@@ -384,11 +417,27 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         # compiled again after every edit under `make serve` (0.2 to 0.4 s at 10,000 pages). The
         # compiled code is kept by the templates' text (Jinja checks it), so it is never stale.
         env.bytecode_cache = COMPILED_TEMPLATES
+        # The theme's own templates under fanwen-theme/ (overrides/partials/nav.html wraps Material's).
+        theme_dirs = [d for d in config.theme.dirs if d != config.theme.custom_dir]
+        env.loader = ChoiceLoader([env.loader, PrefixLoader({THEME_PREFIX.rstrip("/"): FileSystemLoader(theme_dirs)})])
+        self.theme_parts = {}  # (part, folder key) → HTML, for this build (ThemeParts)
         return env
+
+    def on_nav(self, nav, config, files):
+        self.nav_pages = {page.file.src_uri for page in nav.pages}
+        urls, items = [nav.homepage and nav.homepage.url], list(nav.items)
+        while items:  # pages, sections' children and links, at every level
+            item = items.pop()
+            urls.append(getattr(item, "url", None))
+            items += getattr(item, "children", None) or []
+        self.nav_urls = [u.strip("/") for u in urls if isinstance(u, str)]
+        return nav
 
     def on_page_context(self, context, page, config, nav):
         # The tag chips link to the generated 按类型与层级 page (overrides/partials/tags.html).
         context["fanwen_tags_url"] = get_relative_url(self.tags_file.url, page.url)
+        key = None if page.file.src_uri in self.nav_pages else folder_key(page.url, self.nav_urls)
+        context["fanwen_parts"] = ThemeParts(self.theme_parts, key)
         return context
 
     def on_page_content(self, html, page, config, files):
