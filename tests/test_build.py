@@ -1,5 +1,6 @@
 """The MkDocs build: strict, no executed imported text, clear errors for bad data."""
 
+import datetime
 import re
 from html.parser import HTMLParser
 
@@ -145,9 +146,10 @@ def _build_in_process(project, site):
 
 def test_document_parts_written_as_html_read_as_through_markdown(tmp_path, monkeypatch):
     """A document page's metadata line, buttons, template link and related documents are written
-    as HTML after Markdown (fanwen/mkdocs/pages.py), not run through it: every page must read
-    exactly as when they went through Markdown, also with titles and sources full of Markdown
-    and HTML characters, and for a document with its own heading 相关范文."""
+    as HTML after Markdown (fanwen/mkdocs/pages.py), not run through it, and its front matter is
+    read once (by the library, not again by MkDocs): every page must read exactly as when they
+    went through Markdown and MkDocs, also with titles and sources full of Markdown and HTML
+    characters, a date in the front matter, and a document with its own heading 相关范文."""
     project = copy_project(tmp_path)
     model = (project / "docs" / "examples" / "jingji" / "000-153e3eec68b796a2-03.md").read_text(encoding="utf-8")
     body = model[model.index("\n---\n", 4) + 5:]
@@ -157,13 +159,16 @@ def test_document_parts_written_as_html_read_as_through_markdown(tmp_path, monke
               ("蝴蝶兰花（相关范文）", "合集")]
     for n, (title, label) in enumerate(tricky):
         meta = {"title": title, "type": "方案", "level": "县", "theme": "jingji", "tags": ["方案", "县", "农村经济与财务资产管理"],
-                "source": f"测试 {n}", "source_label": label, "chars": 787}
+                "source": f"测试 {n}", "source_label": label, "chars": 787,
+                # A date (MkDocs reads it as one, the library as text) and a nested value.
+                **({"date": datetime.date(2027, 2, 28), "search": {"boost": 2}} if n == 1 else {})}
         text = body + ("\n## 相关·范文\n\n同名的一节。\n" if n == 3 else "")
         (project / "docs" / "examples" / "jingji" / f"zz-mark-{n}.md").write_text(
             "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + text, encoding="utf-8")
     as_html = _build_in_process(project, tmp_path / "html")
     import fanwen.mkdocs.plugin as plugin
     monkeypatch.setattr(plugin, "document_head_html", lambda *args: None)  # every page through Markdown
+    monkeypatch.setattr(plugin, "known_front_matter", lambda *args: None)  # and its front matter read by MkDocs
     through_markdown = _build_in_process(project, tmp_path / "markdown")
     assert as_html.keys() == through_markdown.keys()
     assert [uri for uri in as_html if as_html[uri] != through_markdown[uri]] == []
