@@ -68,19 +68,22 @@ THEME_PREFIX = "fanwen-theme/"  # the theme's own templates, for overrides that 
 class ThemeParts:
     """Parts of the theme's page template that are the same on many pages, rendered once per
     build: the site navigation on every page outside it (the 10,000 documents) depends only on
-    the folder the page is in (its links are relative). overrides/partials/nav.html asks
-    `get(name)` and hands a part it rendered to `keep(name, html)`; for a page in the navigation
-    (items marked active, its table of contents) nothing is kept."""
+    the folder the page is in (its links are relative); the search box on nothing of the page
+    (`site=True`). overrides/partials/nav.html and search.html ask `get(name)` and hand a part
+    they rendered to `keep(name, html)`; for a page in the navigation (items marked active, its
+    table of contents) no navigation is kept."""
 
     def __init__(self, parts: dict, key):
         self.parts, self.key = parts, key
 
-    def get(self, name: str):
-        return None if self.key is None else self.parts.get((name, self.key))
+    def get(self, name: str, site: bool = False):
+        key = "site" if site else self.key
+        return None if key is None else self.parts.get((name, key))
 
-    def keep(self, name: str, html: str) -> str:
-        if self.key is not None:
-            self.parts[(name, self.key)] = html
+    def keep(self, name: str, html: str, site: bool = False) -> str:
+        key = "site" if site else self.key
+        if key is not None:
+            self.parts[(name, key)] = html
         return html
 
 
