@@ -15,7 +15,8 @@ in a fresh process so that peak memory is that step's own:
 A second table compares the search index with the Markdown it indexes: number of files and bytes
 under search/fanwen/, and the CPU time of the indexing process beside python-markdown's time.
 
-Wall time, peak memory and build ÷ python-markdown. The build's peak is the largest sum of the
+Wall time, peak memory and build ÷ python-markdown; then the same ratios in CPU time of the
+build process, which the load of a shared machine moves much less than wall time. The build's peak is the largest sum of the
 proportional set size (PSS) of the build process and its indexing processes, sampled every 0.5 s
 while the index is written (the indexers are forked from the build and share its pages, which
 plain RSS would count two or three times; sampling PSS slows a process, so only that last phase,
@@ -108,7 +109,7 @@ def markdown_only(docs: Path) -> dict:
 
     config = load_config(str(ROOT / "mkdocs.yml"))
     pages = sorted(docs.rglob("*.md"))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
     size = 0
     for path in pages:
@@ -117,7 +118,8 @@ def markdown_only(docs: Path) -> dict:
         if text.startswith("---\n"):
             text = text[text.find("\n---\n", 4) + 5:]
         md.reset().convert(text)
-    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "pages": len(pages), "bytes": size}
+    return {"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu, "peak_mb": peak_mb(),
+            "pages": len(pages), "bytes": size}
 
 
 def mkdocs_build(project: Path, site: Path) -> dict:
@@ -146,12 +148,12 @@ def mkdocs_build(project: Path, site: Path) -> dict:
         search.BackgroundIndex.write = lambda self, site_dir: {}
         search.BackgroundIndex.close = lambda self: None
     os.chdir(project)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     index = [p for p in (site / search.INDEX_DIR).rglob("*") if p.is_file()]
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the indexer, joined by now
-    return {"seconds": seconds, "peak_mb": peak_mb(), "tree_peak_mb": max(sampled["peak_mb"], peak_mb()),
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb(), "tree_peak_mb": max(sampled["peak_mb"], peak_mb()),
             "index_files": len(index), "index_bytes": sum(p.stat().st_size for p in index),
             "index_cpu": children.ru_utime + children.ru_stime}
 
@@ -250,6 +252,18 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def cpu_table(rows: list[dict]) -> str:
+    """The same ratios in CPU time of the build process (the indexers' own is in index_table):
+    on a shared two-core machine wall times swing with the load, CPU times much less."""
+    lines = ["| pages | python-markdown CPU | build CPU | ÷ markdown | build without the search index, CPU | ÷ markdown |",
+             "|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        md, b, n = r["markdown"], r["build"], r["no_index"]
+        lines.append(f"| {r['pages']:,} | {md['cpu']:.1f} s | {b['cpu']:.1f} s | {b['cpu'] / md['cpu']:.2f}× "
+                     f"| {n['cpu']:.1f} s | {n['cpu'] / md['cpu']:.2f}× |")
+    return "\n".join(lines)
+
+
 def index_table(rows: list[dict]) -> str:
     """The search index against the Markdown: files, bytes on disk, and the CPU time of the
     indexing process (which runs beside the build, so its time is not the build's)."""
@@ -291,6 +305,8 @@ def main() -> None:
             serve = serve_rebuilds(project)
             row["serve"] = serve
     print(table(rows))
+    print()
+    print(cpu_table(rows))
     print()
     print(index_table(rows))
     served = [r for r in rows if "serve" in r]

@@ -1,9 +1,11 @@
 """The MkDocs build: strict, no executed imported text, clear errors for bad data."""
 
+import datetime
 import re
 from html.parser import HTMLParser
 
 import pytest
+import yaml
 
 from conftest import copy_project, run
 
@@ -139,3 +141,73 @@ def test_no_page_shows_a_file_name_command_or_slug(built_site):
         if found:
             leaks[page.relative_to(built_site).as_posix()] = sorted(set(found))
     assert leaks == {}
+
+
+def _build_in_process(project, site):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
+
+
+def test_document_parts_written_as_html_read_as_through_markdown(tmp_path, monkeypatch):
+    """A document page's metadata line, buttons, template link and related documents are written
+    as HTML after Markdown (fanwen/mkdocs/pages.py), not run through it, and its front matter is
+    read once (by the library, not again by MkDocs): every page must read exactly as when they
+    went through Markdown and MkDocs, also with titles and sources full of Markdown and HTML
+    characters, a date in the front matter, and a document with its own heading 相关范文."""
+    project = copy_project(tmp_path)
+    model = (project / "docs" / "examples" / "jingji" / "000-153e3eec68b796a2-03.md").read_text(encoding="utf-8")
+    body = model[model.index("\n---\n", 4) + 5:]
+    tricky = [("蝴蝶兰花 <b>粗</b> *一* _二_ [三](x.md) \\ &amp; {#id} <!-- c -->", "合集《a&b》<i>第 3 篇</i> `x`"),
+              ("蝴蝶兰花 ~~删~~ ==标== ^^上^^ $x$ | a | -- ...", "  前后有空格  "),
+              ("蝴蝶兰花\t工作", "来源 &#20; &lt;"),
+              ("蝴蝶兰花（相关范文）", "合集")]
+    for n, (title, label) in enumerate(tricky):
+        meta = {"title": title, "type": "方案", "level": "县", "theme": "jingji", "tags": ["方案", "县", "农村经济与财务资产管理"],
+                "source": f"测试 {n}", "source_label": label, "chars": 787,
+                # A date (MkDocs reads it as one, the library as text) and a nested value.
+                **({"date": datetime.date(2027, 2, 28), "search": {"boost": 2}} if n == 1 else {})}
+        text = body + ("\n## 相关·范文\n\n同名的一节。\n" if n == 3 else "")
+        (project / "docs" / "examples" / "jingji" / f"zz-mark-{n}.md").write_text(
+            "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + text, encoding="utf-8")
+    as_html = _build_in_process(project, tmp_path / "html")
+    import fanwen.mkdocs.plugin as plugin
+    monkeypatch.setattr(plugin, "document_head_html", lambda *args: None)  # every page through Markdown
+    monkeypatch.setattr(plugin, "known_front_matter", lambda *args: None)  # and its front matter read by MkDocs
+    through_markdown = _build_in_process(project, tmp_path / "markdown")
+    assert as_html.keys() == through_markdown.keys()
+    assert [uri for uri in as_html if as_html[uri] != through_markdown[uri]] == []
+    page = as_html["examples/jingji/zz-mark-0/index.html"].decode("utf-8")
+    assert "来源：合集《a&amp;b》&lt;i&gt;第 3 篇&lt;/i&gt; `x`</p>" in page
+    listing = as_html["examples/jingji/zz-mark-2/index.html"].decode("utf-8")  # a title with a tab: Markdown's way
+    assert "蝴蝶兰花 &lt;b&gt;粗&lt;/b&gt; *一* _二_ [三](x.md) \\ &amp;amp; {#id} &lt;!-- c --&gt;</a>" in listing
+    assert listing.count('<h2 id="相关范文">相关范文<a class="headerlink" href="#相关范文"') == 1
+    assert 'href="#相关范文"' in listing[listing.index('class="md-nav md-nav--secondary"'):]  # in the contents
+    own = as_html["examples/jingji/zz-mark-3/index.html"].decode("utf-8")
+    assert '<h2 id="相关范文">相关·范文' in own and '<h2 id="相关范文_1">相关范文' in own
+
+
+def test_theme_parts_kept_once_are_material_s_own(tmp_path):
+    """The site navigation (once per folder for the documents) and the search box (once per
+    build) are kept after their first rendering (overrides/partials/nav.html, search.html): every
+    page, in the normal and the offline build, is exactly what Material's own partials make."""
+    project = copy_project(tmp_path)
+    for offline in (False, True):
+        config = project / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        if offline:
+            config.write_text(text.replace("enabled: !ENV [FANWEN_OFFLINE, false]", "enabled: true"), encoding="utf-8")
+        kept = _build_in_process(project, tmp_path / f"kept-{offline}")
+        moved = {name: (project / "overrides" / "partials" / name).read_bytes() for name in ("nav.html", "search.html")}
+        for name in moved:
+            (project / "overrides" / "partials" / name).unlink()
+        try:
+            own = _build_in_process(project, tmp_path / f"own-{offline}")
+        finally:
+            for name, data in moved.items():
+                (project / "overrides" / "partials" / name).write_bytes(data)
+            config.write_text(text, encoding="utf-8")
+        assert kept.keys() == own.keys() and len(kept) > 90
+        assert [uri for uri in kept if kept[uri] != own[uri]] == []

@@ -39,7 +39,10 @@ class Entry:
 def read_front_matter(path: Path) -> tuple[dict, str]:
     """(front matter, body) of a Markdown page; broken YAML names the file and line."""
     text = path.read_text(encoding="utf-8")
-    return split_front_matter(str(path), text, "检查该行的冒号、引号和缩进，或重新运行 `fanwen import` 生成该页。") or ({}, text)
+    return split_front_matter(str(path), text, FRONT_MATTER_FIX) or ({}, text)
+
+
+FRONT_MATTER_FIX = "检查该行的冒号、引号和缩进，或重新运行 `fanwen import` 生成该页。"
 
 
 def _first_line(body: str) -> str:
@@ -52,7 +55,8 @@ def _first_line(body: str) -> str:
 
 
 _cache: dict[str, tuple] = {}  # library root → (stamp, entries, and the data files that judged them)
-_entries: dict[str, tuple[int, dict, str]] = {}  # page path → (mtime, front matter, first line)
+# page path → (mtime, front matter, first line, the front matter's YAML text)
+_entries: dict[str, tuple[int, dict, str, str]] = {}
 # page path → (its version and the data files' versions it was checked against, its Entry): a
 # `make serve` rebuild re-checks the edited page only, not 10,000 of them (a second per rebuild).
 _checked: dict[str, tuple[tuple, Entry]] = {}
@@ -64,10 +68,18 @@ def _read_entry_source(path: Path, mtime_ns: int) -> tuple[dict, str]:
     cached = _entries.get(str(path))
     if cached and cached[0] == mtime_ns:
         return cached[1], cached[2]
-    meta, body = read_front_matter(path)
+    text = path.read_text(encoding="utf-8")
+    meta, body = split_front_matter(str(path), text, FRONT_MATTER_FIX) or ({}, text)
     first = _first_line(body)
-    _entries[str(path)] = (mtime_ns, meta, first)
+    _entries[str(path)] = (mtime_ns, meta, first, text[4:len(text) - len(body) - 4] if meta else "")
     return meta, first
+
+
+def known_front_matter(path: str, yaml_text: str) -> dict | None:
+    """The front matter `scan` read from the page at `path` (absolute), if `yaml_text` is the
+    text it read it from (MkDocs reads every page again: its own parse would be the second)."""
+    cached = _entries.get(path)
+    return cached[1] if cached and cached[3] and cached[3] == yaml_text else None
 
 
 def _check_values(path: Path, meta: dict) -> None:

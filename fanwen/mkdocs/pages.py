@@ -10,6 +10,7 @@ import functools
 import html
 import json
 import posixpath
+import re
 from pathlib import Path
 
 from fanwen import cache
@@ -203,3 +204,80 @@ def related_section(entry: Entry, items: list[Entry]) -> str:
     links = "\n".join(f"- [{escape_markdown(e.title)}]({posixpath.relpath(e.path, here)}) "
                       f"<span class=\"fw-tag\">{e.type} · {e.level}</span>" for e in items)
     return f"\n\n## 相关范文\n\n{links}\n"
+
+
+# --------------------------------------------------------------------------- the same, as HTML
+#
+# The metadata line, the actions, the template link and the related documents used to go through
+# python-markdown with the document (the functions above), which at 10,000 pages cost about as
+# much as 40 % of all the documents' own Markdown: each link and tag is parsed, checked by
+# MkDocs's raw-HTML scan and rewritten by its link resolver. They are built from data, so the
+# plugin writes them here as the HTML Markdown would have made of them, byte for byte, and adds
+# them after Markdown (tests/test_build.py compares both ways). Whenever a value could make
+# Markdown do more than escape it (a tab or line break, outer spaces, a link path with characters
+# Markdown or MkDocs read specially), these return None and the page takes the Markdown route.
+
+RELATED_MARK = "<!-- fanwen:related -->"  # where the related documents go: after the text's last block
+_UNSAFE_TEXT = re.compile(r"[\t\n\r\x02\x03]")  # tabs expanded, lines joined, Markdown's placeholders
+_SAFE_LINK = re.compile(r"[\w\-./]+")  # no %, spaces, brackets, quotes, & (unquoted or read by Markdown)
+
+
+def _text(value: str) -> str | None:
+    """`escape_markdown(value)` as python-markdown writes it out (pymdownx.escapeall: every
+    escaped character as itself, then &, <, > escaped); None if Markdown would do more."""
+    if _UNSAFE_TEXT.search(value) or value != value.strip():
+        return None
+    return html.escape(value, quote=False)
+
+
+def _href(target: str, url_of) -> str | None:
+    """The URL MkDocs makes of our relative Markdown link to the page `target` (docs-relative):
+    `url_of(target)` (relative to the page; None if there is no such file: MkDocs would warn,
+    and the Markdown route keeps that)."""
+    if not _SAFE_LINK.fullmatch(target):
+        return None
+    url = url_of(target)
+    return url if url is not None and not re.search(r'[&<>"]', url) else None
+
+
+@functools.lru_cache(maxsize=None)
+def _plain_word(value: str) -> bool:
+    """A word Markdown writes out as it is (the types and levels of data/classify.yml)."""
+    return escape_markdown(value) == value and _text(value) == value
+
+
+def document_head_html(entry: Entry, theme_name: str, template, actions: str, url_of) -> str | None:
+    """`meta_line` + `document_actions` (`actions`) + `template_link`, as HTML: what goes before
+    the document's own HTML, with the separators Markdown puts between those blocks."""
+    texts = [_text(v) for v in (entry.type, entry.level, theme_name, entry.source_label or "网上范文合集")]
+    theme_url = _href(posixpath.join(posixpath.dirname(entry.path), "index.md"), url_of)
+    if None in texts or theme_url is None:
+        return None
+    kind, level, theme, source = texts
+    badge = overview.status_badge(entry)
+    chars = f"{entry.chars:,} 字".replace(",", "，") if entry.chars >= 10000 else f"{entry.chars} 字"
+    out = (f'<p class="fw-meta">{badge + " " if badge else ""}{kind} · {level} · <a href="{theme_url}">{theme}</a>'
+           f' · {chars} · 来源：{source}</p>\n'
+           # A raw HTML block keeps its line end; blocks are joined by one more.
+           f'{actions.rstrip(chr(10))}\n\n')
+    if template is not None:
+        name = _text(template.name)
+        url = _href(f"moban/{template.slug}.md", url_of)
+        if name is None or url is None:
+            return None
+        out += f'<p><a class="fw-use-template" href="{url}">用这个模板起草：{name}</a></p>\n'
+    return out
+
+
+def related_html(entry: Entry, items: list[Entry], heading: str, url_of) -> str | None:
+    """`related_section` as HTML (`heading`: its `## 相关范文` as this site's Markdown writes it)."""
+    if not items:
+        return ""
+    rows = []
+    for e in items:
+        title, url = _text(e.title), _href(e.path, url_of)
+        # The type and level are written into the Markdown unescaped (words of data/classify.yml).
+        if title is None or url is None or not (_plain_word(e.type) and _plain_word(e.level)):
+            return None
+        rows.append(f'<li><a href="{url}">{title}</a> <span class="fw-tag">{e.type} · {e.level}</span></li>')
+    return heading + "\n<ul>\n" + "\n".join(rows) + "\n</ul>"

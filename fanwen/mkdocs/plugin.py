@@ -8,29 +8,39 @@ built from data in those modules, which know nothing of MkDocs. The options are 
 
 from __future__ import annotations
 
+import copy
 import html
 import logging
+import posixpath
 import re
 
+import markdown as python_markdown
+from markdown.extensions.toc import nest_toc_tokens
+
+import yaml
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import YAML_RE
 
 from pathlib import Path
 
 from fanwen import cache
 from fanwen.data import hold_data_files, load_themes, release_data_files, set_data_dir
 from fanwen.errors import FanwenError
-from fanwen.library.catalog import Entry, listing_order, read_front_matter, scan
+from fanwen.library.catalog import Entry, known_front_matter, listing_order, read_front_matter, scan
 from fanwen.library.related import Related
 from fanwen.drafting.templates import default_context, list_templates
 from fanwen.publish import csp
 from fanwen.mkdocs import overview
 from fanwen.mkdocs.config import FanwenConfig
-from fanwen.mkdocs.pages import (MODELS, UNIT_PAGE, document_actions, escape_meta, facets_script, meta_line,
-                                 related_section, sources_stamp, template_downloads, template_for, template_link,
-                                 template_page, unit_page, with_models)
+from fanwen.mkdocs.pages import (MODELS, RELATED_MARK, UNIT_PAGE, document_actions, document_head_html, escape_meta,
+                                 facets_script, meta_line, related_html, related_section, sources_stamp,
+                                 template_downloads, template_for, template_link, template_page, unit_page,
+                                 with_models)
 from fanwen.publish import build as publish
 from fanwen.search import index as search
 from fanwen.search import reuse as search_reuse
@@ -39,6 +49,41 @@ RELATED = 6
 
 
 COMPILED_TEMPLATES = cache.CompiledTemplates("theme")
+
+THEME_PREFIX = "fanwen-theme/"  # the theme's own templates, for overrides that wrap them
+
+
+class ThemeParts:
+    """Parts of the theme's page template that are the same on many pages, rendered once per
+    build: the site navigation on every page outside it (the 10,000 documents) depends only on
+    the folder the page is in (its links are relative); the search box on nothing of the page
+    (`site=True`). overrides/partials/nav.html and search.html ask `get(name)` and hand a part
+    they rendered to `keep(name, html)`; for a page in the navigation (items marked active, its
+    table of contents) no navigation is kept."""
+
+    def __init__(self, parts: dict, key):
+        self.parts, self.key = parts, key
+
+    def get(self, name: str, site: bool = False):
+        key = "site" if site else self.key
+        return None if key is None else self.parts.get((name, key))
+
+    def keep(self, name: str, html: str, site: bool = False) -> str:
+        key = "site" if site else self.key
+        if key is not None:
+            self.parts[(name, key)] = html
+        return html
+
+
+def folder_key(url: str, nav_urls: list[str]):
+    """Pages whose relative links to the navigation's pages are all the same: those in one folder
+    (as MkDocs's `get_relative_url` sees it), unless a navigation page is the page's own folder
+    or inside it; None then."""
+    folder, _, name = url.rpartition("/")
+    base = (folder if "." in name else url).strip("/")
+    if any(u == base or u.startswith(base + "/") for u in nav_urls):
+        return None
+    return posixpath.dirname(base), base.count("/")
 
 
 def site_nav(themes, templates) -> list:
@@ -90,6 +135,29 @@ def listing_pages(edited: set[str], before: dict[str, Entry] | None, now: dict[s
                 if path in now and any(r.path in relisted for r in similar.of(library[path], RELATED)):
                     out.add(path)
     return out
+
+
+_DATE = next(regexp for resolvers in yaml.SafeLoader.yaml_implicit_resolvers.values()
+             for tag, regexp in resolvers if tag == "tag:yaml.org,2002:timestamp")
+
+
+def _has_dates(value) -> bool:
+    """Whether front matter has text that YAML reads as a date when unquoted (MkDocs's loader
+    makes it a date; the library's leaves it text)."""
+    if isinstance(value, str):
+        return bool(_DATE.match(value))
+    if isinstance(value, dict):
+        return any(_has_dates(k) or _has_dates(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_dates(v) for v in value)
+    return False
+
+
+def names_related(markdown: str) -> bool:
+    """Whether a heading or anchor of the document could take the id 相关范文 (its Chinese
+    characters in that order, whatever is between them): then the related documents' heading
+    is numbered by Markdown (相关范文_1), and the page takes the Markdown route."""
+    return "范" in markdown and "相关范文" in re.sub(r"[^\u4e00-\u9fff]+", "", markdown)
 
 
 RELATED_HEADING = re.compile(r'<h2 id="相关范文"')
@@ -233,6 +301,14 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         self.related = Related.of_library(self.library, getattr(self, "related", None))
         # Each document's template, once per build (template pages list their models from it).
         self.template_of = {e.path: template_for(e, self.templates) for e in self.library}
+        # The 相关范文 heading as this site's Markdown writes it (its extensions, permalink, slug),
+        # and its entry in a page's table of contents: documents get it written after Markdown.
+        md = python_markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+        self.related_heading = md.convert("## 相关范文")
+        tokens = getattr(md, "toc_tokens", [])
+        self.related_token = {k: v for k, v in tokens[0].items() if k != "children"} if tokens else None
+        self.decorations = {}  # page → (HTML before its own, HTML after): on_page_content
+        self.front_matter = {}  # page → its front matter, read by scan (on_page_read_source)
         from fanwen.drafting.compiled import data_script, version
         self.shell_version = version(data_script(self.root))
         self.keep_unchanged(files, {
@@ -277,8 +353,29 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                     self.edited.pop(location, None)
         return files
 
+    def on_page_read_source(self, page, config):
+        """A document's text for MkDocs with its front matter already read: `scan` parsed it
+        this build, and MkDocs parsing it again cost 6 % of the pages' Markdown (cProfile, 3,000
+        pages). The page's meta is put back first thing in on_page_markdown. Only when what
+        MkDocs would read is exactly what `scan` read, with the same values (the library's
+        loader leaves dates as text: a value that reads as a date goes MkDocs's way)."""
+        if page.file.src_uri not in self.by_path or page.file.abs_src_path is None:
+            return None
+        try:
+            text = page.file.content_string
+        except (OSError, ValueError):
+            return None  # MkDocs reads it again and reports it
+        found = YAML_RE.match(text)
+        meta = found and known_front_matter(page.file.abs_src_path, found.group(1))
+        if not meta or _has_dates(meta):
+            return text
+        self.front_matter[page.file.src_uri] = meta
+        return "---\n{}\n---\n" + text[found.end():]  # an empty front matter: MkDocs reads no other kind
+
     @event_priority(50)
     def on_page_markdown(self, markdown, page, config, files):
+        if page.file.src_uri in self.front_matter and not page.meta:
+            page.meta = copy.deepcopy(self.front_matter.pop(page.file.src_uri))
         # Material prints front-matter values (title, description, tags) into the page as they
         # are; they come from imported text and manifests: make them text. First of all plugins:
         # mkdocs-macros copies a title with `{%` into `page.title`, and the tags plugin (-50)
@@ -291,10 +388,43 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         entry = self.by_path.get(page.file.src_uri)
         if entry is None:
             return markdown
-        return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n"
-                + document_actions(self.root, page.url, self.shell_version) + template_link(entry, self.template_of.get(entry.path))
-                + markdown
-                + related_section(entry, self.related.of(entry, RELATED)))
+        template, related = self.template_of.get(entry.path), self.related.of(entry, RELATED)
+        actions = document_actions(self.root, page.url, self.shell_version)
+
+        def url_of(uri):
+            target = files.get_file_from_path(uri)
+            return None if target is None else get_relative_url(target.url, page.url)
+
+        # Our parts as HTML, added after Markdown (on_page_content): Markdown would make the same
+        # of them, at about 40 % of the cost of the document itself (fanwen/mkdocs/pages.py).
+        head = document_head_html(entry, self.theme_names[entry.theme], template, actions, url_of)
+        tail = None if head is None or names_related(markdown) else related_html(entry, related, self.related_heading, url_of)
+        if tail is not None:
+            self.decorations[page.file.src_uri] = (head, tail)
+            return markdown + (f"\n\n{RELATED_MARK}\n" if tail else "")
+        return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n" + actions + template_link(entry, template)
+                + markdown + related_section(entry, related))
+
+    def decorate(self, html: str, page, head: str, tail: str) -> str:
+        """A document's HTML with our parts around it (as on_page_markdown's Markdown route would
+        have made it), its table of contents and anchors with 相关范文."""
+        if tail:
+            at = html.rfind(RELATED_MARK)
+            html = html[:at] + tail + html[at + len(RELATED_MARK):] if at >= 0 else html + "\n" + tail
+            if self.related_token is not None:
+                flat = []
+
+                def walk(items):
+                    for item in items:
+                        flat.append({"level": item.level, "id": item.id, "name": item.title})
+                        walk(item.children)
+
+                walk(page.toc.items)
+                page.toc = get_toc(nest_toc_tokens(flat + [{**self.related_token, "children": []}]))
+                if page.present_anchor_ids is not None:
+                    page.present_anchor_ids.add(self.related_token["id"])
+        # Markdown strips its output: an empty document without related ones ends with the actions.
+        return (head + html).rstrip()
 
     def keep_unchanged(self, files, shown: dict[str, list]) -> None:
         """A --dirty rebuild (`make serve`): MkDocs renders every generated page again (they count as
@@ -338,14 +468,32 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                 self.index = search.BackgroundIndex(bounded=False)
                 for page in pages:
                     self.to_index(page.location, page.title, page.html, page.label)
+        # The theme's own templates under fanwen-theme/ (overrides/partials/nav.html wraps Material's).
+        theme_dirs = [d for d in config.theme.dirs if d != config.theme.custom_dir]
+        env.loader = ChoiceLoader([env.loader, PrefixLoader({THEME_PREFIX.rstrip("/"): FileSystemLoader(theme_dirs)})])
+        self.theme_parts = {}  # (part, folder key) → HTML, for this build (ThemeParts)
         return env
+
+    def on_nav(self, nav, config, files):
+        self.nav_pages = {page.file.src_uri for page in nav.pages}
+        urls, items = [nav.homepage and nav.homepage.url], list(nav.items)
+        while items:  # pages, sections' children and links, at every level
+            item = items.pop()
+            urls.append(getattr(item, "url", None))
+            items += getattr(item, "children", None) or []
+        self.nav_urls = [u.strip("/") for u in urls if isinstance(u, str)]
+        return nav
 
     def on_page_context(self, context, page, config, nav):
         # The tag chips link to the generated 按类型与层级 page (overrides/partials/tags.html).
         context["fanwen_tags_url"] = get_relative_url(self.tags_file.url, page.url)
+        key = None if page.file.src_uri in self.nav_pages else folder_key(page.url, self.nav_urls)
+        context["fanwen_parts"] = ThemeParts(self.theme_parts, key)
         return context
 
     def on_page_content(self, html, page, config, files):
+        if page.file.src_uri in self.decorations:
+            html = self.decorate(html, page, *self.decorations.pop(page.file.src_uri))
         if page.file.src_uri in self.asides:  # theme pages and 按主题浏览: their lists, as HTML
             html = self.asides[page.file.src_uri].fill(html)
         entry = self.by_path.get(page.file.src_uri)
