@@ -189,25 +189,20 @@ def test_document_parts_written_as_html_read_as_through_markdown(tmp_path, monke
     assert '<h2 id="相关范文">相关·范文' in own and '<h2 id="相关范文_1">相关范文' in own
 
 
-def test_theme_parts_kept_once_are_material_s_own(tmp_path):
+def test_theme_parts_kept_once_are_material_s_own(tmp_path, built_site, offline_site):
     """The site navigation (once per folder for the documents) and the search box (once per
     build) are kept after their first rendering (overrides/partials/nav.html, search.html): every
-    page, in the normal and the offline build, is exactly what Material's own partials make."""
+    page, in the normal and the offline build (the run's own builds of the project), is exactly
+    what Material's own partials make."""
     project = copy_project(tmp_path)
-    for offline in (False, True):
-        config = project / "mkdocs.yml"
-        text = config.read_text(encoding="utf-8")
+    for name in ("nav.html", "search.html"):
+        (project / "overrides" / "partials" / name).unlink()
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    for site, offline in ((built_site, False), (offline_site, True)):
         if offline:
             config.write_text(text.replace("enabled: !ENV [FANWEN_OFFLINE, false]", "enabled: true"), encoding="utf-8")
-        kept = _build_in_process(project, tmp_path / f"kept-{offline}")
-        moved = {name: (project / "overrides" / "partials" / name).read_bytes() for name in ("nav.html", "search.html")}
-        for name in moved:
-            (project / "overrides" / "partials" / name).unlink()
-        try:
-            own = _build_in_process(project, tmp_path / f"own-{offline}")
-        finally:
-            for name, data in moved.items():
-                (project / "overrides" / "partials" / name).write_bytes(data)
-            config.write_text(text, encoding="utf-8")
+        kept = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
+        own = _build_in_process(project, tmp_path / f"own-{offline}")
         assert kept.keys() == own.keys() and len(kept) > 90
         assert [uri for uri in kept if kept[uri] != own[uri]] == []
