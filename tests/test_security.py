@@ -287,27 +287,15 @@ def test_random_titles_show_as_text(hostile):
 
 # --------------------------------------------------------------------------- unit data
 
-def test_random_unit_data_values_show_as_text_or_are_refused_cleanly(hostile):
-    """Seeded random values in the unit data: they are built into every template page as text;
-    a value with a private-use mark or a line break is refused naming its key."""
+def test_random_unit_data_values_show_as_text(hostile):
+    """Seeded random values in the unit data are built into every template page as text. (A value
+    with a private-use mark or a line break is refused naming its key: tests/test_build.py.)"""
     pages = sorted((hostile["site"] / "moban").glob("*/index.html"))
     assert len(pages) >= 10
     for page in pages:
         assert code_in(page) == [], page
     shown = html.unescape((hostile["site"] / "moban" / "work-plan" / "index.html").read_text(encoding="utf-8"))
     assert hostile["unit"]["topic"] in shown and "<b>办</b>{: onclick=alert(9) }" in shown
-    unit = hostile["root"] / "data" / "unit.yml"
-    good = unit.read_text(encoding="utf-8")
-    data = yaml.safe_load(good)
-    try:
-        for bad in ("甲镇\ue001<script>alert('pua')</script>", "甲镇\n{: onclick=alert('attr') }"):
-            data["unit"]["short_name"] = bad
-            unit.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-            result = run(["fanwen", "build"], cwd=hostile["root"])
-            output = result.stdout + result.stderr
-            assert result.returncode == 1 and "unit.short_name" in output and "Traceback" not in output, output
-    finally:
-        unit.write_text(good, encoding="utf-8")
 
 
 def test_an_office_file_with_markup_in_its_text_and_tables_shows_it_as_text(hostile):
