@@ -317,6 +317,18 @@ def subpath_nginx(subpath_site, tmp_path_factory):
         yield f"http://127.0.0.1:{port}/fanwen/"
 
 
+def type_query(page, query: str, timeout: float = 10_000):
+    """Type `query` into the page's header search box as a reader does (Material reads the box on
+    keyup) and wait for the first result: the results' locator."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")
+    items = page.locator("li.md-search-result__item")
+    items.first.wait_for(timeout=timeout)
+    return items
+
+
 @contextlib.contextmanager
 def serve_folder(folder: Path):
     """`folder` served by Python's http.server on 127.0.0.1 (a free port): its base URL."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 
-from conftest import ROOT, run, serve_folder
+from conftest import ROOT, run, serve_folder, type_query
 from fanwen.search import index as search
 from fanwen.search import reuse
 
@@ -274,12 +274,7 @@ def test_the_offline_copy_reuses_its_index_and_searches_the_edit(browser, offlin
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     tab = context.new_page()
     tab.goto((site / "index.html").as_uri())
-    box = tab.locator("input.md-search__input")
-    box.click()
-    box.fill("壬癸子丑")
-    box.press("End")
-    item = tab.locator("li.md-search-result__item a").first
-    item.wait_for(timeout=15_000)
+    type_query(tab, "壬癸子丑", timeout=15_000)
     tab.wait_for_timeout(500)  # the complete answer
     hrefs = tab.locator("li.md-search-result__item a").evaluate_all("links => links.map(a => a.href)")
     target = page.relative_to(project / "docs").with_suffix(".html").as_posix()

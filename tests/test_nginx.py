@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import WATCH, shipped_policy
+from conftest import WATCH, shipped_policy, type_query
 
 pytestmark = pytest.mark.browser
 PREFIX = "/fanwen/"
@@ -72,10 +72,7 @@ def visit(browser, base: str, paths: list[str], search: str | None = None):
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
         if search:
-            page.locator("input.md-search__input").click()
-            page.locator("input.md-search__input").fill(search)
-            page.locator("input.md-search__input").press("End")  # Material reads the box on keyup
-            page.locator("li.md-search-result__item").first.wait_for(timeout=10_000)
+            type_query(page, search)
             page.keyboard.press("Escape")
         problems += page.evaluate("window.__csp")
     seen = [(r.url, r.status, r.all_headers()) for r in responses]

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import copy_project, run, serve_folder
+from conftest import copy_project, run, serve_folder, type_query
 
 pytestmark = pytest.mark.browser
 DOC = "examples/dangjian/003-937a8ac7aaaebc9c-01"
@@ -33,17 +33,12 @@ def test_offline_copy_browses_and_searches_from_file_urls(browser, offline_site,
     assert page.url.startswith("file://") and page.url.endswith(".html")
     assert page.locator(".fw-meta").count() == 1
     # Search runs in the vendored iframe-worker shim, loading the index with <script> tags.
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill("换届选举")
-    box.press("End")
-    first = page.locator("li.md-search-result__item a").first
-    first.wait_for(timeout=15_000)
-    assert page.locator("li.md-search-result__item").count() > 3
+    items = type_query(page, "换届选举", timeout=15_000)
+    assert items.count() > 3
     assert "换届选举" in page.locator("li.md-search-result__item mark").first.evaluate(
         "m => m.closest('li').innerText")
     page.screenshot(path=screenshots / "offline-search.png")
-    first.click()
+    items.locator("a").first.click()
     page.wait_for_load_state()
     assert page.url.startswith("file://") and ".html" in page.url
     assert "换届选举" in page.locator(".md-content").inner_text()

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlparse
 import opencc
 import pytest
 
-from conftest import BIN, ROOT, free_port, serve_folder
+from conftest import BIN, ROOT, free_port, serve_folder, type_query
 
 pytestmark = pytest.mark.browser
 QUERIES = [line.strip() for line in (ROOT / "tests" / "fixtures" / "queries.txt").read_text(encoding="utf-8").splitlines()
@@ -265,12 +265,7 @@ def test_an_incomplete_index_says_so_in_the_page(browser, built_site, tmp_path, 
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         page = context.new_page()
         page.goto(base)
-        box = page.locator("input.md-search__input")
-        box.click()
-        box.fill("换届选举")
-        box.press("End")
-        item = page.locator("li.md-search-result__item").first
-        item.wait_for(timeout=10_000)
+        item = type_query(page, "换届选举").first
         assert "搜索索引不完整，请重新构建" in item.inner_text()
         context.close()
     finally:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import WATCH, copy_project, free_port, run, serve_with_nginx
+from conftest import WATCH, copy_project, free_port, run, serve_with_nginx, type_query
 
 # Each title is the line after an article marker; the text around it differs per article so
 # that no two are near-duplicates.
@@ -235,11 +235,7 @@ def visit_all(browser, base: str, paths: list[str], search: str | None, init: st
         page.goto(base + path)
         page.wait_for_load_state("load")
         if search:
-            box = page.locator("input.md-search__input")
-            box.click()
-            box.fill(search)
-            box.press("End")
-            page.locator("li.md-search-result__item").first.wait_for(timeout=10_000)
+            type_query(page, search)
             page.keyboard.press("Escape")
         if init:
             violations += page.evaluate("window.__csp")
