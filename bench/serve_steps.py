@@ -87,20 +87,16 @@ for event in ("on_config", "on_files", "on_nav", "on_env", "on_post_build"):
         mark(_event + " done")
         return r
     setattr(plugins.PluginCollection, event, wrapped)
-real_page = build_module._build_page
-def _build_page(page, *a, **k):
-    start = time.time()
-    r = real_page(page, *a, **k)
-    mark("page", uri=page.file.src_uri, took=time.time() - start)
-    return r
-build_module._build_page = _build_page
-real_populate = build_module._populate_page
-def _populate_page(page, *a, **k):
-    start = time.time()
-    r = real_populate(page, *a, **k)
-    mark("markdown", uri=page.file.src_uri, took=time.time() - start)
-    return r
-build_module._populate_page = _populate_page
+def timed(name, label):
+    real = getattr(build_module, name)
+    def wrapped(page, *a, **k):
+        start = time.time()
+        r = real(page, *a, **k)
+        mark(label, uri=page.file.src_uri, took=time.time() - start)
+        return r
+    setattr(build_module, name, wrapped)
+timed("_build_page", "page")
+timed("_populate_page", "markdown")
 from mkdocs.__main__ import cli
 sys.argv = ["mkdocs", "serve", "--dirty", "--strict", "--dev-addr", sys.argv[1]]
 cli()

@@ -1,8 +1,9 @@
 """The user's cache folder, where answers that cost time and depend only on their inputs are
-kept between runs: the importer's mojibake repairs (fanwen/importer/mojibake.py), compiled
-Jinja templates (the site's theme, fanwen/mkdocs/plugin.py; the writing templates,
-fanwen/drafting/templates.py) and what every build makes from templates/ and data/ alone (the
-sample downloads and the browser's drafting bundle, fanwen/mkdocs/pages.py, drafting/compiled.py). Every entry's key or content checks its
+kept between runs: the importer's mojibake repairs (fanwen/importer/mojibake.py) and LibreOffice
+conversions (importer/office/convert.py), compiled Jinja templates (the site's theme,
+fanwen/mkdocs/plugin.py; the writing templates, fanwen/drafting/templates.py) and what every
+build makes from templates/ and data/ alone (the sample downloads and the browser's drafting
+bundle, fanwen/mkdocs/pages.py, drafting/compiled.py). Every entry's key or content checks its
 inputs, so nothing kept there is ever stale; a folder that cannot be written is simply not used.
 
 FANWEN_CACHE_DIR names the folder ("" turns it off); by default it is fanwen/ in the user's cache
@@ -55,11 +56,11 @@ def files_key(*folders: Path) -> str:
     return digest.hexdigest()
 
 
-def remembered(kind: str, key: str, compute: Callable[[], bytes], keep: int = 64) -> bytes:
+def remembered(kind: str, key: str, compute: Callable[[], bytes], keep: int = 64, code: bool = True) -> bytes:
     """`compute()`, or what it returned before for the same `key` (which must name every input;
-    the package's code is added here)."""
+    the package's code is added here unless `code` is false: what another program made)."""
     folder = cache_dir()
-    digest = hashlib.sha256(f"{kind}|{code_key()}|{key}".encode()).hexdigest()[:40]
+    digest = hashlib.sha256(f"{kind}|{code_key() if code else ''}|{key}".encode()).hexdigest()[:40]
     path = folder / f"{kind}-{digest}.bin" if folder else None
     if path is not None:
         try:

@@ -41,8 +41,9 @@ def to_docx(path: Path, work: Path) -> Path:
                           "或用 Word/WPS 把它另存为 .docx 后再导入。")
     key = f"{hashlib.sha256(path.read_bytes()).hexdigest()}|{_version(exe)}"
     target = work / "source.docx"
+    # LibreOffice's output depends on the file and LibreOffice alone: a new fanwen keeps it.
     target.write_bytes(cache.remembered("libreoffice", key, lambda: _convert(exe, path, work).read_bytes(),
-                                        keep=CACHED))
+                                        keep=CACHED, code=False))
     return target
 
 
