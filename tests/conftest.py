@@ -32,10 +32,53 @@ BIN = Path(sys.executable).parent
 
 
 def run(args: list[str], cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run a project command (fanwen, mkdocs) from the test virtualenv."""
+    """Run a project command (fanwen, mkdocs) from the test virtualenv: a process of its own,
+    forked from this test process's zygote (tests/zygote.py), which has MkDocs and fanwen imported
+    already. Other commands start as usual."""
     command = [str(BIN / args[0]), *args[1:]]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    if args[0] not in ("fanwen", "mkdocs"):
+        return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
+    return _Zygote.get().run(command, Path(cwd), env)
+
+
+class _Zygote:
+    """This process's zygote (one per xdist worker), started at the first command and gone when
+    the process ends (it stops when its request pipe closes). One command at a time."""
+
+    _one: _Zygote | None = None
+
+    @classmethod
+    def get(cls) -> _Zygote:
+        if cls._one is None or cls._one.process.poll() is not None:
+            cls._one = cls()
+        return cls._one
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.folder = Path(tempfile.mkdtemp(prefix="zygote-", dir=run_folder()))
+        request_read, request_write = os.pipe()
+        answer_read, answer_write = os.pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("zygote.py")), str(request_read), str(answer_write)],
+            pass_fds=(request_read, answer_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=open(self.folder / "zygote.err", "w"), cwd=ROOT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        os.close(request_read)
+        os.close(answer_write)
+        self.requests = os.fdopen(request_write, "w", encoding="utf-8")
+        self.answers = os.fdopen(answer_read, "r", encoding="utf-8")
+
+    def run(self, command: list[str], cwd: Path, env: dict) -> subprocess.CompletedProcess:
+        with self.lock:
+            out, err = self.folder / "stdout", self.folder / "stderr"
+            self.requests.write(json.dumps({"argv": command, "cwd": str(cwd), "env": env,
+                                            "out": str(out), "err": str(err)}) + "\n")
+            self.requests.flush()
+            answer = self.answers.readline()
+            assert answer, "the zygote stopped: " + (self.folder / "zygote.err").read_text(encoding="utf-8")
+            return subprocess.CompletedProcess(command, json.loads(answer)["code"],
+                                               out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"))
 
 
 def pytest_configure(config):
