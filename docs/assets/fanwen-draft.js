@@ -407,6 +407,15 @@
       if (window.console) console.error(e);
     }
   }
+  // The writer's draft of template `slug` from normalized values: what that template's page
+  // shows, copies and downloads ({error} when the template does not fit the unit's level).
+  function draftOf(slug, n) {
+    var ctx = C.context(n.data, B);
+    var r = C.render(slug, ctx, B);
+    if (r.error) return {error: r.error};
+    var title = C.blocks(r.filled)[0][1].replace(/\u200b/g, "");
+    return {filled: r.filled, ctx: ctx, title: title, stem: C.fileStem(title), text: C.plainText(r.filled)};
+  }
   function update() {
     store();
     renders++;
@@ -423,24 +432,21 @@
       if (copy) copy.setAttribute("data-copy", sampleCopy);
       return;
     }
-    var ctx = C.context(n.data, B);
-    var r = C.render(slug, ctx, B);
+    var mine = draftOf(slug, n);
     if (legend) legend.replaceChildren(
       "下面是用本单位信息填写的草稿，", el("span", {"class": "fw-filled", text: "这样标出的"}), "是填入的内容，",
       el("span", {"class": "fw-blank", text: "【待填写：……】"}), "是还没有填、须由撰稿人补写的内容。");
-    if (r.error) {  // the template does not fit this unit's level: say so, offer no sample instead
+    if (mine.error) {  // the template does not fit this unit's level: say so, offer no sample instead
       current = null;
-      var note = el("div", {"class": "fw-paper fw-paper--mine"}, [el("p", {"class": "fw-not-for", text: r.error})]);
+      var note = el("div", {"class": "fw-paper fw-paper--mine"}, [el("p", {"class": "fw-not-for", text: mine.error})]);
       swapPaper(note);
       showActions(false);
       return;
     }
     showActions(true);
-    var text = C.plainText(r.filled);
-    var title = C.blocks(r.filled)[0][1].replace(/\u200b/g, "");
-    current = {filled: r.filled, ctx: ctx, title: title, stem: C.fileStem(title)};
-    swapPaper(paperOf(r.filled));
-    if (copy) copy.setAttribute("data-copy", text);
+    current = mine;
+    swapPaper(paperOf(mine.filled));
+    if (copy) copy.setAttribute("data-copy", mine.text);
     var count = n.problems.length;
     if (count) {
       problemBox.appendChild(el("p", {"class": "fw-problem-note",
@@ -491,7 +497,18 @@
   });
 
   window.FwDraft = {state: function () { return state; }, yaml: yamlText, renders: function () { return renders; },
-    current: function () { return current; }};
+    current: function () { return current; },
+    // Every template's draft from the values in the form, as its page would give it: the copied
+    // text, the downloaded Markdown and the Word document's body (word/document.xml).
+    drafts: function (slugs) {
+      var n = C.normalize(state, B.shape, labelOf), out = {};
+      slugs.forEach(function (s) {
+        var d = draftOf(s, n);
+        out[s] = d.error ? {error: d.error} : {text: d.text, markdown: C.cleanMarkdown(d.filled), stem: d.stem,
+          documentXml: window.FwDocx ? window.FwDocx.documentXml(C.blocks(d.filled), B.docx) : null};
+      });
+      return out;
+    }};
   changed();
   }
 })();
