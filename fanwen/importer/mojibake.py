@@ -37,6 +37,7 @@ a character is only shown as lost when the collection does not know it.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import json
 import math
@@ -78,10 +79,13 @@ _ANNOTATED = re.compile(rf"([{CJK}])\(({_PINYIN})\)")
 _DEBRIS = re.compile(rf"\?({_PINYIN})\)")
 _ANNOTATION_AT = re.compile(rf"\(({_PINYIN})\)")
 _NUMERALS = "一二三四五六七八九十"
+_OPENER = {_DEBRIS: "?", _ANNOTATION_AT: "("}  # the character each pattern starts with
 
 
 def _pinyin_at(pattern: re.Pattern, line: str, k: int) -> re.Match | None:
     """`pattern` (annotation or debris) at line[k], when what it holds is one pinyin syllable."""
+    if line[k:k + 1] != _OPENER[pattern]:  # the search asks at every character: most are neither
+        return None
     match = pattern.match(line, k)
     return match if match and is_pinyin_syllable(match.group(1)) else None
 
@@ -98,6 +102,7 @@ class LineRepair:
 # --------------------------------------------------------------------------- bytes
 
 
+@functools.cache  # asked millions of times for the few thousand characters of a collection
 def _gbk(char: str) -> bytes | None:
     """The one or two GB18030 bytes of a character, or None (four-byte characters and private
     use ones never came out of the first decoder, so no run can cross them)."""
@@ -109,6 +114,7 @@ def _private(char: str) -> bool:
     return 0xE000 <= ord(char) <= 0xF8FF
 
 
+@functools.cache
 def _pair(lead: int, trail: int) -> str | None:
     """The character of two GB18030 bytes, or None when they are not one.
 
@@ -203,6 +209,19 @@ def _char_frequencies(lines: list[str]) -> dict[str, float]:
     return freq
 
 
+class _Memo(dict):
+    """A value per key, worked out on first use. Looking one up is a dict lookup in C, where a
+    method with its own cache was a Python call: the search asks millions of times."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
+
+
 class _Model:
     """Log-probabilities and the annotation table of one frequency mapping."""
 
@@ -212,31 +231,24 @@ class _Model:
         self.once = min(singles) if singles else 1e-7  # the frequency of a character seen once
         self.unseen = math.log(self.once / 2)
         self.readings: dict[str, list[str]] = {}
-        self._seen: dict[str, bool] = {}
-        self._reads: dict[str | None, bool] = {}
         for key in freq:
             match = _ANNOTATED.fullmatch(key)
             if match:
                 self.readings.setdefault(match.group(2), []).append(match.group(1))
+        self.seen = _Memo(self._seen).__getitem__
+        self.reads = _Memo(self._reads).__getitem__
 
-    def seen(self, char: str) -> bool:
-        """Attested in the collection often enough to trust a re-read character.
+    def _seen(self, char: str) -> bool:
+        """`seen(char)`: attested in the collection often enough to trust a re-read character.
 
         Only Chinese characters and punctuation count: a re-reading that yields pinyin letters,
         box drawing or full-width letters is a wrong one.
         """
-        known = self._seen.get(char)
-        if known is None:
-            known = _readable(char) and self.freq.get(_fold(char), 0) >= MIN_SEEN * self.once
-            self._seen[char] = known
-        return known
+        return _readable(char) and self.freq.get(_fold(char), 0) >= MIN_SEEN * self.once
 
-    def reads(self, text: str | None) -> bool:
-        """A re-read piece made only of trusted characters (its annotation aside)."""
-        known = self._reads.get(text)
-        if known is None:
-            known = self._reads[text] = bool(text) and all(self.seen(c) for c in _bare(text))
-        return known
+    def _reads(self, text: str | None) -> bool:
+        """`reads(text)`: a re-read piece made only of trusted characters (its annotation aside)."""
+        return bool(text) and all(self.seen(c) for c in _bare(text))
 
     def logp_elsewhere(self, char: str, line: str) -> float:
         """Log-probability from the rest of the collection: a character that occurs only in
@@ -309,7 +321,7 @@ def _walk(line: str, model: _Model, k: int, pending: int | None, pieces: list[Pi
         if k == len(line):
             yield k, lost
             return
-        debris = _pinyin_at(_DEBRIS, line, k)
+        debris = _pinyin_at(_DEBRIS, line, k) if line[k] == "?" else None
         if debris:  # the lead byte met an inserted `(`: the annotation says which character it was
             end, reading = debris.end(), debris.group(1)
             found = model.annotated(reading, pending)
@@ -329,7 +341,7 @@ def _walk(line: str, model: _Model, k: int, pending: int | None, pieces: list[Pi
             pending, k = data[1], k + 1
             continue
         byte = data[0]
-        annotation = _pinyin_at(_ANNOTATION_AT, line, k)
+        annotation = _pinyin_at(_ANNOTATION_AT, line, k) if line[k] == "(" else None
         if annotation:  # the lead byte met the character's own annotation: it names the character
             found = model.annotated(annotation.group(1), pending)
             for char in found:
@@ -350,14 +362,26 @@ def _walk(line: str, model: _Model, k: int, pending: int | None, pieces: list[Pi
 
 def _in_step(line: str, model: _Model, k: int) -> bool:
     """Does the line read as ordinary text from line[k] on, as it does after a resync?"""
-    ahead = [c for c in line[k:k + 2] if ord(c) > 0x7F]
-    return bool(ahead) and all(model.seen(c) for c in ahead)
+    ahead = False
+    for char in line[k:k + 2]:  # a plain loop, as in `_hopeless`
+        if ord(char) > 0x7F:
+            if not model.seen(char):
+                return False
+            ahead = True
+    return ahead
 
 
 def _hopeless(pieces: list[Piece], model: _Model) -> bool:
     """Reading ordinary text out of step gives mostly unknown characters: stop early."""
-    bad = sum(not model.reads(text) for text, _, _ in pieces[1:])
-    return bad > 2 + len(pieces) // 3
+    limit = 2 + len(pieces) // 3
+    reads = model.reads
+    bad = 0
+    for piece in pieces[1:]:  # a plain loop: this runs at every step of every reading
+        if not reads(piece[0]):
+            bad += 1
+            if bad > limit:
+                return True
+    return False
 
 
 def _prev_trail(line: str, start: int) -> int | None:
@@ -548,7 +572,9 @@ def _candidates(line: str, model: _Model, strict: bool) -> list[_Candidate]:
             # is evidence of damage in itself, whatever the frequencies say.
             evidence = bool(_pinyin_at(_DEBRIS, line, i)) or (pieces[0][0] or "").startswith("（")
             if not evidence:
-                read = sum(model.reads(text) for text, _, _ in pieces)
+                read = 0
+                for piece in pieces:
+                    read += model.reads(piece[0])
                 if not read or len(pieces) - 1 - read > read:
                     continue  # more holes than characters: cannot be good
             candidate = _finish(line, model, i, end, pieces)
