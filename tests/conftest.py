@@ -154,7 +154,7 @@ def _start_import() -> None:
         # with these checks that a remembered repair is the computed one.
         shared = Path(os.environ["FANWEN_CACHE_DIR"])
         shared.mkdir(parents=True, exist_ok=True)
-        for entry in cold.glob("*.json"):
+        for entry in cold.glob("mojibake-*.bin"):
             shutil.copy(entry, shared / entry.name)
         (folder / "returncode.part").write_text(str(code), encoding="utf-8")
         os.replace(folder / "returncode.part", folder / "returncode")

@@ -250,7 +250,7 @@ def test_remembered_repairs_are_the_computed_ones_and_follow_the_content(tmp_pat
     expected = computed(collection)
     assert expected[G].text != collection[G] and UNREADABLE in expected[G].text  # the garbled line is marked
     assert repair_lines(collection) == expected
-    assert len(list(cache.glob("mojibake-*.json"))) == 2  # the frequencies and the repairs
+    assert len(list(cache.glob("mojibake-*.bin"))) == 2  # the frequencies and the repairs
     forget()
     assert repair_lines(collection) == expected  # read back from the folder
     assert char_frequencies(collection) == mojibake._char_frequencies(collection)
@@ -259,8 +259,8 @@ def test_remembered_repairs_are_the_computed_ones_and_follow_the_content(tmp_pat
     assert repair_lines(edited) == computed(edited)
     assert repair_lines(edited)[G] != expected[G]
 
-    for entry in cache.glob("mojibake-*.json"):  # damaged files are ignored, then rewritten
-        entry.write_text('{"count": 3, "changed": {"0": ["x"]}}', encoding="utf-8")
+    for entry in cache.glob("mojibake-*.bin"):  # damaged files are ignored, then rewritten
+        entry.write_bytes(entry.read_bytes()[:32] + b'{"count": 3, "changed": {"0": ["x"]}}')
     forget()
     assert repair_lines(collection) == expected
     forget()

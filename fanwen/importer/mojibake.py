@@ -676,14 +676,13 @@ def _repair(line: str, model: _Model, strict: bool) -> LineRepair:
 # The model of a collection is learnt by repairing every line of it twice, which is nearly all of
 # the time an import of the real collections takes; and the same collections are imported again
 # and again (`make import`, the tests, a copy of the project). So both answers are remembered, in
-# this process and in a small cache folder, under a key made of the lines themselves and of
-# everything else that decides the answer: this module's code and the code it calls
-# (fanwen.text), the Python version (the GB18030 codec) and the Unicode version. Any change to
-# one of them is a new key, so a remembered answer is never stale. Unreadable or damaged cache
-# files count as absent; a cache folder that cannot be written is simply not used.
-# The folder: fanwen.cache.
+# this process and in the cache folder (fanwen.cache, which checks every entry on reading), under
+# a key made of the lines themselves and of everything else that decides the answer: this
+# module's code and the code it calls (fanwen.importer.text), the Python version (the GB18030
+# codec) and the Unicode version. That is narrower than fanwen.cache's own code key (the whole
+# package), so an edit elsewhere in fanwen does not cost the next import its repairs.
 
-CACHE_ENTRIES = 64  # files kept in the cache folder (each a few KB to ~100 KB); oldest go first
+CACHE_ENTRIES = 64  # entries of each kind kept in the cache folder (a few KB to ~100 KB each)
 _memory: dict[str, object] = {}
 _code: list[str] = []
 
@@ -700,29 +699,15 @@ def _code_key() -> str:
 def _remembered(kind: str, lines: list[str], compute, dump, load):
     """`compute()`, or the answer remembered for these lines; `dump` and `load` turn it into
     JSON data and back (every caller gets its own copy)."""
-    digest = hashlib.sha256(f"{kind}|{_code_key()}|".encode())
-    digest.update("\n".join(lines).encode("utf-8", "surrogatepass"))
-    key = f"mojibake-{kind}-{digest.hexdigest()[:40]}"
-    if key in _memory:
-        return load(_memory[key])
-    folder = cache.cache_dir()
-    path = folder / f"{key}.json" if folder else None
-    answer = None
-    if path is not None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            answer = load(data)
-        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-            answer = None
-    if answer is None:
-        answer = compute()
-        data = dump(answer)
-        if path is not None:
-            cache.store(path, json.dumps(data, ensure_ascii=False).encode("utf-8"), CACHE_ENTRIES, "mojibake-*.json")
-    while len(_memory) >= 16:
-        _memory.pop(next(iter(_memory)))
-    _memory[key] = data
-    return answer
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
+    key = f"{kind}|{_code_key()}|{digest}"
+    if key not in _memory:
+        data = cache.remembered(f"mojibake-{kind}", key, keep=CACHE_ENTRIES, code=False,
+                                compute=lambda: json.dumps(dump(compute()), ensure_ascii=False).encode("utf-8"))
+        while len(_memory) >= 16:
+            _memory.pop(next(iter(_memory)))
+        _memory[key] = json.loads(data)
+    return load(_memory[key])
 
 
 def _freq_out(freq: dict[str, float]) -> dict[str, float]:
