@@ -5,7 +5,7 @@ import struct
 import zlib
 
 from fanwen.search import index as search
-from fanwen.mkdocs.plugin import mark_article
+from fanwen.mkdocs.documents import mark_article
 
 
 def load(root, key):

@@ -11,13 +11,10 @@ from __future__ import annotations
 import copy
 import html
 import logging
-import posixpath
-import re
 
 import markdown as python_markdown
 from markdown.extensions.toc import nest_toc_tokens
 
-import yaml
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -28,15 +25,17 @@ from mkdocs.utils.meta import YAML_RE
 
 from pathlib import Path
 
-from fanwen import cache
 from fanwen.data import hold_data_files, load_themes, release_data_files, set_data_dir
 from fanwen.errors import FanwenError
-from fanwen.library.catalog import Entry, known_front_matter, listing_order, read_front_matter, scan
+from fanwen.library.catalog import Entry, known_front_matter, listing_order, scan
 from fanwen.library.related import Related
 from fanwen.drafting.templates import default_context, list_templates
 from fanwen.publish import csp
 from fanwen.mkdocs import overview
 from fanwen.mkdocs.config import FanwenConfig
+from fanwen.mkdocs.documents import RELATED, has_dates, listing_pages, mark_article, names_related
+from fanwen.mkdocs.files import check_free, check_pages, generated
+from fanwen.mkdocs.theme_parts import COMPILED_TEMPLATES, THEME_PREFIX, ThemeParts, folder_key
 from fanwen.mkdocs.pages import (MODELS, RELATED_MARK, UNIT_PAGE, document_actions, document_head_html, escape_meta,
                                  facets_script, meta_line, related_html, related_section, sources_stamp,
                                  template_downloads, template_for, template_link, template_page, unit_page,
@@ -44,47 +43,6 @@ from fanwen.mkdocs.pages import (MODELS, RELATED_MARK, UNIT_PAGE, document_actio
 from fanwen.publish import build as publish
 from fanwen.search import index as search
 from fanwen.search import reuse as search_reuse
-
-RELATED = 6
-
-
-COMPILED_TEMPLATES = cache.CompiledTemplates("theme")
-
-THEME_PREFIX = "fanwen-theme/"  # the theme's own templates, for overrides that wrap them
-
-
-class ThemeParts:
-    """Parts of the theme's page template that are the same on many pages, rendered once per
-    build: the site navigation on every page outside it (the 10,000 documents) depends only on
-    the folder the page is in (its links are relative); the search box on nothing of the page
-    (`site=True`). overrides/partials/nav.html and search.html ask `get(name)` and hand a part
-    they rendered to `keep(name, html)`; for a page in the navigation (items marked active, its
-    table of contents) no navigation is kept."""
-
-    def __init__(self, parts: dict, key):
-        self.parts, self.key = parts, key
-
-    def get(self, name: str, site: bool = False):
-        key = "site" if site else self.key
-        return None if key is None else self.parts.get((name, key))
-
-    def keep(self, name: str, html: str, site: bool = False) -> str:
-        key = "site" if site else self.key
-        if key is not None:
-            self.parts[(name, key)] = html
-        return html
-
-
-def folder_key(url: str, nav_urls: list[str]):
-    """Pages whose relative links to the navigation's pages are all the same: those in one folder
-    (as MkDocs's `get_relative_url` sees it), unless a navigation page is the page's own folder
-    or inside it; None then."""
-    folder, _, name = url.rpartition("/")
-    base = (folder if "." in name else url).strip("/")
-    if any(u == base or u.startswith(base + "/") for u in nav_urls):
-        return None
-    return posixpath.dirname(base), base.count("/")
-
 
 def site_nav(themes, templates) -> list:
     """Home, one entry per theme (its card list, not its pages), templates, atlas, tags."""
@@ -105,108 +63,6 @@ def check_site_url(url: str | None) -> None:
         publish.check_site_url(url)
     except FanwenError as error:
         raise PluginError(str(error)) from None
-
-
-def listing_pages(edited: set[str], before: dict[str, Entry] | None, now: dict[str, Entry]) -> set[str]:
-    """The pages that show something of the documents `edited` (or added, removed or changed
-    since `before`): their theme pages (cards with title, type, level, length, first line),
-    the home page and the tag index when counts may change, and the documents that list them
-    among their related links. Without `before` (the first build of this process: nothing to
-    compare with) only the theme pages of the edited documents."""
-    if before is None:
-        return {f"examples/{now[p].theme}/index.md" for p in edited}
-    changed = set(edited) | {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
-    if not changed:
-        return set()
-    out = {f"examples/{e.theme}/index.md" for p in changed for e in (before.get(p), now.get(p)) if e}
-
-    def listed(e):  # what the home page, tags and related links show of a document
-        return e and (e.theme, e.type, e.level, e.title)
-
-    relisted = {p for p in changed if p not in before or p not in now or listed(before[p]) != listed(now[p])}
-    if relisted:
-        out |= {"index.md", "tags.md", overview.EXAMPLES_INDEX}
-        for library in (before, now):
-            similar = Related(tuple(library.values()))
-            # Related links are chosen by similarity (fanwen/library/related.py): the documents that list
-            # an edited one are among the ones most like it.
-            near = {c.path for p in relisted if p in library for c in similar.of(library[p], 5 * RELATED)}
-            for path in near:
-                if path in now and any(r.path in relisted for r in similar.of(library[path], RELATED)):
-                    out.add(path)
-    return out
-
-
-_DATE = next(regexp for resolvers in yaml.SafeLoader.yaml_implicit_resolvers.values()
-             for tag, regexp in resolvers if tag == "tag:yaml.org,2002:timestamp")
-
-
-def _has_dates(value) -> bool:
-    """Whether front matter has text that YAML reads as a date when unquoted (MkDocs's loader
-    makes it a date; the library's leaves it text)."""
-    if isinstance(value, str):
-        return bool(_DATE.match(value))
-    if isinstance(value, dict):
-        return any(_has_dates(k) or _has_dates(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_dates(v) for v in value)
-    return False
-
-
-def names_related(markdown: str) -> bool:
-    """Whether a heading or anchor of the document could take the id 相关范文 (its Chinese
-    characters in that order, whatever is between them): then the related documents' heading
-    is numbered by Markdown (相关范文_1), and the page takes the Markdown route."""
-    return "范" in markdown and "相关范文" in re.sub(r"[^\u4e00-\u9fff]+", "", markdown)
-
-
-RELATED_HEADING = re.compile(r'<h2 id="相关范文"')
-# Ours, above the document's text: the metadata line, the link to its template and the
-# importer's notes (节选, 标题为整理者所拟). Not indexed: they would make every page match.
-META_PARAGRAPH = re.compile(r'^\s*<p class="fw-meta">.*?</p>\s*(?:<p class="fw-actions">.*?</p>\s*'
-                            r'|<p><a class="fw-use-template"[^>]*>.*?</a></p>\s*|<p class="fw-note">.*?</p>\s*)*', re.S)
-
-
-def mark_article(html: str) -> tuple[str, str]:
-    """(page HTML with the article text wrapped in `<div class="fw-article" data-fw-search>`,
-    the wrapped part): the document's own text, without what is ours above it (META_PARAGRAPH)
-    and the related links, which would make every page match every theme name."""
-    meta = META_PARAGRAPH.match(html)
-    start = meta.end() if meta else 0
-    related = RELATED_HEADING.search(html, start)
-    end = related.start() if related else len(html)
-    body = html[start:end]
-    return html[:start] + f'<div class="fw-article" data-fw-search>\n{body}</div>\n' + html[end:], body
-
-
-def generated(files, config, uri: str, what: str = "写作模板页") -> File:
-    """A page the plugin writes (content set by the caller), added to the site's files."""
-    check_free(files, uri, config.docs_dir, what)
-    page = File.generated(config, uri, content="")
-    files.append(page)
-    return page
-
-
-def check_free(files, uri: str, docs_dir: str, what: str = "写作模板页") -> None:
-    """A generated page must not silently replace a hand-written one of the same path."""
-    if files.get_file_from_path(uri) is not None:
-        raise FanwenError(str(Path(docs_dir) / uri), f"与{what} {uri} 同名（会被{what}覆盖）",
-                          f"给这个页面改名，或删掉它；{what}由范文库自动生成。")
-
-
-def check_pages(files, scanned: set[str] = frozenset()) -> None:
-    """Refuse what MkDocs lets pass silently: front matter it cannot parse (the page would show
-    it as text) and two pages written to the same URL (the later one wins). `scanned`: pages
-    whose front matter `library.scan` has already read (no need to parse 10,000 of them twice)."""
-    written: dict[str, File] = {}
-    for file in files.documentation_pages():
-        if file.abs_src_path and file.src_uri not in scanned:
-            read_front_matter(Path(file.abs_src_path))
-        other = written.setdefault(file.dest_uri, file)
-        if other is not file:
-            raise FanwenError(file.abs_src_path or file.src_uri,
-                              f"与 {other.src_uri} 生成同一个页面 {file.dest_uri}（一个会覆盖另一个）",
-                              "给其中一个改名或删掉一个；范文页由 `fanwen import` 生成，不要手工复制。")
 
 
 class ExternalAssetHint(logging.Filter):
@@ -367,7 +223,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             return None  # MkDocs reads it again and reports it
         found = YAML_RE.match(text)
         meta = found and known_front_matter(page.file.abs_src_path, found.group(1))
-        if not meta or _has_dates(meta):
+        if not meta or has_dates(meta):
             return text
         self.front_matter[page.file.src_uri] = meta
         return "---\n{}\n---\n" + text[found.end():]  # an empty front matter: MkDocs reads no other kind
