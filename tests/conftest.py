@@ -59,11 +59,11 @@ class _Zygote:
         self.folder = Path(tempfile.mkdtemp(prefix="zygote-", dir=run_folder()))
         request_read, request_write = os.pipe()
         answer_read, answer_write = os.pipe()
-        self.process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("zygote.py")), str(request_read), str(answer_write)],
-            pass_fds=(request_read, answer_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=open(self.folder / "zygote.err", "w"), cwd=ROOT,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        with open(self.folder / "zygote.err", "w") as errors:
+            self.process = subprocess.Popen(
+                [sys.executable, str(Path(__file__).with_name("zygote.py")), str(request_read), str(answer_write)],
+                pass_fds=(request_read, answer_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=errors, cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
         os.close(request_read)
         os.close(answer_write)
         self.requests = os.fdopen(request_write, "w", encoding="utf-8")
