@@ -129,24 +129,43 @@ def mkdocs_build(project: Path, site: Path) -> dict:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    sampled = {"peak_mb": 0.0}
-    write = search.BackgroundIndex.write
+    sampled = {"peak_mb": 0.0, "tail": 0.0, "last_page": None, "written": None, "memory": None}
+    write, add_html = search.BackgroundIndex.write, search.BackgroundIndex.add_html
+    finish = getattr(search.BackgroundIndex, "finish", None)  # code older than the finish signal has none
+
+    def timed_add_html(self, *args):
+        add_html(self, *args)
+        sampled["last_page"] = time.perf_counter()
+
+    def sampled_finish(self):
+        # From here on the indexer sorts and compresses while MkDocs still writes the pages:
+        # both processes hold their data, so the peak is sampled from here (sampling PSS walks
+        # each process's page tables and slows it, so not for the whole build).
+        sampled["memory"] = sampled["memory"] or TreeMemory(every=0.5)
+        return finish(self)
 
     def sampled_write(self, site_dir):
-        # All three processes hold their data from here to the end: the build's peak. Sampling
-        # PSS walks each process's page tables and slows it, so only this phase is sampled.
-        memory = TreeMemory(every=0.5)
+        # All three processes hold their data from here to the end: the build's peak.
+        sampled["memory"] = sampled["memory"] or TreeMemory(every=0.5)
+        start = time.perf_counter()
         try:
             return write(self, site_dir)
         finally:
-            sampled["peak_mb"] = memory.stop()
+            # The index tail: what the build waits for the indexer at its very end.
+            sampled["written"] = time.perf_counter()
+            sampled["tail"] = sampled["written"] - start
+            sampled["peak_mb"] = sampled["memory"].stop()
 
     search.BackgroundIndex.write = sampled_write
+    search.BackgroundIndex.add_html = timed_add_html
+    if finish is not None:
+        search.BackgroundIndex.finish = sampled_finish
     if os.environ.get("BENCH_NO_INDEX"):  # the same build with the n-gram indexer left out
         search.BackgroundIndex.__init__ = lambda self: None
         search.BackgroundIndex.add_html = lambda self, *args: None
         search.BackgroundIndex.write = lambda self, site_dir: {}
         search.BackgroundIndex.close = lambda self: None
+        search.BackgroundIndex.finish = lambda self: None
     os.chdir(project)
     start, cpu = time.perf_counter(), time.process_time()
     build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
@@ -155,7 +174,8 @@ def mkdocs_build(project: Path, site: Path) -> dict:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the indexer, joined by now
     return {"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb(), "tree_peak_mb": max(sampled["peak_mb"], peak_mb()),
             "index_files": len(index), "index_bytes": sum(p.stat().st_size for p in index),
-            "index_cpu": children.ru_utime + children.ru_stime}
+            "index_cpu": children.ru_utime + children.ru_stime, "index_tail": sampled["tail"],
+            "after_last_page": (sampled["written"] - sampled["last_page"]) if sampled["last_page"] and sampled["written"] else 0.0}
 
 
 def child(step: str, *args: str, env: dict | None = None) -> dict:
@@ -277,6 +297,19 @@ def index_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def tail_table(rows: list[dict]) -> str:
+    """The index tail: how long the build waits for the indexer at its end (BackgroundIndex.write),
+    and the time from the last page handed to the indexer to the index written (MkDocs writes
+    the pages in between)."""
+    lines = ["| pages | build waits for the index (tail) | last page handed over → index written | indexer CPU ÷ python-markdown CPU |",
+             "|---:|---:|---:|---:|"]
+    for r in rows:
+        md, b = r["markdown"], r["build"]
+        lines.append(f"| {r['pages']:,} | {b.get('index_tail', 0):.2f} s | {b.get('after_last_page', 0):.1f} s "
+                     f"| {b['index_cpu'] / md['cpu']:.2f}× |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000,10000", help="comma-separated page counts")
@@ -309,6 +342,8 @@ def main() -> None:
     print(cpu_table(rows))
     print()
     print(index_table(rows))
+    print()
+    print(tail_table(rows))
     served = [r for r in rows if "serve" in r]
     for r in served:
         s = r["serve"]
