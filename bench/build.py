@@ -18,9 +18,12 @@ under search/fanwen/, and the CPU time of the indexing process beside python-mar
 Wall time, peak memory and build ÷ python-markdown; then the same ratios in CPU time of the
 build process, which the load of a shared machine moves much less than wall time. The build's peak is the largest sum of the
 proportional set size (PSS) of the build process and its indexing processes, sampled every 0.5 s
-while the index is written (the indexers are forked from the build and share its pages, which
+by another process from the moment the last page is handed to the indexer (from then on it sorts
+and compresses while MkDocs writes the pages; code older than that signal is sampled while the
+index is written) to the end (the indexers are forked from the build and share its pages, which
 plain RSS would count two or three times; sampling PSS slows a process, so only that last phase,
 when all of them hold all their data, is sampled), or the build process's own peak if larger.
+A third table gives the index tail: how long the build waits for the index at its end.
 
 Serve: on the largest size it starts `mkdocs serve --dirty` the way `make serve` does, waits
 for the first build, appends a sentence to one document and times how long it takes until the
@@ -98,6 +101,34 @@ class TreeMemory:
         return self.peak_kb / 1024
 
 
+class SampledElsewhere:
+    """TreeMemory of this process run in another process: reading the PSS of a large process
+    costs CPU time, which a sampling thread in the build would add to the build's own (2.4 s
+    more build CPU at 3,000 pages once sampling starts when the last page is in)."""
+
+    def __init__(self, every: float = 0.5):
+        self.process = subprocess.Popen([sys.executable, __file__, "_sample", str(os.getpid()), str(every)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def stop(self) -> float:
+        out, _ = self.process.communicate("")  # EOF on its stdin: it prints the peak and ends
+        return float(out.strip() or 0)
+
+
+def sample_tree(pid: str, every: str) -> None:
+    """The peak PSS of process `pid` and its children until stdin ends (SampledElsewhere)."""
+    import select
+
+    peak = 0
+    while True:
+        total = _pss_kb(pid) + sum(_pss_kb(child) for child in _children(int(pid)) if child != str(os.getpid()))
+        peak = max(peak, total)
+        ready, _, _ = select.select([sys.stdin], [], [], float(every))
+        if ready and not sys.stdin.read():
+            break
+    print(peak / 1024, flush=True)
+
+
 # --------------------------------------------------------------------------- child processes
 
 
@@ -141,12 +172,12 @@ def mkdocs_build(project: Path, site: Path) -> dict:
         # From here on the indexer sorts and compresses while MkDocs still writes the pages:
         # both processes hold their data, so the peak is sampled from here (sampling PSS walks
         # each process's page tables and slows it, so not for the whole build).
-        sampled["memory"] = sampled["memory"] or TreeMemory(every=0.5)
+        sampled["memory"] = sampled["memory"] or SampledElsewhere(every=0.5)
         return finish(self)
 
     def sampled_write(self, site_dir):
         # All three processes hold their data from here to the end: the build's peak.
-        sampled["memory"] = sampled["memory"] or TreeMemory(every=0.5)
+        sampled["memory"] = sampled["memory"] or SampledElsewhere(every=0.5)
         start = time.perf_counter()
         try:
             return write(self, site_dir)
@@ -353,7 +384,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
+    if len(sys.argv) > 1 and sys.argv[1] == "_sample":
+        sample_tree(*sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1].startswith("_"):
         step = {"_markdown": markdown_only, "_build": mkdocs_build}[sys.argv[1]]
         print(json.dumps(step(*map(Path, sys.argv[2:]))))
     else:
