@@ -121,7 +121,12 @@ def sample_tree(pid: str, every: str) -> None:
 
     peak = 0
     while True:
-        total = _pss_kb(pid) + sum(_pss_kb(child) for child in _children(int(pid)) if child != str(os.getpid()))
+        # Every process of the tree (the indexers, and the writer an indexer forks), but this one.
+        tree, found = [], [c for c in _children(int(pid)) if c != str(os.getpid())]
+        while found:
+            tree += found
+            found = [c for f in found for c in _children(int(f))]
+        total = _pss_kb(pid) + sum(_pss_kb(child) for child in tree)
         peak = max(peak, total)
         ready, _, _ = select.select([sys.stdin], [], [], float(every))
         if ready and not sys.stdin.read():

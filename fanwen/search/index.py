@@ -404,8 +404,11 @@ class Index:
         self.prefix = prefix
         self.docs: list[tuple[str, str, str]] = []  # (location, title, label: 方案 · 村 / 写作模板)
         self.lengths: list[int] = []            # code points of each page's text
-        self.codes: list = []                   # folded code points of each page, then "\n"
-        self.fields: list = []                  # TITLE / HEADING / BODY of each of them
+        # The folded code points of every page, then "\n" (uint32), and the TITLE / HEADING /
+        # BODY of each (uint8), one after the other: growing buffers, never joined from pieces
+        # (joining took a second copy of the stream at its largest, 160 MB at 10,000 pages).
+        self.codes = bytearray()
+        self.fields = bytearray()
         self.texts: list[str] = []              # the text of the first SAMPLE pages (the samples)
         self.made = _Files()                    # t/, o/ and m/ files complete before the last page
         self._text: list[str] = []              # page text (and "\n") not yet in a t/ file
@@ -437,15 +440,18 @@ class Index:
             if kind != BODY:
                 fields[offset:offset + len(block)] = kind
             offset += len(block) + 1
-        self.codes.append(codes)
-        self.fields.append(fields)
+        self.final = self._context = None  # a page after prepare(): the rest is made again
+        try:
+            self.codes += codes.tobytes()
+            self.fields += fields.tobytes()
+        except BufferError:  # an array made by _stream() still reads them: grow a copy
+            self.codes, self.fields = bytearray(self.codes) + codes.tobytes(), bytearray(self.fields) + fields.tobytes()
         if len(self.texts) < SAMPLE:
             self.texts.append(text)
         self._text.append(text + "\n")
         self._text_size += len(text) + 1
         self._stream_size += len(text) + 1
         self._openings.append(text[:OPEN])
-        self.final = self._context = None  # a page after prepare(): the rest is made again
         self._make_full_files()
 
     def _make_full_files(self) -> None:
@@ -505,12 +511,9 @@ class Index:
     def _stream(self):
         """(folded code points, fields, start of each page) of the whole stream."""
         np = self.np
-        if len(self.codes) != 1:  # joined once, piece by piece: never two copies of the stream
-            self.codes = [_join(self.codes, np.uint32, np)]
-            self.fields = [_join(self.fields, np.uint8, np)]
         starts = np.zeros(len(self.lengths) + 1, dtype=np.int64)
         np.cumsum(np.asarray(self.lengths, dtype=np.int64) + 1, out=starts[1:])
-        return self.codes[0], self.fields[0], starts
+        return np.frombuffer(self.codes, dtype=np.uint32), np.frombuffer(self.fields, dtype=np.uint8), starts
 
     def _parts(self, only=None):
         """Yields (part, gram keys, byte offsets, byte sizes, posting bytes) for each part of the
@@ -588,22 +591,29 @@ class Index:
         first_ids = stream[two].astype(np.int64)
         keep = ~separator[first_ids]
         two, two_ids, first_ids = two[keep], two_ids[keep], first_ids[keep]
+        del last, ids, keep
         where = np.concatenate([one, two])
+        del one
         grams = np.concatenate([one_ids, (first_ids + 1) << idbits | two_ids])
-        # In place, from the fewest temporaries: (gram << docbits | document) << 3 | field bit.
+        del one_ids
+        # In place, with the fewest temporaries (the largest part's are the indexer's peak
+        # memory): (gram << docbits | document) << 3 | field bit.
         packed = grams
         packed <<= docbits
         packed |= c.doc_of[where]
         packed <<= 3
         packed |= np.left_shift(np.uint8(1), fields[where])  # _FIELD_BITS: 1 << field
-        del grams, where, one, one_ids
+        del grams, where
         packed.sort()
-        pair = packed >> 3
+        low3 = (packed & 7).astype(np.uint8)
+        pair = packed
+        pair >>= 3
+        del packed
         first = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
-        count = np.diff(np.append(first, len(packed)))
-        mask = np.bitwise_or.reduceat(packed & 7, first) if len(first) else first
+        count = np.diff(np.append(first, len(pair)))
+        mask = np.bitwise_or.reduceat(low3, first).astype(np.int64) if len(first) else first
         pair = pair[first]
-        del packed, first
+        del first, low3
         grams, docs = pair >> docbits, pair & ((1 << docbits) - 1)
         new_gram = np.concatenate([[True], grams[1:] != grams[:-1]])
         gap = docs - np.concatenate([[-1], docs[:-1]]) - 1
@@ -631,9 +641,12 @@ class Index:
         grams |= two_ids[keep]
         grams <<= idbits
         grams |= third[keep]
-        del two, two_ids, first_ids, third, keep, ids, last
+        del two, two_ids, first_ids, third, keep
         if 3 * idbits + posbits <= 63:
-            packed = grams << posbits | at
+            packed = grams
+            packed <<= posbits
+            packed |= at
+            del grams, at
             packed.sort()
             grams, at = packed >> posbits, packed & ((1 << posbits) - 1)
             del packed
@@ -1049,17 +1062,6 @@ def _in_two_processes(work, parts: list) -> list[dict]:
     if "error" in result:
         raise RuntimeError(result["error"])
     return [mine, result["ok"]]
-
-
-def _join(pieces: list, dtype, np):
-    """One array of the pieces, each dropped from the list once copied."""
-    out = np.empty(sum(len(p) for p in pieces), dtype=dtype)
-    at = 0
-    for i, piece in enumerate(pieces):
-        out[at:at + len(piece)] = piece
-        at += len(piece)
-        pieces[i] = None
-    return out
 
 
 def _ragged(begins, sizes, np):
