@@ -327,21 +327,28 @@ def _gram(key: int) -> str:
 
 
 def _varints(values, np):
-    """LEB128 varints of non-negative int64 values, vectorised: (bytes, end offset of each)."""
-    values = values.astype(np.uint64)
-    size = np.ones(len(values), dtype=np.int64)
-    rest = values >> np.uint64(7)
-    while rest.any():
-        size += rest > 0
-        rest >>= np.uint64(7)
-    ends = np.cumsum(size)
-    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
-    at, left, rest = ends - size, size, values
-    while len(at):
-        more = left > 1
-        out[at] = (rest & np.uint64(0x7F)).astype(np.uint8) | (more.astype(np.uint8) << 7)
-        at, left, rest = at[more] + 1, left[more] - 1, rest[more] >> np.uint64(7)
-    return out, ends
+    """LEB128 varints of non-negative int64 values, vectorised: (bytes, end offset of each).
+
+    Byte j of every value is made in one pass over all of them, into a table of a row per value
+    and a column per byte; the bytes each value has are then read out row by row. (Walking the
+    values that still had bytes left, byte by byte, took a third of the counting's time.)"""
+    values = np.asarray(values)
+    count = len(values)
+    if not count:
+        return np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64)
+    # Non-negative: int64 read as uint64 as it is, without a copy.
+    values = values.view(np.uint64) if values.dtype == np.int64 else values.astype(np.uint64)
+    width = max(1, (int(values.max()).bit_length() + 6) // 7)  # bytes of the largest value
+    size = np.ones(count, dtype=np.uint8)
+    for j in range(1, width):
+        size += values >= np.uint64(1 << 7 * j)
+    table = np.empty((count, width), dtype=np.uint8)
+    for j in range(width):
+        byte = ((values >> np.uint64(7 * j)) & np.uint64(0x7F)).astype(np.uint8)
+        if j < width - 1:
+            byte |= (size > j + 1).astype(np.uint8) << 7  # more bytes follow
+        table[:, j] = byte
+    return table[np.arange(width, dtype=np.uint8) < size[:, None]], np.cumsum(size, dtype=np.int64)
 
 
 def _pack(payload: bytes) -> str:
