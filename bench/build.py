@@ -18,9 +18,12 @@ under search/fanwen/, and the CPU time of the indexing process beside python-mar
 Wall time, peak memory and build ÷ python-markdown; then the same ratios in CPU time of the
 build process, which the load of a shared machine moves much less than wall time. The build's peak is the largest sum of the
 proportional set size (PSS) of the build process and its indexing processes, sampled every 0.5 s
-while the index is written (the indexers are forked from the build and share its pages, which
+by another process from the moment the last page is handed to the indexer (from then on it sorts
+and compresses while MkDocs writes the pages; code older than that signal is sampled while the
+index is written) to the end (the indexers are forked from the build and share its pages, which
 plain RSS would count two or three times; sampling PSS slows a process, so only that last phase,
 when all of them hold all their data, is sampled), or the build process's own peak if larger.
+A third table gives the index tail: how long the build waits for the index at its end.
 
 Serve: on the largest size it starts `mkdocs serve --dirty` the way `make serve` does, waits
 for the first build, appends a sentence to one document and times how long it takes until the
@@ -98,6 +101,39 @@ class TreeMemory:
         return self.peak_kb / 1024
 
 
+class SampledElsewhere:
+    """TreeMemory of this process run in another process: reading the PSS of a large process
+    costs CPU time, which a sampling thread in the build would add to the build's own (2.4 s
+    more build CPU at 3,000 pages once sampling starts when the last page is in)."""
+
+    def __init__(self, every: float = 0.5):
+        self.process = subprocess.Popen([sys.executable, __file__, "_sample", str(os.getpid()), str(every)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def stop(self) -> float:
+        out, _ = self.process.communicate("")  # EOF on its stdin: it prints the peak and ends
+        return float(out.strip() or 0)
+
+
+def sample_tree(pid: str, every: str) -> None:
+    """The peak PSS of process `pid` and its children until stdin ends (SampledElsewhere)."""
+    import select
+
+    peak = 0
+    while True:
+        # Every process of the tree (the indexers, and the writer an indexer forks), but this one.
+        tree, found = [], [c for c in _children(int(pid)) if c != str(os.getpid())]
+        while found:
+            tree += found
+            found = [c for f in found for c in _children(int(f))]
+        total = _pss_kb(pid) + sum(_pss_kb(child) for child in tree)
+        peak = max(peak, total)
+        ready, _, _ = select.select([sys.stdin], [], [], float(every))
+        if ready and not sys.stdin.read():
+            break
+    print(peak / 1024, flush=True)
+
+
 # --------------------------------------------------------------------------- child processes
 
 
@@ -129,24 +165,43 @@ def mkdocs_build(project: Path, site: Path) -> dict:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    sampled = {"peak_mb": 0.0}
-    write = search.BackgroundIndex.write
+    sampled = {"peak_mb": 0.0, "tail": 0.0, "last_page": None, "written": None, "memory": None}
+    write, add_html = search.BackgroundIndex.write, search.BackgroundIndex.add_html
+    finish = getattr(search.BackgroundIndex, "finish", None)  # code older than the finish signal has none
+
+    def timed_add_html(self, *args):
+        add_html(self, *args)
+        sampled["last_page"] = time.perf_counter()
+
+    def sampled_finish(self):
+        # From here on the indexer sorts and compresses while MkDocs still writes the pages:
+        # both processes hold their data, so the peak is sampled from here (sampling PSS walks
+        # each process's page tables and slows it, so not for the whole build).
+        sampled["memory"] = sampled["memory"] or SampledElsewhere(every=0.5)
+        return finish(self)
 
     def sampled_write(self, site_dir):
-        # All three processes hold their data from here to the end: the build's peak. Sampling
-        # PSS walks each process's page tables and slows it, so only this phase is sampled.
-        memory = TreeMemory(every=0.5)
+        # All three processes hold their data from here to the end: the build's peak.
+        sampled["memory"] = sampled["memory"] or SampledElsewhere(every=0.5)
+        start = time.perf_counter()
         try:
             return write(self, site_dir)
         finally:
-            sampled["peak_mb"] = memory.stop()
+            # The index tail: what the build waits for the indexer at its very end.
+            sampled["written"] = time.perf_counter()
+            sampled["tail"] = sampled["written"] - start
+            sampled["peak_mb"] = sampled["memory"].stop()
 
     search.BackgroundIndex.write = sampled_write
+    search.BackgroundIndex.add_html = timed_add_html
+    if finish is not None:
+        search.BackgroundIndex.finish = sampled_finish
     if os.environ.get("BENCH_NO_INDEX"):  # the same build with the n-gram indexer left out
         search.BackgroundIndex.__init__ = lambda self: None
         search.BackgroundIndex.add_html = lambda self, *args: None
         search.BackgroundIndex.write = lambda self, site_dir: {}
         search.BackgroundIndex.close = lambda self: None
+        search.BackgroundIndex.finish = lambda self: None
     os.chdir(project)
     start, cpu = time.perf_counter(), time.process_time()
     build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
@@ -155,7 +210,8 @@ def mkdocs_build(project: Path, site: Path) -> dict:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the indexer, joined by now
     return {"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb(), "tree_peak_mb": max(sampled["peak_mb"], peak_mb()),
             "index_files": len(index), "index_bytes": sum(p.stat().st_size for p in index),
-            "index_cpu": children.ru_utime + children.ru_stime}
+            "index_cpu": children.ru_utime + children.ru_stime, "index_tail": sampled["tail"],
+            "after_last_page": (sampled["written"] - sampled["last_page"]) if sampled["last_page"] and sampled["written"] else 0.0}
 
 
 def child(step: str, *args: str, env: dict | None = None) -> dict:
@@ -277,6 +333,19 @@ def index_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def tail_table(rows: list[dict]) -> str:
+    """The index tail: how long the build waits for the indexer at its end (BackgroundIndex.write),
+    and the time from the last page handed to the indexer to the index written (MkDocs writes
+    the pages in between)."""
+    lines = ["| pages | build waits for the index (tail) | last page handed over → index written | indexer CPU ÷ python-markdown CPU |",
+             "|---:|---:|---:|---:|"]
+    for r in rows:
+        md, b = r["markdown"], r["build"]
+        lines.append(f"| {r['pages']:,} | {b.get('index_tail', 0):.2f} s | {b.get('after_last_page', 0):.1f} s "
+                     f"| {b['index_cpu'] / md['cpu']:.2f}× |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000,10000", help="comma-separated page counts")
@@ -309,6 +378,8 @@ def main() -> None:
     print(cpu_table(rows))
     print()
     print(index_table(rows))
+    print()
+    print(tail_table(rows))
     served = [r for r in rows if "serve" in r]
     for r in served:
         s = r["serve"]
@@ -318,7 +389,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
+    if len(sys.argv) > 1 and sys.argv[1] == "_sample":
+        sample_tree(*sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1].startswith("_"):
         step = {"_markdown": markdown_only, "_build": mkdocs_build}[sys.argv[1]]
         print(json.dumps(step(*map(Path, sys.argv[2:]))))
     else:

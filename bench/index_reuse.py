@@ -37,7 +37,7 @@ def main(docs: Path) -> None:
         return packed
 
     ix._pack = timed
-    ix._in_two_processes = lambda work, parts: [work(range(parts))]  # all files written in this process
+    ix._in_two_processes = lambda work, parts: [work(parts)]  # all files written in this process
 
     def build(out: str) -> set[str]:
         stats["pack"], stats["payloads"] = 0.0, []

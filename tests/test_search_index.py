@@ -2,7 +2,10 @@
 
 import json
 import struct
+import time
 import zlib
+
+import pytest
 
 from fanwen.search import index as search
 from fanwen.mkdocs.documents import mark_article
@@ -208,10 +211,13 @@ def test_index_finds_substrings_with_positions_and_fields(tmp_path):
     assert "選选" in pairs and "舉举" in pairs and "發发" not in pairs
 
 
-def test_many_pages_share_few_files(tmp_path, monkeypatch):
+@pytest.mark.parametrize("sample", [1000, 5])
+def test_many_pages_share_few_files(tmp_path, monkeypatch, sample):
     """Pages are packed many to a file and long posting lists get files of their own; every
     list, title and text still reads back exactly (here with small sizes, to cross every
-    boundary: text chunks, title files, shards, separate lists)."""
+    boundary: text chunks, title files, shards, separate lists). With a sample of 5 pages the
+    sizes are fixed early and the text chunks and openings are made while pages are added."""
+    monkeypatch.setattr(search, "SAMPLE", sample)
     monkeypatch.setattr(search.Index, "chunk_length", lambda self: 50)
     monkeypatch.setattr(search, "META", 3)
     monkeypatch.setattr(search, "BIG", 20)
@@ -270,6 +276,41 @@ def test_index_built_in_the_background_reads_the_same(tmp_path):
     assert postings(root2, many, "不在索引里") is None
     for key in ("m/0", "t/0", "docs", "fold"):
         assert load(root2, key) == load(root1, key)
+
+
+def test_the_index_prepared_while_the_build_goes_on_is_the_same(tmp_path, monkeypatch):
+    """finish() lets the indexer make the index before the build asks for it; what it writes is
+    byte for byte what is made at the end, also when a page still comes after finish() (it is
+    made again) and when the build asks before the indexer is through (the rest is shared out)."""
+    monkeypatch.setattr(search.Index, "part_count", lambda self: 4)  # the forked indexers inherit it
+    pages = [(f"p{i}/", f"第{i}篇乡镇工作总结", f"<h2>一、主要做法</h2><p>网格化管理第{i}项，選舉{'换届选举' * i}</p>")
+             for i in range(30)]
+    single = search.Index()
+    for location, title, html in pages:
+        single.add(location, title, search.html_blocks(html))
+    single.write(tmp_path / "one")
+
+    def files(site):
+        root = site / search.INDEX_DIR
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and p.name != "record.json"}
+
+    expected = files(tmp_path / "one")
+    for name, late, wait in (("waited", 0, 0.5), ("late", 3, 0.3), ("at-once", 0, 0)):
+        background = search.BackgroundIndex()
+        try:
+            for page in pages[:len(pages) - late]:
+                background.add_html(*page)
+            background.finish()
+            if late:
+                time.sleep(wait)  # prepared without the last pages by now
+                for page in pages[len(pages) - late:]:
+                    background.add_html(*page)
+                background.finish()
+            time.sleep(wait)
+            background.write(tmp_path / name)
+        finally:
+            background.close()
+        assert files(tmp_path / name) == expected, name
 
 
 def _pages(n):

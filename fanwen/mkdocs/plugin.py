@@ -324,6 +324,15 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                 self.index = search.BackgroundIndex(bounded=False)
                 for page in pages:
                     self.to_index(page.location, page.title, page.html, page.label)
+        if self.index:
+            # Every page is in the indexer now (MkDocs renders all the Markdown before on_env):
+            # it counts, sorts and compresses while MkDocs writes the pages, so that the build
+            # waits only for the files to be written at its end.
+            try:
+                self.index.finish()
+            except RuntimeError as error:  # an indexer failed (its message says what to do)
+                self.index = None
+                raise PluginError(str(error)) from None
         # The theme's own templates under fanwen-theme/ (overrides/partials/nav.html wraps Material's).
         theme_dirs = [d for d in config.theme.dirs if d != config.theme.custom_dir]
         env.loader = ChoiceLoader([env.loader, PrefixLoader({THEME_PREFIX.rstrip("/"): FileSystemLoader(theme_dirs)})])

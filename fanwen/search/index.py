@@ -45,6 +45,7 @@ from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 PIECE = 1000          # code points of page text per snippet file
 INLINE_MAX = 768      # posting bytes kept inside a shard; larger lists get their own file
@@ -290,6 +291,8 @@ TEXT_FILE = 20480    # bytes on disk aimed at per text chunk file
 META = 128           # pages per m/ file: the first ten results read up to ten of them
 OPEN = 512           # code points of each page's opening in the o/ files
 BIG = 32768          # posting bytes above which a list gets its own x/ file
+SAMPLE = 1000        # pages whose text sets the size of the t/ and o/ files (chunk_length, opening_pages)
+TEXT_SAMPLE = 160_000  # code points of their text compressed to set the size of the t/ files
 LEVEL = 6            # zlib level: 9 saves about 1% and takes three times as long
 _BITS = 21           # bits per code point in an n-gram key
 _LOW = (1 << _BITS) - 1
@@ -324,21 +327,28 @@ def _gram(key: int) -> str:
 
 
 def _varints(values, np):
-    """LEB128 varints of non-negative int64 values, vectorised: (bytes, end offset of each)."""
-    values = values.astype(np.uint64)
-    size = np.ones(len(values), dtype=np.int64)
-    rest = values >> np.uint64(7)
-    while rest.any():
-        size += rest > 0
-        rest >>= np.uint64(7)
-    ends = np.cumsum(size)
-    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
-    at, left, rest = ends - size, size, values
-    while len(at):
-        more = left > 1
-        out[at] = (rest & np.uint64(0x7F)).astype(np.uint8) | (more.astype(np.uint8) << 7)
-        at, left, rest = at[more] + 1, left[more] - 1, rest[more] >> np.uint64(7)
-    return out, ends
+    """LEB128 varints of non-negative int64 values, vectorised: (bytes, end offset of each).
+
+    Byte j of every value is made in one pass over all of them, into a table of a row per value
+    and a column per byte; the bytes each value has are then read out row by row. (Walking the
+    values that still had bytes left, byte by byte, took a third of the counting's time.)"""
+    values = np.asarray(values)
+    count = len(values)
+    if not count:
+        return np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64)
+    # Non-negative: int64 read as uint64 as it is, without a copy.
+    values = values.view(np.uint64) if values.dtype == np.int64 else values.astype(np.uint64)
+    width = max(1, (int(values.max()).bit_length() + 6) // 7)  # bytes of the largest value
+    size = np.ones(count, dtype=np.uint8)
+    for j in range(1, width):
+        size += values >= np.uint64(1 << 7 * j)
+    table = np.empty((count, width), dtype=np.uint8)
+    for j in range(width):
+        byte = ((values >> np.uint64(7 * j)) & np.uint64(0x7F)).astype(np.uint8)
+        if j < width - 1:
+            byte |= (size > j + 1).astype(np.uint8) << 7  # more bytes follow
+        table[:, j] = byte
+    return table[np.arange(width, dtype=np.uint8) < size[:, None]], np.cumsum(size, dtype=np.int64)
 
 
 def _pack(payload: bytes) -> str:
@@ -384,8 +394,13 @@ class Index:
 
     Pages are kept as folded code points (4 bytes a character) and field marks; the n-grams are
     counted once, at the end, with numpy over the whole stream (sorting n-gram keys), which is
-    tens of times faster than counting page by page in Python. The text is cut into t/ files at
-    the end too: how long a chunk is depends on how well the library's text compresses."""
+    tens of times faster than counting page by page in Python. Which part a gram goes to, and so
+    every shard, depends on the length of the whole text, known only after the last page.
+
+    What later pages cannot change is made as the pages come (the indexer is otherwise idle
+    while MkDocs renders): each text chunk, each file of openings and each m/ file as soon as it
+    is full, once the sample that fixes its size is in. prepare() makes the rest in memory when
+    the last page is in, while MkDocs still writes the pages; write_part() writes it all."""
 
     def __init__(self, prefix: str = ""):
         """`prefix`: a folder inside the index for all its files (DELTA for the pages edited
@@ -396,9 +411,24 @@ class Index:
         self.prefix = prefix
         self.docs: list[tuple[str, str, str]] = []  # (location, title, label: 方案 · 村 / 写作模板)
         self.lengths: list[int] = []            # code points of each page's text
-        self.codes: list = []                   # folded code points of each page, then "\n"
-        self.fields: list = []                  # TITLE / HEADING / BODY of each of them
-        self.texts: list[str] = []              # each page's text
+        # The folded code points of every page, then "\n" (uint32), and the TITLE / HEADING /
+        # BODY of each (uint8), one after the other: growing buffers, never joined from pieces
+        # (joining took a second copy of the stream at its largest, 160 MB at 10,000 pages).
+        self.codes = bytearray()
+        self.fields = bytearray()
+        self.texts: list[str] = []              # the text of the first SAMPLE pages (the samples)
+        self.made = _Files()                    # t/, o/ and m/ files complete before the last page
+        self._text: list[str] = []              # page text (and "\n") not yet in a t/ file
+        self._text_size = 0                     # its code points
+        self._stream_size = 0                   # code points of the whole stream so far
+        self._chunk = None                      # code points per t/ file, once the sample is in
+        self._chunks = 0                        # t/ files made
+        self._openings: list[str] = []          # openings not yet in an o/ file
+        self._per = None                        # pages per o/ file, once the sample is in
+        self._opened = 0                        # o/ files made
+        self._meta_sizes: list[int] = []        # bytes of each m/ file made
+        self.final = None                       # what prepare() made after the last page
+        self._context = None                    # what counting every part needs (_part_context)
 
     def add(self, location: str, title: str, blocks: list[tuple[int, str]], label: str = "") -> None:
         """One page: its URL (relative to the site root), title and article blocks. Its text
@@ -417,14 +447,48 @@ class Index:
             if kind != BODY:
                 fields[offset:offset + len(block)] = kind
             offset += len(block) + 1
-        self.codes.append(codes)
-        self.fields.append(fields)
-        self.texts.append(text)
+        self.final = self._context = None  # a page after prepare(): the rest is made again
+        try:
+            self.codes += codes.tobytes()
+            self.fields += fields.tobytes()
+        except BufferError:  # an array made by _stream() still reads them: grow a copy
+            self.codes, self.fields = bytearray(self.codes) + codes.tobytes(), bytearray(self.fields) + fields.tobytes()
+        if len(self.texts) < SAMPLE:
+            self.texts.append(text)
+        self._text.append(text + "\n")
+        self._text_size += len(text) + 1
+        self._stream_size += len(text) + 1
+        self._openings.append(text[:OPEN])
+        self._make_full_files()
+
+    def _make_full_files(self) -> None:
+        """The t/, o/ and m/ files no later page can change: each as soon as it is full (and the
+        sample that sets its size is complete), so that little is left after the last page."""
+        if self._chunk is None and (len(self.texts) >= SAMPLE or self._stream_size - 1 >= TEXT_SAMPLE):
+            self._chunk = self.chunk_length()
+        if self._chunk is not None and self._text_size >= self._chunk:
+            text = "".join(self._text)
+            full = len(text) // self._chunk * self._chunk
+            for start in range(0, full, self._chunk):
+                self.made.put(f"{self.prefix}t/{self._chunks}", _pack(text[start:start + self._chunk].encode("utf-8")))
+                self._chunks += 1
+            self._text, self._text_size = [text[full:]], len(text) - full
+        if self._per is None and len(self.texts) >= SAMPLE:
+            self._per = self.opening_pages([text[:OPEN] for text in self.texts])
+        if self._per is not None and len(self._openings) >= self._per:
+            groups = len(self._openings) // self._per
+            for start in range(0, groups * self._per, self._per):
+                self.made.put(f"{self.prefix}o/{self._opened}", _pack("".join(self._openings[start:start + self._per]).encode("utf-8")))
+                self._opened += 1
+            self._openings = self._openings[groups * self._per:]
+        while (len(self._meta_sizes) + 1) * META <= len(self.docs):
+            start = len(self._meta_sizes) * META
+            self._meta_sizes.append(self.made.put(f"{self.prefix}m/{start // META}", _pack(meta_text(self.docs[start:start + META]))))
 
     def chunk_length(self) -> int:
         """Code points per text chunk: TEXT_FILE on disk, judged from the first 160,000
         characters compressed in pieces of 40,000."""
-        sample = "\n".join(self.texts[:1000])[:160_000]
+        sample = "\n".join(self.texts[:SAMPLE])[:TEXT_SAMPLE]
         if not sample:
             return 4096
         size = sum(len(_pack(sample[i:i + 40_000].encode("utf-8"))) for i in range(0, len(sample), 40_000))
@@ -433,7 +497,7 @@ class Index:
     def opening_pages(self, openings: list[str]) -> int:
         """Pages per o/ file: TEXT_FILE on disk, judged from the openings of the first 1,000
         pages compressed in pieces of 200."""
-        sample = openings[:1000]
+        sample = openings[:SAMPLE]
         if not sample:
             return 256
         size = sum(len(_pack("".join(sample[i:i + 200]).encode("utf-8"))) for i in range(0, len(sample), 200))
@@ -454,27 +518,35 @@ class Index:
     def _stream(self):
         """(folded code points, fields, start of each page) of the whole stream."""
         np = self.np
-        if len(self.codes) != 1:  # joined once, piece by piece: never two copies of the stream
-            self.codes = [_join(self.codes, np.uint32, np)]
-            self.fields = [_join(self.fields, np.uint8, np)]
         starts = np.zeros(len(self.lengths) + 1, dtype=np.int64)
         np.cumsum(np.asarray(self.lengths, dtype=np.int64) + 1, out=starts[1:])
-        return self.codes[0], self.fields[0], starts
+        return np.frombuffer(self.codes, dtype=np.uint32), np.frombuffer(self.fields, dtype=np.uint8), starts
 
     def _parts(self, only=None):
         """Yields (part, gram keys, byte offsets, byte sizes, posting bytes) for each part of the
         grams (or the parts in `only`): those whose last character's code point is `part` modulo
         the number of parts (gram_part). One part at a time, so that sorting never holds more
-        than a few million numbers, and each part's shards are written before the next is counted.
+        than a few million numbers, and each part's shards are written before the next is counted."""
+        context = self._part_context()
+        if context is None:
+            return
+        for part in (range(context.parts) if only is None else only):
+            yield self._part(context, part)
+
+    def _part_context(self):
+        """What counting each part needs, made once for all of them (and shared with the forked
+        writer): the joined stream, dense character ids, each position's part and the separators.
 
         Why packed numbers: characters get dense ids (a few thousand distinct ones), so that a
         gram, its document or position and its field fit in one int64 and a plain np.sort
         orders them (an argsort and gathers cost three to four times as much)."""
+        if self._context is not None:
+            return self._context
         np = self.np
         codes, fields, starts = self._stream()
         n = len(codes)
         if not n:
-            return
+            return None
         step = 1 << 22  # whole-stream passes in slices: no int64 copy of the stream
         seen = np.zeros(0x110000, dtype=bool)
         for i in range(0, n, step):
@@ -487,85 +559,125 @@ class Index:
             raise ValueError(f"搜索索引放不下：{len(self.lengths)} 篇、{n} 字、{len(present)} 个不同的字")
         lut = np.zeros(0x110000, dtype=np.int64)
         lut[present] = np.arange(len(present))
-        vocab = present.astype(np.int64)
         parts = self.part_count()
         owner = np.empty(n, dtype=np.uint8 if parts <= 256 else np.uint32)
+        # The stream as dense ids, two bytes a character when they fit: each part reads the ids
+        # at its positions from here instead of looking each code point up in `lut` (a table of
+        # 1.1 million entries: a cache miss a lookup), three times for every position.
+        ids = np.empty(n, dtype=np.uint16 if len(present) <= 1 << 16 else np.uint32)
         for i in range(0, n, step):
             owner[i:i + step] = codes[i:i + step] % parts
-        separator = (codes == 10) | (codes == 32) | (codes == 0)
-        bits = np.asarray(_FIELD_BITS, dtype=np.int64)
-        low = (1 << idbits) - 1
-        for part in (range(parts) if only is None else only):
-            last = np.flatnonzero(owner == part)  # positions of this part's last characters
-            ids = lut[codes[last]]
-            # 1- and 2-grams: (gram, document) pairs, their counts and the OR of their fields'
-            # bits. A bigram's number is ((first + 1) << idbits | second): never a unigram's.
-            keep = ~separator[last]
-            one, one_ids = last[keep], ids[keep]
-            keep &= last >= 1
-            two, two_ids = last[keep] - 1, ids[keep]
-            keep = ~separator[two]
-            two, two_ids = two[keep], two_ids[keep]
-            where = np.concatenate([one, two])
-            grams = np.concatenate([one_ids, (lut[codes[two]] + 1) << idbits | two_ids])
-            docs = np.searchsorted(starts, where, side="right") - 1
-            packed = ((grams << docbits | docs) << 3) | bits[fields[where]]
-            del grams, docs, where, one, one_ids
+            ids[i:i + step] = lut[codes[i:i + step]]
+        # Which ids are separators (newline, space, NUL): no n-gram spans one. A table of the
+        # few thousand ids, not a flag for every position of the stream.
+        separator = np.zeros(len(present), dtype=bool)
+        separator[[lut[c] for c in (0, 10, 32) if seen[c]]] = True
+        # Each position's document, looked up by the positions of each part (a binary search
+        # of the page starts for every position of every part took a tenth of the counting).
+        doc_of = np.repeat(np.arange(len(self.lengths), dtype=np.uint16 if len(self.lengths) <= 1 << 16 else np.uint32),
+                           np.asarray(self.lengths, dtype=np.int64) + 1)
+        self._context = SimpleNamespace(
+            ids=ids, fields=fields, n=n, idbits=idbits, docbits=docbits, posbits=posbits, doc_of=doc_of,
+            vocab=present.astype(np.int64), parts=parts, owner=owner, separator=separator, low=(1 << idbits) - 1)
+        return self._context
+
+    def _part(self, c, part):
+        """(part, gram keys, byte offsets, byte sizes, posting bytes, trigram gaps, their fields)
+        of one part (see _parts)."""
+        np = self.np
+        stream, fields, n, vocab = c.ids, c.fields, c.n, c.vocab
+        separator, idbits, docbits, posbits, low = c.separator, c.idbits, c.docbits, c.posbits, c.low
+        last = np.flatnonzero(c.owner == part)  # positions of this part's last characters
+        ids = stream[last].astype(np.int64)
+        # 1- and 2-grams: (gram, document) pairs, their counts and the OR of their fields'
+        # bits. A bigram's number is ((first + 1) << idbits | second): never a unigram's.
+        keep = ~separator[ids]
+        one, one_ids = last[keep], ids[keep]
+        keep &= last >= 1
+        two, two_ids = last[keep] - 1, ids[keep]
+        first_ids = stream[two].astype(np.int64)
+        keep = ~separator[first_ids]
+        two, two_ids, first_ids = two[keep], two_ids[keep], first_ids[keep]
+        del last, ids, keep
+        where = np.concatenate([one, two])
+        del one
+        grams = np.concatenate([one_ids, (first_ids + 1) << idbits | two_ids])
+        del one_ids
+        # In place, with the fewest temporaries (the largest part's are the indexer's peak
+        # memory): (gram << docbits | document) << 3 | field bit.
+        packed = grams
+        packed <<= docbits
+        packed |= c.doc_of[where]
+        packed <<= 3
+        packed |= np.left_shift(np.uint8(1), fields[where])  # _FIELD_BITS: 1 << field
+        del grams, where
+        packed.sort()
+        low3 = (packed & 7).astype(np.uint8)
+        pair = packed
+        pair >>= 3
+        del packed
+        first = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
+        count = np.diff(np.append(first, len(pair)))
+        mask = np.bitwise_or.reduceat(low3, first).astype(np.int64) if len(first) else first
+        pair = pair[first]
+        del first, low3
+        grams, docs = pair >> docbits, pair & ((1 << docbits) - 1)
+        new_gram = np.concatenate([[True], grams[1:] != grams[:-1]])
+        gap = docs - np.concatenate([[-1], docs[:-1]]) - 1
+        gap[new_gram] = docs[new_gram]
+        values = np.empty(2 * len(grams), dtype=np.int64)
+        values[0::2], values[1::2] = gap, count << 3 | mask
+        grams = grams[new_gram]
+        head = grams >> idbits
+        keys = np.where(head > 0, vocab[np.maximum(head - 1, 0)] << _BITS | vocab[grams & low],
+                        vocab[grams & low])
+        short = self._lists(keys, new_gram, values, 2)
+        del values, gap, docs, grams, pair
+        # Trigrams: positions in the stream, ascending per trigram. A trigram belongs to the
+        # part of its middle character, the part of its first bigram (the bigram ending at
+        # this part's characters, if it counted, is the trigram's start): the two are
+        # written to the same shard (_write_shards).
+        # The ids of a trigram's first two characters are those of its first bigram's.
+        keep = two + 2 < n
+        at, first_ids, two_ids = two[keep], first_ids[keep], two_ids[keep]
+        third = stream[at + 2]
+        keep = ~separator[third]
+        at = at[keep]
+        grams = first_ids[keep]
+        grams <<= idbits
+        grams |= two_ids[keep]
+        grams <<= idbits
+        grams |= third[keep]
+        del two, two_ids, first_ids, third, keep
+        if 3 * idbits + posbits <= 63:
+            packed = grams
+            packed <<= posbits
+            packed |= at
+            del grams, at
             packed.sort()
-            pair = packed >> 3
-            first = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
-            count = np.diff(np.append(first, len(packed)))
-            mask = np.bitwise_or.reduceat(packed & 7, first) if len(first) else first
-            pair = pair[first]
-            del packed, first
-            grams, docs = pair >> docbits, pair & ((1 << docbits) - 1)
-            new_gram = np.concatenate([[True], grams[1:] != grams[:-1]])
-            gap = docs - np.concatenate([[-1], docs[:-1]]) - 1
-            gap[new_gram] = docs[new_gram]
-            values = np.empty(2 * len(grams), dtype=np.int64)
-            values[0::2], values[1::2] = gap, count << 3 | mask
-            grams = grams[new_gram]
-            head = grams >> idbits
-            keys = np.where(head > 0, vocab[np.maximum(head - 1, 0)] << _BITS | vocab[grams & low],
-                            vocab[grams & low])
-            short = self._lists(keys, new_gram, values, 2)
-            del values, gap, docs, grams, pair
-            # Trigrams: positions in the stream, ascending per trigram. A trigram belongs to the
-            # part of its middle character, the part of its first bigram (the bigram ending at
-            # this part's characters, if it counted, is the trigram's start): the two are
-            # written to the same shard (_write_shards).
-            keep = two + 2 < n
-            at = two[keep]
-            keep = ~separator[at + 2]
-            at = at[keep]
-            grams = (lut[codes[at]] << idbits | lut[codes[at + 1]]) << idbits | lut[codes[at + 2]]
-            del two, two_ids, keep, ids, last
-            if 3 * idbits + posbits <= 63:
-                packed = grams << posbits | at
-                packed.sort()
-                grams, at = packed >> posbits, packed & ((1 << posbits) - 1)
-                del packed
-            else:  # many distinct characters: sort the grams, then the positions within each
-                order = np.argsort(grams)
-                grams = grams[order]
-                group = np.cumsum(np.concatenate([[0], grams[1:] != grams[:-1]]))
-                packed = group << posbits | at[order]
-                packed.sort()
-                at = packed & ((1 << posbits) - 1)
-                del order, group, packed
-            new_gram = np.concatenate([[True], grams[1:] != grams[:-1]])
-            gap = at - np.concatenate([[0], at[:-1]])
-            gap[new_gram] = at[new_gram]
-            grams = grams[new_gram]
-            keys = (vocab[grams >> 2 * idbits] << 2 * _BITS | vocab[(grams >> idbits) & low] << _BITS
-                    | vocab[grams & low])
-            heads = np.flatnonzero(new_gram)
-            counts = np.diff(np.append(heads, len(gap)))
-            kinds = fields[at]
-            del at, grams, new_gram
-            # Short lists: byte ranges of `short[2]`; trigram lists: ranges of the values.
-            yield (part, np.concatenate([short[0], keys]), np.concatenate([short[1][:-1], heads]),
-                   np.concatenate([np.diff(short[1]), counts]), short[2], gap.astype(np.uint32), kinds)
+            grams, at = packed >> posbits, packed & ((1 << posbits) - 1)
+            del packed
+        else:  # many distinct characters: sort the grams, then the positions within each
+            order = np.argsort(grams)
+            grams = grams[order]
+            group = np.cumsum(np.concatenate([[0], grams[1:] != grams[:-1]]))
+            packed = group << posbits | at[order]
+            packed.sort()
+            at = packed & ((1 << posbits) - 1)
+            del order, group, packed
+        new_gram = np.concatenate([[True], grams[1:] != grams[:-1]])
+        gap = at - np.concatenate([[0], at[:-1]])
+        gap[new_gram] = at[new_gram]
+        grams = grams[new_gram]
+        keys = (vocab[grams >> 2 * idbits] << 2 * _BITS | vocab[(grams >> idbits) & low] << _BITS
+                | vocab[grams & low])
+        heads = np.flatnonzero(new_gram)
+        counts = np.diff(np.append(heads, len(gap)))
+        kinds = fields[at]
+        del at, grams, new_gram
+        # Short lists: byte ranges of `short[2]`; trigram lists: ranges of the values.
+        return (part, np.concatenate([short[0], keys]), np.concatenate([short[1][:-1], heads]),
+                np.concatenate([np.diff(short[1]), counts]), short[2], gap.astype(np.uint32), kinds)
 
     def part_count(self) -> int:
         """Parts of about a million characters of text each (the memory of sorting one part
@@ -586,52 +698,92 @@ class Index:
         root = prepare_index_dir(site_dir)
         return write_manifest(root, self.write_part(root))
 
-    def write_part(self, root: Path) -> dict:
-        """Every file but the manifest; returns what the manifest says.
+    def prepare(self, stop=None) -> None:
+        """Make in memory what is left after the last page (self.final): the last t/, o/ and
+        m/ files, m/all, docs, then the shards part by part, asking `stop()` before each part
+        whether to leave the rest to write_part (the build wants the index now: the rest is
+        shared out between two processes there).
 
-        The parts of the index are written by two processes (this one forked) when there are
-        several: at the end of a build nothing else runs, and the build process only waits."""
+        Why: BackgroundIndex calls this as soon as the last page is in, while MkDocs still
+        writes every page; the build then only waits for the files to be written."""
+        if self.final is None:
+            self.final = self._final_files()
+        final = self.final
+        while final.left and not (stop is not None and stop()):
+            self._shards_of(self._parts([final.left[0]]), [final.left[0]], final.files, final.result)
+            final.left.pop(0)
+
+    def _final_files(self):
+        """Every file but the shards and fold, in memory: what no page after the last could
+        change is in self.made already."""
         np = self.np
-        written: dict[str, str] = {}  # key → digest of the file
-        chunk = self.chunk_length()
-        stream = "".join(text + "\n" for text in self.texts)
-        for n, start in enumerate(range(0, max(1, len(stream)), chunk)):
-            _put(root, written, f"{self.prefix}t/{n}", _pack(stream[start:start + chunk].encode("utf-8")))
+        files = _Files()
+        # The sizes: as fixed during the pages, or from the samples now (fewer pages than they
+        # take). Nothing of self is changed: a page that came after this would make it again.
+        chunk = self._chunk if self._chunk is not None else self.chunk_length()
+        per = self._per if self._per is not None else self.opening_pages([text[:OPEN] for text in self.texts])
+        stream, chunks = "".join(self._text), self._chunks
+        # One file even of no text at all (the first t/ file is always there).
+        for n, start in enumerate(range(0, len(stream) if chunks else max(1, len(stream)), chunk), chunks):
+            files.put(f"{self.prefix}t/{n}", _pack(stream[start:start + chunk].encode("utf-8")))
         del stream
         # The opening of every page again, many pages to a file: a snippet within a page's
         # first OPEN code points (a title match is nearly always followed by the words early in
         # the text) reads the o/ file instead of a text chunk, and an o/ file holds the openings
         # of some ten times as many pages as a chunk holds whole pages.
-        openings = [text[:OPEN] for text in self.texts]
-        per = self.opening_pages(openings)
-        for n, start in enumerate(range(0, len(openings), per)):
-            _put(root, written, f"{self.prefix}o/{n}", _pack("".join(openings[start:start + per]).encode("utf-8")))
-        del openings
-        meta_sizes = []
-        for start in range(0, len(self.docs), META):
-            meta_sizes.append(_put(root, written, f"{self.prefix}m/{start // META}", _pack(meta_text(self.docs[start:start + META]))))
+        openings = self._openings
+        for n, start in enumerate(range(0, len(openings), per), self._opened):
+            files.put(f"{self.prefix}o/{n}", _pack("".join(openings[start:start + per]).encode("utf-8")))
+        meta_sizes = list(self._meta_sizes)
+        for start in range(len(meta_sizes) * META, len(self.docs), META):
+            meta_sizes.append(files.put(f"{self.prefix}m/{start // META}", _pack(meta_text(self.docs[start:start + META]))))
         # Every page's row in one file as well: the complete answer to a broad query needs the
         # rows of most pages, and one file of all of them is smaller than the m/ files it
         # replaces (front coding and deflate work across all the locations). The worker reads
         # it when it would read at least `meta_all` m/ files it has not read yet.
         meta_all = 0
         if len(meta_sizes) > 2:
-            whole = _put(root, written, f"{self.prefix}m/all", _pack(meta_text(self.docs)))
+            whole = files.put(f"{self.prefix}m/all", _pack(meta_text(self.docs)))
             meta_all = -(-whole * len(meta_sizes) // sum(meta_sizes))
         lengths = np.asarray(self.lengths, dtype=np.int64)
         # Page lengths as four byte planes (planes_u32): a sixth smaller than varints, and read
         # before the first result.
-        _put(root, written, f"{self.prefix}docs", _pack(planes_u32(lengths, np)))
+        files.put(f"{self.prefix}docs", _pack(planes_u32(lengths, np)))
         parts = self.part_count()
-        self._stream()  # joined before forking: both processes read the same pages
-        shards, split, unigrams = [0] * parts, {}, set()
-        for result in _in_two_processes(lambda only: self._write_parts(root, only), parts):
+        self._part_context()  # made before any fork: both writers share it
+        return SimpleNamespace(files=files, chunk=chunk, per=per, meta_all=meta_all, parts=parts,
+                               left=list(range(parts)), result={"shards": {}, "split": {}, "unigrams": ""})
+
+    def write_part(self, root: Path) -> dict:
+        """Every file but the manifest; returns what the manifest says.
+
+        What prepare() has not made yet is made here, the parts left by two processes (this
+        one forked) when there are several: at the end of a build nothing else runs, and the
+        build process only waits."""
+        np = self.np
+        if self.final is None:
+            self.final = self._final_files()
+        final = self.final
+        results = [final.result]
+        if final.left:
+            results += _in_two_processes(lambda only: self._write_parts(root, only), final.left)
+        written: dict[str, str] = {**self.made.digests, **final.files.digests}  # key → digest of the file
+        self.made.write(root)
+        final.files.write(root)
+        shards, split, unigrams = [0] * final.parts, {}, set()
+        for result in results:
             for part, count in result["shards"].items():
                 shards[int(part)] = count
-                if result["split"][part]:
-                    split[str(part)] = {str(n): k for n, k in result["split"][part].items()}
-            written.update(result["files"])
+            written.update(result.get("files", {}))
             unigrams.update(result["unigrams"])
+        # The split shards in the order the two writers used to report them (even parts, then
+        # odd ones, each ascending): the manifest stays byte for byte what it was.
+        two = final.parts >= 2 and hasattr(os, "fork")
+        for part in sorted(range(final.parts), key=lambda p: (p % 2, p) if two else p):
+            for result in results:
+                found = result["split"].get(part, result["split"].get(str(part)))
+                if found:
+                    split[str(part)] = {str(n): k for n, k in found.items()}
         # Only pairs whose simplified character occurs on some page: any other query character
         # matches nothing folded or not, and the table is loaded before the first result.
         # Packed as varints: each traditional character's code point from the one before (in
@@ -641,31 +793,40 @@ class Index:
         kept = sorted((ord(pairs[i]), ord(pairs[i + 1])) for i in range(0, len(pairs), 2) if pairs[i + 1] in unigrams)
         values = np.asarray([v for n, (t, simple) in enumerate(kept)
                              for v in (t - (kept[n - 1][0] if n else 0), simple - t + 65536)], dtype=np.int64)
-        _put(root, written, f"{self.prefix}fold", _pack(_varints(values, np)[0].tobytes()))
+        fold = _Files(root)
+        fold.put(f"{self.prefix}fold", _pack(_varints(values, np)[0].tobytes()))
+        written.update(fold.digests)
         version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
         return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards, "split": split,
-                "chunk": chunk, "meta": META, "meta_all": meta_all, "open": OPEN, "open_pages": per}
+                "chunk": final.chunk, "meta": META, "meta_all": final.meta_all, "open": OPEN, "open_pages": final.per}
 
     def _write_parts(self, root: Path, only) -> dict:
-        """The shard files of the parts in `only`: {"shards": {part: count}, "files": {key:
-        digest}, "unigrams": characters seen}."""
+        """The shard files of the parts in `only`, written under `root`: {"shards": {part:
+        count}, "split": {part: {n: k}}, "files": {key: digest}, "unigrams": characters seen}."""
+        files = _Files(root)
+        out = {"shards": {}, "split": {}, "unigrams": ""}
+        self._shards_of(self._parts(only), only, files, out)
+        return {**out, "files": files.digests}
+
+    def _shards_of(self, counted, only, files, out) -> None:
+        """The shard files of the counted parts (_parts) into `files`, and their counts, splits
+        and characters into `out`; a part of `only` with no text at all gets one empty shard."""
         np = self.np
-        out = {"shards": {}, "split": {}, "files": {}, "unigrams": ""}
-        files: dict[str, str] = {}
         done = set()
-        for part, keys, begins, sizes, data, gaps, kinds in self._parts(only):
+        for part, keys, begins, sizes, data, gaps, kinds in counted:
             out["unigrams"] += "".join(chr(k) for k in keys[keys <= _LOW].tolist())
-            out["shards"][part], out["split"][part] = self._write_shards(files, f"{part}-", keys, begins, sizes, data, gaps, kinds)
+            made: dict = {}
+            out["shards"][part], out["split"][part] = self._write_shards(made, f"{part}-", keys, begins, sizes, data, gaps, kinds)
             done.add(part)
-            for key in list(files):
-                _put(root, out["files"], self.prefix + key, files.pop(key))
+            for key, payload in made.items():
+                files.put(self.prefix + key, payload)
         empty = np.zeros(0, dtype=np.int64)
-        for part in set(only) - done:  # no text at all: one empty shard
-            out["shards"][part], out["split"][part] = self._write_shards(files, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint8),
-                                                     np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8))
-            for key in list(files):
-                _put(root, out["files"], self.prefix + key, files.pop(key))
-        return out
+        for part in sorted(set(only) - done):  # no text at all: one empty shard
+            made = {}
+            out["shards"][part], out["split"][part] = self._write_shards(made, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint8),
+                                                                         np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8))
+            for key, payload in made.items():
+                files.put(self.prefix + key, payload)
 
     def _write_shards(self, files: dict, prefix: str, keys, begins, sizes, data, gaps, kinds) -> int:
         """The shard files s/<prefix><n> and x/<prefix><k> of one part's grams; returns n.
@@ -823,12 +984,29 @@ def shard_file(manifest: dict, gram: str, spread: bool = False) -> str:
     return f"s/{part}-{h % count}" + (f"-{h // count % k}" if k else "")
 
 
-def _put(root: Path, written: dict, key: str, payload) -> int:
-    """Write one data file; returns its size in bytes."""
-    body = _script(key, payload).encode("utf-8")
-    written[key] = hashlib.sha1(body).hexdigest()
-    (root / f"{key}.js").write_bytes(body)
-    return len(body)
+class _Files:
+    """Data files of the index by key: written under `root` as they are made, or, without a
+    root, kept in memory until write() (the index folder is made ready by the build at its very
+    end, and the files are made before that, while MkDocs writes the pages)."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = root
+        self.bodies: dict[str, bytes] = {}
+        self.digests: dict[str, str] = {}  # key → digest of the file (the manifest's version)
+
+    def put(self, key: str, payload) -> int:
+        """One data file; returns its size in bytes."""
+        body = _script(key, payload).encode("utf-8")
+        self.digests[key] = hashlib.sha1(body).hexdigest()
+        if self.root is None:
+            self.bodies[key] = body
+        else:
+            (self.root / f"{key}.js").write_bytes(body)
+        return len(body)
+
+    def write(self, root: Path) -> None:
+        for key, body in self.bodies.items():
+            (root / f"{key}.js").write_bytes(body)
 
 
 def meta_text(docs) -> bytes:
@@ -856,11 +1034,11 @@ def read_meta(data: bytes) -> list[list[str]]:
     return out
 
 
-def _in_two_processes(work, parts: int) -> list[dict]:
-    """[work(even parts), work(odd parts)], the odd ones in a forked process (results as JSON
-    through a pipe); just [work(all parts)] when there is one part or no fork."""
-    if parts < 2 or not hasattr(os, "fork"):
-        return [work(range(parts))]
+def _in_two_processes(work, parts: list) -> list[dict]:
+    """[work(every other part from the first), work(the others)], the others in a forked process
+    (results as JSON through a pipe); just [work(parts)] when there is one part or no fork."""
+    if len(parts) < 2 or not hasattr(os, "fork"):
+        return [work(parts)]
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's code
@@ -868,7 +1046,7 @@ def _in_two_processes(work, parts: int) -> list[dict]:
         try:
             os.close(read)
             try:
-                result = {"ok": work(range(1, parts, 2))}
+                result = {"ok": work(parts[1::2])}
                 code = 0
             except OSError as error:
                 result = {"oserror": [error.errno, error.strerror, error.filename]}
@@ -880,7 +1058,7 @@ def _in_two_processes(work, parts: int) -> list[dict]:
             os._exit(code)
     os.close(write)
     try:
-        mine = work(range(0, parts, 2))
+        mine = work(parts[0::2])
     finally:
         with os.fdopen(read, "rb") as pipe:
             data = pipe.read()
@@ -891,17 +1069,6 @@ def _in_two_processes(work, parts: int) -> list[dict]:
     if "error" in result:
         raise RuntimeError(result["error"])
     return [mine, result["ok"]]
-
-
-def _join(pieces: list, dtype, np):
-    """One array of the pieces, each dropped from the list once copied."""
-    out = np.empty(sum(len(p) for p in pieces), dtype=dtype)
-    at = 0
-    for i, piece in enumerate(pieces):
-        out[at:at + len(piece)] = piece
-        at += len(piece)
-        pieces[i] = None
-    return out
 
 
 def _ragged(begins, sizes, np):
@@ -1042,6 +1209,15 @@ class BackgroundIndex:
         for pages in self.queues:
             self._put(pages, (location, title, html, label))
 
+    def finish(self) -> None:
+        """Every page has been handed over (MkDocs has rendered the Markdown of every page and
+        now writes them): the indexer counts, sorts and compresses from now on, while MkDocs
+        still writes the pages, instead of after the build (where the build waited 12 s at
+        10,000 pages for it). A page handed over after this is still indexed (the work is made
+        again), so this is only ever a hint of when to start."""
+        for pages in self.queues:
+            self._put(pages, (None, None, None, None))
+
     def _put(self, pages, item) -> None:
         # A bounded queue whose reader has stopped would block the build for good: wait in
         # short steps and look at the indexers in between.
@@ -1134,13 +1310,36 @@ def _index_in_background(pages, results, parent: int) -> None:
 
     index = Index()
     prints = []
+    held = []  # what came from the queue while prepare() asked whether to stop
+
+    def wanted() -> bool:
+        """Whether to stop preparing: the build wants the index written (or sent a page after
+        all), or it is gone."""
+        if _parent_gone(parent):
+            held.append(None)
+            return True
+        try:
+            held.append(pages.get_nowait())
+        except queue.Empty:
+            return False
+        return True
+
     try:
         while True:
-            try:
-                location, title, html, label = pages.get(timeout=2)
-            except queue.Empty:
-                if _parent_gone(parent):  # the build was killed: don't linger
+            if held:
+                item = held.pop(0)
+                if item is None:  # the build was killed while the index was being prepared
                     return
+            else:
+                try:
+                    item = pages.get(timeout=2)
+                except queue.Empty:
+                    if _parent_gone(parent):  # the build was killed: don't linger
+                        return
+                    continue
+            location, title, html, label = item
+            if location is None and html is None:  # the last page is in: prepare the index
+                index.prepare(wanted)
                 continue
             if location is None:
                 root = Path(html)  # the index folder, made ready by the build
