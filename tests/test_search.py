@@ -114,14 +114,17 @@ class SearchBox:
         items = page.locator("li.md-search-result__item")
         # Material renders ten results, then four more each time the list is scrolled to its end
         # (it reacts to reaching the end, so scroll away and back).
-        wrap = page.locator(".md-search__scrollwrap")
-        for _ in range(200):
-            if items.count() >= expected:
-                break
-            wrap.evaluate("s => { s.scrollTop = 0 }")
-            page.wait_for_timeout(10)
-            wrap.evaluate("s => { s.scrollTop = s.scrollHeight }")
-            page.wait_for_timeout(10)
+        # Done in the page, a frame per step: a round trip from here for each step cost more
+        # than Material's rendering.
+        page.evaluate("""async expected => {
+            const wrap = document.querySelector(".md-search__scrollwrap");
+            const count = () => document.querySelectorAll("li.md-search-result__item").length;
+            const frame = () => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)));
+            for (let step = 0; step < 400 && count() < expected; step++) {
+                wrap.scrollTop = step % 2 ? wrap.scrollHeight : 0;
+                await frame();
+            }
+        }""", expected)
         assert items.count() == expected, f"{query}: {items.count()} rendered of {expected}"
         rendered = page.evaluate("""() => [...document.querySelectorAll("li.md-search-result__item")].map(li => ({
             href: li.querySelector("a").href,
