@@ -3,6 +3,7 @@ drops plugins): same pages, same search index, same downloads. Only the generato
 
 from __future__ import annotations
 
+import gzip
 import re
 import zipfile
 from pathlib import Path
@@ -16,6 +17,8 @@ def comparable(path: Path) -> bytes:
     if path.suffix == ".docx":  # the zip's timestamps and docProps/core.xml's dates are the build's
         with zipfile.ZipFile(path) as docx:
             return b"".join(docx.read(name) for name in sorted(docx.namelist()) if name != "docProps/core.xml")
+    if path.suffix == ".gz":  # sitemap.xml.gz: its header holds the build's day (two builds may straddle midnight)
+        return gzip.decompress(path.read_bytes())
     return GENERATOR.sub(b"", path.read_bytes())
 
 
