@@ -43,31 +43,15 @@ def build_once(project: Path, site: Path, rebuild: bool) -> dict:
     from fanwen.publish.build import build_site
     from fanwen.search import reuse
 
+    from timing import add_time
+
     spent = {"reuse": 0.0}
-
-    def timed(function):
-        def wrapper(*args, **kwargs):
-            start = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                spent["reuse"] += time.perf_counter() - start
-        return wrapper
-
     for name in ("add", "decide", "write"):
-        setattr(reuse.Reuse, name, timed(getattr(reuse.Reuse, name)))
+        add_time(reuse.Reuse, name, spent, "reuse")
     from fanwen.search import index as search
 
-    write = search.BackgroundIndex.write
-
-    def waited(self, site_dir):  # the build's wait for its indexing process at the end
-        start = time.perf_counter()
-        try:
-            return write(self, site_dir)
-        finally:
-            spent["index_wait"] = time.perf_counter() - start
-
-    search.BackgroundIndex.write = waited
+    # the build's wait for its indexing process at the end
+    add_time(search.BackgroundIndex, "write", spent, "index_wait", accumulate=False)
     os.chdir(project)
     start = time.perf_counter()
     seconds, note = build_site(site, project / "mkdocs.yml", rebuild_index=rebuild)

@@ -85,19 +85,12 @@ NARROW = """() => {
 def timed_build(project: Path, site: Path) -> dict:
     """Build in this process with the engines' build steps timed (run via `_build`)."""
     os.chdir(project)
+    from timing import add_time
+
     spent = {"index": 0.0}
 
     def timer(owner, name):
-        original = getattr(owner, name)
-
-        @functools.wraps(original)
-        def wrapper(*args, **kwargs):
-            start = time.perf_counter()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                spent["index"] += time.perf_counter() - start
-        setattr(owner, name, wrapper)
+        add_time(owner, name, spent, "index")
 
     from material.plugins.search.plugin import SearchPlugin
     from fanwen.search import index as search
