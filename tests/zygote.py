@@ -1,4 +1,4 @@
-"""Runs the project's commands (`fanwen`, `mkdocs`, `properdocs`) for the tests, each in a process
+"""Runs the project's commands (`fanwen`, `mkdocs`) for the tests, each in a process
 of its own, forked from one that has already imported MkDocs, Material, the plugins and fanwen.
 
 Why: the suite runs these commands about 130 times, and every fresh Python process spends about
@@ -6,8 +6,8 @@ Why: the suite runs these commands about 130 times, and every fresh Python proce
 the suite's time. A forked child is still a separate process with its own working folder,
 environment, standard streams, exit code and interpreter shutdown (atexit), so a test sees what a
 user's terminal would. What differs is only what happens at import time, before the command reads
-its arguments; the tests that are about processes themselves (killing a build, the console
-script, `make serve`) start real processes.
+its arguments, and that the children of one zygote share its hash seed; the tests that are about
+processes themselves (killing a build, the console script, `make serve`) start real processes.
 
 Protocol (one JSON object per line): the test sends {"argv", "cwd", "env", "out", "err"}; the
 zygote answers {"code": exit code, or minus the signal number}. One command at a time.
@@ -45,15 +45,15 @@ def entry(name: str):
 
 def child(request: dict) -> int:
     """In the forked process: become the command, run it, and say how it ended."""
-    os.chdir(request["cwd"])
-    os.environ.clear()
-    os.environ.update(request["env"])
     stdin = os.open(os.devnull, os.O_RDONLY)
     os.dup2(stdin, 0)
-    for fd, path in ((1, request["out"]), (2, request["err"])):
+    for fd, path in ((1, request["out"]), (2, request["err"])):  # first: any error below lands there
         target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         os.dup2(target, fd)
         os.close(target)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
     sys.argv = list(request["argv"])
     try:
         entry(os.path.basename(sys.argv[0]))()
@@ -96,6 +96,8 @@ def main() -> None:
                 requests.close()
                 answers.close()
                 code = child(request)
+            except BaseException:  # setting up the child failed (a missing folder): say why
+                traceback.print_exc()
             finally:
                 os._exit(code)
         _, status = os.waitpid(pid, 0)
