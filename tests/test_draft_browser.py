@@ -137,8 +137,9 @@ def copied_text(page) -> str:
 
 @pytest.mark.parametrize("level", list(UNITS))
 def test_every_template_is_the_clis_draft_for_the_same_data(browser, site_url, tmp_path, level, screenshots):
-    """For this unit, typed into the form, every template's draft in the browser is the CLI's: the
-    copied text, the downloaded Markdown and the Word body (or both refuse the template).
+    """For this unit, typed into the form (乡镇, 县直部门) or read in from its file (村), every
+    template's draft in the browser is the CLI's: the copied text, the downloaded Markdown and
+    the Word body (or both refuse the template).
 
     All ten drafts come from the page's own drafting code in one call (`FwDraft.drafts`, the
     function each template page runs on load); then a third of the template pages, a different

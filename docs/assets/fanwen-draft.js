@@ -504,7 +504,7 @@
       var n = C.normalize(state, B.shape, labelOf), out = {};
       slugs.forEach(function (s) {
         var d = draftOf(s, n);
-        out[s] = d.error ? {error: d.error} : {text: d.text, markdown: C.cleanMarkdown(d.filled), stem: d.stem,
+        out[s] = d.error ? {error: d.error} : {text: d.text, markdown: C.cleanMarkdown(d.filled),
           documentXml: window.FwDocx ? window.FwDocx.documentXml(C.blocks(d.filled), B.docx) : null};
       });
       return out;
