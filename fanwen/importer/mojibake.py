@@ -321,7 +321,7 @@ def _walk(line: str, model: _Model, k: int, pending: int | None, pieces: list[Pi
         if k == len(line):
             yield k, lost
             return
-        debris = _pinyin_at(_DEBRIS, line, k) if line[k] == "?" else None
+        debris = _pinyin_at(_DEBRIS, line, k)
         if debris:  # the lead byte met an inserted `(`: the annotation says which character it was
             end, reading = debris.end(), debris.group(1)
             found = model.annotated(reading, pending)
@@ -341,7 +341,7 @@ def _walk(line: str, model: _Model, k: int, pending: int | None, pieces: list[Pi
             pending, k = data[1], k + 1
             continue
         byte = data[0]
-        annotation = _pinyin_at(_ANNOTATION_AT, line, k) if line[k] == "(" else None
+        annotation = _pinyin_at(_ANNOTATION_AT, line, k)
         if annotation:  # the lead byte met the character's own annotation: it names the character
             found = model.annotated(annotation.group(1), pending)
             for char in found:
