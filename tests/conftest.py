@@ -13,6 +13,7 @@ import socket
 import shutil
 import subprocess
 import sys
+import weakref
 import tempfile
 import threading
 import time
@@ -249,7 +250,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    yield context.new_page()
+    yield watch_network(context.new_page())
     context.close()
 
 
@@ -370,6 +371,37 @@ def type_query(page, query: str, timeout: float = 10_000):
     items = page.locator("li.md-search-result__item")
     items.first.wait_for(timeout=timeout)
     return items
+
+
+_NETWORK: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # page → its requests in flight
+
+
+def watch_network(page):
+    """Count `page`'s requests in flight from now on (for `settle`); returns the page."""
+    state = _NETWORK[page] = {"open": set(), "last": time.monotonic()}
+
+    def started(request):
+        state["open"].add(request)
+        state["last"] = time.monotonic()
+
+    def ended(request):
+        state["open"].discard(request)
+        state["last"] = time.monotonic()
+
+    page.on("request", started)
+    page.on("requestfinished", ended)
+    page.on("requestfailed", ended)
+    return page
+
+
+def settle(page, quiet: float = 0.15) -> None:
+    """Wait until the page has loaded and no request has been in flight for `quiet` seconds:
+    Playwright's "networkidle" with a shorter quiet time (it waits half a second, and the suite
+    waited for it a dozen times). The page must be watched (`watch_network`) since it opened."""
+    state = _NETWORK[page]
+    page.wait_for_load_state("load")
+    while state["open"] or time.monotonic() - state["last"] < quiet:
+        page.wait_for_timeout(25)  # lets Playwright deliver the page's events
 
 
 @contextlib.contextmanager

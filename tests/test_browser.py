@@ -4,7 +4,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, settle
 from fanwen.data import load_themes
 from fanwen.library.catalog import read_front_matter
 
@@ -61,5 +61,5 @@ def test_no_request_leaves_the_local_server(page, site_url):
     page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
     for path in ("", "examples/zhili/", DOC, "tags/"):
         page.goto(site_url + path)
-        page.wait_for_load_state("networkidle")
+        settle(page)
     assert hosts == {"127.0.0.1"}

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tarfile
 import time
 import zipfile
@@ -33,9 +34,24 @@ GOOD_SOURCE = "sources/" + min(SOURCES, key=lambda p: p.stat().st_size).name
 PAGE = "docs/examples/jingji/000-153e3eec68b796a2-03.md"  # an imported document page
 
 
+_HASHED: dict[Path, tuple[tuple[int, ...], str]] = {}  # file → (its stat when hashed, its hash)
+
+
 def digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha1(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Each file's content hash. A file is read again only when its inode, size or times changed
+    since it was last hashed: every test compares the whole site twice, and a command that writes
+    a file changes its times (it runs well after the file was last hashed)."""
+    hashes = {}
+    for path in sorted(folder.rglob("*")):
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        key = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        known = _HASHED.get(path)
+        if known is None or known[0] != key:
+            known = _HASHED[path] = (key, hashlib.sha1(path.read_bytes()).hexdigest())
+        hashes[path.relative_to(folder).as_posix()] = known[1]
+    return hashes
 
 
 class Project:

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import WATCH, shipped_policy, type_query
+from conftest import WATCH, settle, shipped_policy, type_query, watch_network
 
 pytestmark = pytest.mark.browser
 PREFIX = "/fanwen/"
@@ -56,7 +56,7 @@ def visit(browser, base: str, paths: list[str], search: str | None = None):
     """Open each path in a fresh context and return (responses with their headers, problems)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.add_init_script(WATCH)
-    page = context.new_page()
+    page = watch_network(context.new_page())
     responses, problems = [], []
     page.on("response", lambda r: responses.append(r))
 
@@ -70,7 +70,7 @@ def visit(browser, base: str, paths: list[str], search: str | None = None):
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     for path in paths:
         page.goto(base + path)
-        page.wait_for_load_state("networkidle")
+        settle(page)
         if search:
             type_query(page, search)
             page.keyboard.press("Escape")
@@ -168,7 +168,7 @@ def test_downloads_have_their_content_types(tour, nginx):
 def test_styled_under_the_policy(tour, nginx, screenshots):
     page = tour["page"]
     page.goto(nginx + DOC)
-    page.wait_for_load_state("networkidle")
+    settle(page)
     # Material's stylesheet is applied: the header is red (palette primary) and fixed.
     header = page.evaluate("(() => { const s = getComputedStyle(document.querySelector('.md-header'));"
                            " return [s.backgroundColor, s.position] })()")

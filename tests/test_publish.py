@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import copy_project, run, serve_folder, type_query
+from conftest import copy_project, run, serve_folder, settle, type_query, watch_network
 
 pytestmark = pytest.mark.browser
 DOC = "examples/dangjian/003-937a8ac7aaaebc9c-01"
@@ -61,7 +61,7 @@ def test_site_works_under_a_sub_path(browser, subpath_site):
     asset and download the writer touches is under /fanwen/ and answers 200."""
     site = subpath_site
     context = browser.new_context()
-    page = context.new_page()
+    page = watch_network(context.new_page())
     responses = []
     page.on("response", lambda response: responses.append((response.url, response.status)))
     with serve_folder(site.parent) as root:
@@ -77,7 +77,7 @@ def test_site_works_under_a_sub_path(browser, subpath_site):
                 href = link.evaluate("a => a.href")
                 assert urlparse(href).path.startswith("/fanwen/moban/downloads/")
                 assert context.request.get(href).status == 200
-            page.wait_for_load_state("networkidle")
+            settle(page)
         finally:
             context.close()
     assert len(responses) > 10
