@@ -247,8 +247,12 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def page(browser):
+    """One tab per test module, each test opening the page it needs: a new tab costs chromium
+    about twice a navigation in an open one (a fresh renderer parses Material's script and styles
+    and loads the fonts again). Tests that depend on what the browser keeps (storage, downloads,
+    permissions) open a context of their own."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     yield watch_network(context.new_page())
     context.close()

@@ -58,8 +58,10 @@ def test_document_page_reads_on_a_phone(browser, site_url, screenshots):
 
 def test_no_request_leaves_the_local_server(page, site_url):
     hosts = set()
-    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
+    record = lambda request: hosts.add(urlparse(request.url).hostname)
+    page.on("request", record)
     for path in ("", "examples/zhili/", DOC, "tags/"):
         page.goto(site_url + path)
         settle(page)
+    page.remove_listener("request", record)
     assert hosts == {"127.0.0.1"}
