@@ -5,12 +5,14 @@ as from an index built from scratch — asked of the site's own search worker in
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import ROOT, run, serve_folder, type_query
 from fanwen.search import index as search
@@ -275,9 +277,11 @@ def test_the_offline_copy_reuses_its_index_and_searches_the_edit(browser, offlin
     tab = context.new_page()
     tab.goto((site / "index.html").as_uri())
     type_query(tab, "壬癸子丑", timeout=15_000)
-    tab.wait_for_timeout(500)  # the complete answer
-    hrefs = tab.locator("li.md-search-result__item a").evaluate_all("links => links.map(a => a.href)")
     target = page.relative_to(project / "docs").with_suffix(".html").as_posix()
+    with contextlib.suppress(PlaywrightTimeout):  # the answer is complete once it lists the page (else: below)
+        tab.wait_for_function("""target => [...document.querySelectorAll("li.md-search-result__item a")]
+            .some(a => new URL(a.href).pathname.endsWith(target))""", arg=target, timeout=15_000)
+    hrefs = tab.locator("li.md-search-result__item a").evaluate_all("links => links.map(a => a.href)")
     assert [h for h in hrefs if urlparse(h).path.endswith(target)], hrefs  # (and template pages that quote it)
     assert all(h.startswith("file://") for h in hrefs)
     context.close()
