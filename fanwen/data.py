@@ -11,7 +11,7 @@ import yaml
 
 from fanwen.errors import FanwenError
 
-_data_dir: Path | None = None
+_data_dir: Path | None = None  # the built project's data/, while a site build runs
 _cache: dict[tuple[str, int, str], object] = {}
 # While a site build runs (hold_data_files … release_data_files), each data file is looked at once:
 # a 10,000-page build asks for data/status.yml tens of thousands of times, and stat-ing it each
@@ -20,25 +20,23 @@ _held: dict[tuple[str, str], object] | None = None
 
 
 def data_dir() -> Path:
-    """The project's data/ folder: set by the site plugin from mkdocs.yml's folder, else
+    """The project's data/ folder: during a site build the one beside its mkdocs.yml, else
     $FANWEN_DATA, else ./data (the CLI runs from the project root)."""
     return _data_dir or Path(os.environ.get("FANWEN_DATA", "data")).resolve()
 
 
-def set_data_dir(path: Path) -> None:
-    global _data_dir
-    _data_dir = Path(path).resolve()
-
-
-def hold_data_files() -> None:
-    """From now until release_data_files, data files are taken as they are at first use."""
-    global _held
-    _held = {}
+def hold_data_files(folder: Path) -> None:
+    """From now until release_data_files (a site build: the plugin's on_config to its end), data
+    files come from `folder` and are taken as they are at first use. Released, the folder is
+    forgotten: a later build or command in the same process (`mkdocs serve`, the tests) reads
+    its own project's files, never those of the last site built."""
+    global _held, _data_dir
+    _data_dir, _held = Path(folder).resolve(), {}
 
 
 def release_data_files() -> None:
-    global _held
-    _held = None
+    global _held, _data_dir
+    _data_dir, _held = None, None
 
 
 def cached_data_file(path: Path, parse):

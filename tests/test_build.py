@@ -147,7 +147,11 @@ def _build_in_process(project, site):
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from fanwen.data import data_dir
+
     build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
+    # The copy's data/ was used for its build only: what runs next in this process reads its own.
+    assert data_dir() != (project / "data").resolve()
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
 
 

@@ -304,13 +304,11 @@ def test_folder_of_sources_is_the_text_collections():
 def test_office_rules_are_validated(tmp_path, monkeypatch):
     import shutil
 
-    from fanwen.data import set_data_dir
     from fanwen.importer.office.rules import load_office_rules
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    monkeypatch.setattr("fanwen.data._data_dir", None)
-    set_data_dir(data)
+    monkeypatch.setenv("FANWEN_DATA", str(data))
     bad = data / "office.yml"
     bad.write_text("rules:\n  - name: 版记\n    action: remove\n    patterns: ['抄送']\n", encoding="utf-8")
     with pytest.raises(FanwenError) as error:

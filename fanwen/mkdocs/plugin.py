@@ -25,7 +25,7 @@ from mkdocs.utils.meta import YAML_RE
 
 from pathlib import Path
 
-from fanwen.data import hold_data_files, load_themes, release_data_files, set_data_dir
+from fanwen.data import hold_data_files, load_themes, release_data_files
 from fanwen.errors import FanwenError
 from fanwen.library.catalog import Entry, known_front_matter, listing_order, scan
 from fanwen.library.related import Related
@@ -92,8 +92,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         self.worker_url = f"{search.WORKER}?v={search.worker_version()}"
         self.known_scripts = csp.KnownScripts.from_theme_dirs(config.theme.dirs)
         self.root = Path(config.config_file_path).parent
-        set_data_dir(self.root / "data")
-        hold_data_files()  # until the build ends (on_post_build, on_build_error)
+        hold_data_files(self.root / "data")  # until the build ends (on_post_build, on_build_error)
         try:
             themes = load_themes()
             self.templates = list_templates(self.root)
