@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from fanwen.publish.csp import INLINE_DIR, externalize_inline_scripts, page_base, template_base, write_scripts
+from fanwen.publish.csp import (INLINE_DIR, KnownScripts, UnknownScript, externalize_inline_scripts, page_base,
+                               template_base, write_scripts)
 
 
 def name(js: str) -> str:
@@ -79,6 +80,29 @@ def test_javascript_types_and_attributes(html, expected):
         assert out == expected.format(path)
     else:
         assert out == f'<script src="{path}"></script>' and data == b"\nf()\n"
+
+
+@pytest.mark.parametrize("tag", [
+    '<a href="javascript:alert(1)">', '<a href=" JaVaScRiPt:alert(1)">',
+    # character references and white space a browser decodes or drops inside a URL
+    '<a href="jav&#97;script:alert(1)">', '<a href="java&#x09;script:alert(1)">', '<a href="java&Tab;script:alert(1)">',
+    '<a href="javascript&colon;alert(1)">', '<svg><a xlink:href="javascript:alert(1)">',
+    # attributes after a slash or straight after a quoted value, in any case
+    '<img src=x oNerror=alert(1)>', '<img/onerror=alert(1) src=x>', '<img src="x"onerror=alert(1)>',
+])
+def test_event_handlers_and_javascript_urls_stop_the_build_however_written(tag):
+    known = KnownScripts([])
+    with pytest.raises(UnknownScript) as error:
+        externalize_inline_scripts(f"<p>正文</p>{tag}点我</a>", ".", known, "docs/notice.md")
+    assert error.value.where == "docs/notice.md" and "事件属性或 javascript: 链接" in error.value.problem
+
+
+def test_the_words_in_text_comments_and_other_attributes_are_not_code():
+    known = KnownScripts([])
+    html = ('<p>不要写 javascript: 链接，也不要写 onclick=；</p><!-- <a href="javascript:x"> -->'
+            '<meta name="x" content="y"><button class="icon" data-on="1">按钮</button>'
+            '<a href="https://example.org/?q=javascript:">链接</a>')
+    assert externalize_inline_scripts(html, ".", known) == (html, {})
 
 
 def test_empty_scripts_are_dropped_and_output_is_stable():

@@ -21,6 +21,7 @@ import hashlib
 import html as htmllib
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -75,26 +76,49 @@ class KnownScripts:
 
 
 # An event-handler attribute (onload=, onclick=…) or a javascript: URL: never written by the
-# theme; in a page it can only have come from content. The cheap test finds the words anywhere
-# (also as escaped text, e.g. a title shown in an aria-label); the tag walk decides.
-_SUSPECT = re.compile(r"\son[a-z]+\s*=|javascript:", re.I)
-_TAG = re.compile(rf"<!--.*?-->|<[a-zA-Z][^\s/>]*(?P<attrs>{_ATTRS})\s*/?\s*>", re.S)
+# theme; in a page it can only have come from content. The cheap test below is generous (it
+# also fires on such words in text); the parser then reads the tags as a browser does.
+_HANDLER_NAME = re.compile(r"on[a-z]+\s*=")  # searched in the lower-cased page
+_BEFORE_NAME = frozenset(" \t\n\r\f/\"'")  # what an attribute name may follow (`<img/onerror=`, `"x"onload=`)
 _URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background"}
+
+
+def _suspect(html: str) -> bool:
+    """Could `html` hold an event handler or a javascript: URL? Browsers decode character
+    references in attribute values (`jav&#97;script:`, `&colon;`) and drop tabs and line breaks
+    from URLs (`java&Tab;script:`), so the page is looked at decoded and without white space."""
+    low = html.lower()
+    if any(low[match.start() - 1] in _BEFORE_NAME for match in _HANDLER_NAME.finditer(low)):
+        return True
+    return "javascript:" in "".join(htmllib.unescape(html).split()).lower()
+
+
+def _executable_url(value: str | None) -> bool:
+    return bool(value) and re.sub(r"[\s\x00-\x1f]", "", value).lower().startswith("javascript:")
+
+
+class _HandlerFinder(HTMLParser):
+    """The first start tag with an event handler or a javascript: URL, as written (attribute
+    values decoded and attributes separated as by a browser's tokenizer)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if self.found is None and any(name.startswith("on") or (name in _URL_ATTRS and _executable_url(value))
+                                      for name, value in attrs):
+            self.found = self.get_starttag_text()
 
 
 def _handler(html: str) -> str | None:
     """The first tag (as written) with an event handler or a javascript: URL, or None."""
-    if not _SUSPECT.search(html):
+    if not _suspect(html):
         return None
-    for match in _TAG.finditer(html):
-        if match.group(0).startswith("<!--"):
-            continue
-        for name, value in _attributes(match.group("attrs")):
-            if name.startswith("on") or (
-                    name in _URL_ATTRS and value and re.sub(r"[\s\x00-\x1f]", "", htmllib.unescape(value))
-                    .lower().startswith("javascript:")):
-                return match.group(0)
-    return None
+    finder = _HandlerFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.found
 
 
 def _opening(text: str, limit: int = 60) -> str:
