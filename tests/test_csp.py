@@ -89,6 +89,8 @@ def test_javascript_types_and_attributes(html, expected):
     '<a href="javascript&colon;alert(1)">', '<svg><a xlink:href="javascript:alert(1)">',
     # attributes after a slash or straight after a quoted value, in any case
     '<img src=x oNerror=alert(1)>', '<img/onerror=alert(1) src=x>', '<img src="x"onerror=alert(1)>',
+    # a frame's document in an attribute (its scripts run inside the frame)
+    '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;">',
 ])
 def test_event_handlers_and_javascript_urls_stop_the_build_however_written(tag):
     known = KnownScripts([])

@@ -88,6 +88,8 @@ def _suspect(html: str) -> bool:
     references in attribute values (`jav&#97;script:`, `&colon;`) and drop tabs and line breaks
     from URLs (`java&Tab;script:`), so the page is looked at decoded and without white space."""
     low = html.lower()
+    if "srcdoc" in low:  # a frame's whole document in an attribute: its scripts run in the frame
+        return True
     if any(low[match.start() - 1] in _BEFORE_NAME for match in _HANDLER_NAME.finditer(low)):
         return True
     return "javascript:" in "".join(htmllib.unescape(html).split()).lower()
@@ -98,16 +100,17 @@ def _executable_url(value: str | None) -> bool:
 
 
 class _HandlerFinder(HTMLParser):
-    """The first start tag with an event handler or a javascript: URL, as written (attribute
-    values decoded and attributes separated as by a browser's tokenizer)."""
+    """The first start tag with an event handler, a javascript: URL or a frame document
+    (srcdoc), as written (attribute values decoded and attributes separated as by a browser's
+    tokenizer)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.found: str | None = None
 
     def handle_starttag(self, tag, attrs):
-        if self.found is None and any(name.startswith("on") or (name in _URL_ATTRS and _executable_url(value))
-                                      for name, value in attrs):
+        if self.found is None and any(name.startswith("on") or name == "srcdoc"
+                                      or (name in _URL_ATTRS and _executable_url(value)) for name, value in attrs):
             self.found = self.get_starttag_text()
 
 
