@@ -96,7 +96,7 @@ def test_event_handlers_and_javascript_urls_stop_the_build_however_written(tag):
     known = KnownScripts([])
     with pytest.raises(UnknownScript) as error:
         externalize_inline_scripts(f"<p>正文</p>{tag}点我</a>", ".", known, "docs/notice.md")
-    assert error.value.where == "docs/notice.md" and "事件属性或 javascript: 链接" in error.value.problem
+    assert error.value.where == "docs/notice.md" and "会执行代码的属性（事件属性、javascript: 链接或 srcdoc）" in error.value.problem
 
 
 def test_the_words_in_text_comments_and_other_attributes_are_not_code():

@@ -199,7 +199,7 @@ def externalize_inline_scripts(html: str, base: str, known: KnownScripts | None 
     if known is not None:
         handler = _handler(html)
         if handler:
-            raise UnknownScript(where, f"含有事件属性或 javascript: 链接（{_opening(handler)}），已停止构建",
+            raise UnknownScript(where, f"含有会执行代码的属性（事件属性、javascript: 链接或 srcdoc）：{_opening(handler)}，已停止构建",
                                 REFUSED_FIX)
     return html, files
 
