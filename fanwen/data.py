@@ -137,12 +137,38 @@ def impossible_date(value) -> bool:
     return False
 
 
+# PyYAML's problems (its own words and libyaml's), in the keeper's words: the first entry whose
+# English is in the problem text; a problem not listed is shown as PyYAML words it.
+YAML_PROBLEMS = [
+    ("mapping values are not allowed", "这里不能再写“键: 值”（值里有冒号时给整个值加上引号，或检查缩进）"),
+    ("could not find expected ':'", "缺少冒号（写成“键: 值”，冒号后有一个空格）"),
+    ("tab character", "这一行用了 Tab（YAML 只能用空格缩进）"),
+    ("'\\t' that cannot start any token", "这一行用了 Tab（YAML 只能用空格缩进）"),
+    ("cannot start any token", "有一个不能出现在这里的字符（Tab 缩进，或值开头的 @、`、%：这样的值要加引号）"),
+    ("expected <block end>", "缩进不一致：同一层的各项要对齐"),
+    ("expected key", "缩进不一致，或列表项（- ）与“键: 值”混在了同一层"),
+    ("expected '-' indicator", "列表项（- ）的缩进不一致"),
+    ("node content", "这里缺少一个值"),
+    ("unexpected end of stream", "引号没有闭合（到文件末尾也没有找到结束的引号）"),
+    ("found unexpected ':'", "多了一个冒号（值里有冒号时给整个值加上引号）"),
+    ("expected ',' or ']'", "方括号 [ ] 里的列表没有正确结束（缺少逗号或 ]）"),
+    ("expected ',' or '}'", "花括号 { } 没有正确结束（缺少逗号或 }）"),
+    ("unknown escape character", "双引号里有无法识别的反斜杠转义（改用单引号，或把 \\ 写成 \\\\）"),
+    ("another document", "文件里有多余的 `---`（一个文件只能有一份 YAML）"),
+    ("<document start>", "前面的内容已经完整，这里多出了东西（多了一个括号或引号，或缩进退到了最左边）"),
+]
+
+
+def yaml_problem(problem: str) -> str:
+    return next((chinese for english, chinese in YAML_PROBLEMS if english in problem), problem)
+
+
 def yaml_error(where: str, exc: yaml.YAMLError, fix: str, first_line: int = 1, what: str = "YAML 语法错误") -> FanwenError:
     """A YAML syntax error as the keeper reads it: `file:line`, the problem, what to do. The
     YAML may start at line `first_line` of the file (front matter starts at line 2)."""
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + first_line if mark else 0
-    problem = getattr(exc, "problem", None) or str(exc)
+    problem = yaml_problem(getattr(exc, "problem", None) or str(exc))
     return FanwenError(f"{where}:{line}", f"{what}（第 {line} 行）：{problem}" if line else f"{what}：{problem}",
                        yaml_fix(exc, fix))
 

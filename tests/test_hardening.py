@@ -257,7 +257,7 @@ def test_unknown_theme_in_front_matter(project):
 
 @pytest.mark.parametrize("page, change, expected", [
     (PAGE, lambda t: t.replace("\n---\n", "\n\n", 1), "没有结束行 `---`"),
-    (PAGE, lambda t: t.replace("\ntype: ", "\ntype: 方案: ", 1), ".md:3: front matter 不是合法的 YAML"),
+    (PAGE, lambda t: t.replace("\ntype: ", "\ntype: 方案: ", 1), ".md:3: front matter 不是合法的 YAML（第 3 行）：这里不能再写“键: 值”"),
     # a hand-written page: MkDocs alone would show the broken front matter as text
     ("docs/atlas.md", lambda t: t.replace("title: ", "title: 类型: ", 1), "atlas.md:2: front matter 不是合法的 YAML"),
 ])
@@ -272,7 +272,10 @@ def test_broken_front_matter(project, page, change, expected):
 def test_macro_that_cannot_be_rendered(project):
     # mkdocs-macros prints a traceback and exits; `fanwen build` shows the error without it.
     project.write("docs/broken.md", "---\nrender_macros: true\n---\n\n# 坏页\n\n{{ unit_nam }}\n")
-    refused(build(project), "broken.md", "'unit_nam' is undefined", "宏无法展开")
+    output = refused(build(project), "broken.md：页面中的宏无法展开：没有名为 unit_nam 的变量或宏", "宏无法展开")
+    assert "[macros]" not in output and "_File_" not in output  # mkdocs-macros' own (English, Markdown) words
+    project.write("docs/broken.md", "---\nrender_macros: true\n---\n\n# 坏页\n\n{{ unit_name | nosuch }}\n")
+    refused(build(project), "broken.md（正文第 3 行）：页面中的宏无法展开：没有名为 nosuch 的过滤器")
     project.intact()
 
 
@@ -396,7 +399,8 @@ def test_front_matter_values_of_the_wrong_kind_fail_the_build_promptly(project, 
 
 def test_a_script_in_a_hand_written_page_fails_the_build(project):
     project.write("docs/notice.md", "# 通知\n\n<script>alert(1)</script>\n\n正文。\n")
-    refused(build(project), "notice.md", "不属于站点模板的脚本", "alert(1)")
+    output = refused(build(project), "构建页面 notice.md 时出错", "不属于站点模板的脚本", "alert(1)")
+    assert "Error building page" not in output
     project.write("docs/notice.md", '# 通知\n\n<a href="#" onclick="alert(1)">点我</a>\n')
     refused(build(project), "notice.md", "事件属性")
     project.intact()

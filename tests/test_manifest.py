@@ -57,7 +57,7 @@ def test_write_manifest_drafts_the_rules_decisions(tmp_path, collection):
     ("documents:\n- {start: 2, end: 8, theme: caiwu}\n", "documents[0].theme", ["未知主题", "data/themes.yml"]),
     ("documents:\n- {start: 2, end: 8}\n- {start: 6, end: 11}\n", "documents[1].start", ["重叠"]),
     ("documents:\n- {start: 2, end: 8, type: 通知}\n", "documents[0].type", ["未知文种"]),
-    ("documents:\n- {start: 2, end: 8\n", "t1.yml:", ["YAML 语法错误"]),
+    ("documents:\n- {start: 2, end: 8\n", "t1.yml:", ["YAML 语法错误", "花括号 { } 没有正确结束"]),
 ])
 def test_bad_manifest_fails_with_file_key_and_fix(tmp_path, collection, manifest, key, words):
     collection.with_suffix(".yml").write_text(manifest, encoding="utf-8")

@@ -208,6 +208,7 @@ def test_yaml_syntax_error_names_file_and_line(tmp_path):
     text = QINGHE.read_text(encoding="utf-8").replace("year: 2027", "year: [2027")
     result, out = draft(tmp_path, text)
     assert result.returncode == 1 and "my-unit.yml:" in result.stderr and "YAML 语法错误" in result.stderr
+    assert "方括号 [ ] 里的列表没有正确结束" in result.stderr  # PyYAML's problem, in the keeper's words
     assert not out.exists()
 
 

@@ -66,11 +66,32 @@ class _EchoHandler(logging.Handler):
 
     # mkdocs-macros puts the Python traceback of a failed page into its message.
     TRACEBACK = re.compile(r"```\s*Traceback \(most recent call last\):.*?```\s*", re.S)
+    # The English lines the keeper would otherwise meet, in Chinese (the error itself follows them
+    # or is in them).
+    PAGE_ERROR = re.compile(r"Error building page '(?P<page>[^']+)':?\s*$")
+    MACRO_ERROR = re.compile(r"\[macros\] - ERROR # _Macro (?:Rendering|Syntax) Error_\s*_File_: `(?P<page>[^`]+)`\s*"
+                             r"(?:_(?P<kind>\w+)_: (?P<message>.*)|_Line (?P<line>\d+) in Markdown file:_ \*\*(?P<syntax>.*?)\*\*.*)",
+                             re.S)
+    UNDEFINED = re.compile(r"'(?P<name>[^']+)' is undefined")
+    NO_FILTER = re.compile(r"No filter named '(?P<name>[^']+)'\.?")
 
     def emit(self, record):
         self.count += 1
         label = self.LABELS.get(record.levelname, record.levelname)
         message = self.TRACEBACK.sub("", record.getMessage()).strip()
+        if page := self.PAGE_ERROR.fullmatch(message):
+            message = f"构建页面 {page['page']} 时出错："
+        elif macro := self.MACRO_ERROR.fullmatch(message):
+            label = "错误"  # mkdocs-macros warns, then stops the build
+            detail = (macro["message"] or macro["syntax"]).strip()
+            if undefined := self.UNDEFINED.fullmatch(detail):
+                detail = f"没有名为 {undefined['name']} 的变量或宏（{detail}）"
+            elif no_filter := self.NO_FILTER.fullmatch(detail):
+                detail = f"没有名为 {no_filter['name']} 的过滤器（{detail}）"
+            elif macro["syntax"]:
+                detail = f"宏的写法有误（{detail}）"
+            where = f"{macro['page']}（正文第 {macro['line']} 行）" if macro["line"] else macro["page"]
+            message = f"{where}：页面中的宏无法展开：{detail}"
         click.echo(f"{label}：{message}", err=True)
 
 
