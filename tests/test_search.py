@@ -311,7 +311,7 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
     """`make serve` (mkdocs serve --dirty) re-renders only the edited page and the pages that
     list it: after an edit that changes a document's title and text, its theme page and the
     pages linking to it show the new title, and search finds the new text, no longer the old,
-    and lists the page once."""
+    and lists the page once. The terminal says what happens in Chinese."""
     project = tmp_path / "project"
     project.mkdir()
     for name in ("docs", "data", "overrides", "templates", "macros"):
@@ -356,7 +356,7 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
         # One rebuild per edit: reading the edited page while rebuilding is no change (the
         # browser would otherwise reload over and over). Counted again after the searches
         # below, at least two seconds later.
-        builds = (tmp_path / "serve.log").read_text().count("Building documentation")
+        builds = (tmp_path / "serve.log").read_text().count("正在构建网站")
         counted = time.monotonic()
         listing = [url for url in related if base + location in related_links(url)]
         assert listing and all("（修订稿）" in _get(url) for url in listing)
@@ -372,7 +372,7 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
         common = box.search("工作")["locations"]
         assert common.count(location) == 1 and len(common) == len(set(common))
         time.sleep(max(0.0, counted + 2 - time.monotonic()))
-        assert (tmp_path / "serve.log").read_text().count("Building documentation") == builds
+        assert (tmp_path / "serve.log").read_text().count("正在构建网站") == builds
         # A deleted document leaves search too (once its theme page no longer lists it).
         gone = next(e for e in library if e.theme != chosen.theme and "&" not in e.title)
         gone_location = gone.path.removesuffix(".md") + "/"
@@ -389,6 +389,10 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
         assert gone_location not in after
         assert box.search("辰巳午未")["locations"] == [location]
         context.close()
+        # What the keeper's terminal showed: MkDocs's news in Chinese, none of its chatter.
+        shown = (tmp_path / "serve.log").read_text(encoding="utf-8")
+        assert "提示：网站已构建" in shown and f"预览地址：{base}" in shown and "发现文件有改动" in shown
+        assert not re.search(r"INFO|Building|Serving|\[macros\]|Watching", shown), shown
     finally:
         server.terminate()
         server.wait(30)

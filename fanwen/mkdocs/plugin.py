@@ -31,7 +31,7 @@ from fanwen.library.catalog import Entry, known_front_matter, listing_order, sca
 from fanwen.library.related import Related
 from fanwen.drafting.templates import default_context, list_templates
 from fanwen.publish import csp
-from fanwen.mkdocs import overview
+from fanwen.mkdocs import messages, overview
 from fanwen.mkdocs.config import FanwenConfig
 from fanwen.mkdocs.documents import RELATED, has_dates, listing_pages, mark_article, names_related
 from fanwen.mkdocs.files import check_free, check_pages, generated
@@ -471,6 +471,10 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
     def on_startup(self, command, dirty):
         # Defining on_startup keeps this plugin object across `mkdocs serve` rebuilds.
         self.dirty = dirty
+        if command == "serve":  # `make serve`: MkDocs's terminal in Chinese, without its chatter
+            for handler in logging.getLogger("mkdocs").handlers:
+                handler.setFormatter(messages.ServeLog())
+                handler.addFilter(messages.ServeFilter())
         if dirty:
             # `make serve` asks for --dirty on purpose (a one-page edit of a 10,000-page library
             # re-renders that page alone); MkDocs warns about it on every rebuild, and strict

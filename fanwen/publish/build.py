@@ -27,6 +27,7 @@ import click
 from fanwen.data import yaml_error
 from fanwen.errors import FanwenError
 from fanwen.files import swap_in
+from fanwen.mkdocs import messages
 
 README_NAME = "部署说明.txt"
 OFFLINE_FOLDER = "离线版"
@@ -55,44 +56,16 @@ def _environment(overrides: dict[str, str]):
 
 
 class _EchoHandler(logging.Handler):
-    """MkDocs' warnings and errors on stderr, in the CLI's words (INFO chatter is dropped:
-    it would name the temporary folder)."""
-
-    LABELS = {"WARNING": "警告", "ERROR": "错误", "CRITICAL": "错误"}
+    """MkDocs' warnings and errors on stderr, in the CLI's words (fanwen/mkdocs/messages.py;
+    INFO chatter is dropped: it would name the temporary folder)."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
         self.count = 0
 
-    # mkdocs-macros puts the Python traceback of a failed page into its message.
-    TRACEBACK = re.compile(r"```\s*Traceback \(most recent call last\):.*?```\s*", re.S)
-    # The English lines the keeper would otherwise meet, in Chinese (the error itself follows them
-    # or is in them).
-    PAGE_ERROR = re.compile(r"Error building page '(?P<page>[^']+)':?\s*$")
-    MACRO_ERROR = re.compile(r"\[macros\] - ERROR # _Macro (?:Rendering|Syntax) Error_\s*_File_: `(?P<page>[^`]+)`\s*"
-                             r"(?:_(?P<kind>\w+)_: (?P<message>.*)|_Line (?P<line>\d+) in Markdown file:_ \*\*(?P<syntax>.*?)\*\*.*)",
-                             re.S)
-    UNDEFINED = re.compile(r"'(?P<name>[^']+)' is undefined")
-    NO_FILTER = re.compile(r"No filter named '(?P<name>[^']+)'\.?")
-
     def emit(self, record):
         self.count += 1
-        label = self.LABELS.get(record.levelname, record.levelname)
-        message = self.TRACEBACK.sub("", record.getMessage()).strip()
-        if page := self.PAGE_ERROR.fullmatch(message):
-            message = f"构建页面 {page['page']} 时出错："
-        elif macro := self.MACRO_ERROR.fullmatch(message):
-            label = "错误"  # mkdocs-macros warns, then stops the build
-            detail = (macro["message"] or macro["syntax"]).strip()
-            if undefined := self.UNDEFINED.fullmatch(detail):
-                detail = f"没有名为 {undefined['name']} 的变量或宏（{detail}）"
-            elif no_filter := self.NO_FILTER.fullmatch(detail):
-                detail = f"没有名为 {no_filter['name']} 的过滤器（{detail}）"
-            elif macro["syntax"]:
-                detail = f"宏的写法有误（{detail}）"
-            where = f"{macro['page']}（正文第 {macro['line']} 行）" if macro["line"] else macro["page"]
-            message = f"{where}：页面中的宏无法展开：{detail}"
-        click.echo(f"{label}：{message}", err=True)
+        click.echo(f"{messages.label(record)}：{messages.chinese(record)}", err=True)
 
 
 @contextlib.contextmanager
