@@ -19,6 +19,21 @@ _PAGE_ERROR = re.compile(r"Error building page '(?P<page>[^']+)':?\s*")
 _MACRO_ERROR = re.compile(r"\[macros\] - ERROR # _Macro (?:Rendering|Syntax) Error_\s*_File_: `(?P<page>[^`]+)`\s*"
                           r"(?:_(?P<kind>\w+)_: (?P<message>.*)|_Line (?P<line>\d+) in Markdown file:_ \*\*(?P<syntax>.*?)\*\*.*)",
                           re.S)
+# A link MkDocs could not follow (a warning: `strict` then stops the build).
+_DOC = r"Doc file '(?P<doc>[^']+)' contains "
+_MEAN = r"(?: Did you mean '(?P<mean>[^']+)'\?)?"
+_LINKS = [
+    (re.compile(_DOC + r"a link '(?P<link>[^']+)', but the target(?: '[^']+')? is not found among documentation files\."
+                + _MEAN), "{doc} 里的链接 {link} 指向的页面不存在"),
+    (re.compile(_DOC + r"an unrecognized relative link '(?P<link>[^']+)', it was left as is\." + _MEAN),
+     "{doc} 里的链接 {link} 不是站内页面的写法（应写成相对于本页的 .md 文件路径）"),
+    (re.compile(_DOC + r"an absolute link '(?P<link>[^']+)', it was left as is\." + _MEAN),
+     "{doc} 里的链接 {link} 以 / 开头（站点放在子路径下或从共享盘打开时会失效；应写成相对于本页的 .md 文件路径）"),
+    (re.compile(_DOC + r"a link '(?P<link>[^']+)', but (?:there is no such anchor on this page|the doc '[^']+' does not "
+                       r"contain an anchor '[^']+')\..*", re.S), "{doc} 里的链接 {link} 指向的小节不存在"),
+    (re.compile(_DOC + r"a link to '(?P<link>[^']+)' which is excluded from the built site\."),
+     "{doc} 里的链接指向 {link}，它不在构建出的站点里"),
+]
 _UNDEFINED = re.compile(r"'(?P<name>[^']+)' is undefined")
 _NO_FILTER = re.compile(r"No filter named '(?P<name>[^']+)'\.?")
 
@@ -49,6 +64,10 @@ def chinese(record: logging.LogRecord) -> str | None:
             detail = f"宏的写法有误（{detail}）"
         where = f"{macro['page']}（正文第 {macro['line']} 行）" if macro["line"] else macro["page"]
         return f"{where}：页面中的宏无法展开：{detail}"
+    for pattern, words in _LINKS:
+        if found := pattern.fullmatch(message):
+            mean = found.groupdict().get("mean")
+            return words.format(**found.groupdict()) + (f"（是不是 {mean}？）" if mean else "")
     for pattern, say in _SERVE:
         if found := pattern.fullmatch(message):
             return say(found)
