@@ -56,12 +56,22 @@ def files_key(*folders: Path) -> str:
     return digest.hexdigest()
 
 
+def _entry(kind: str, key: str, code: bool) -> Path | None:
+    folder = cache_dir()
+    digest = hashlib.sha256(f"{kind}|{code_key() if code else ''}|{key}".encode()).hexdigest()[:40]
+    return folder / f"{kind}-{digest}.bin" if folder else None
+
+
+def known(kind: str, key: str, code: bool = True) -> bool:
+    """Whether `remembered` has something for this key (without reading it)."""
+    path = _entry(kind, key, code)
+    return path is not None and path.is_file()
+
+
 def remembered(kind: str, key: str, compute: Callable[[], bytes], keep: int = 64, code: bool = True) -> bytes:
     """`compute()`, or what it returned before for the same `key` (which must name every input;
     the package's code is added here unless `code` is false: what another program made)."""
-    folder = cache_dir()
-    digest = hashlib.sha256(f"{kind}|{code_key() if code else ''}|{key}".encode()).hexdigest()[:40]
-    path = folder / f"{kind}-{digest}.bin" if folder else None
+    path = _entry(kind, key, code)
     if path is not None:
         try:
             kept = path.read_bytes()

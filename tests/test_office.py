@@ -429,6 +429,48 @@ def test_a_converted_file_is_converted_once(tmp_path, monkeypatch):
     assert runs() == 2
 
 
+def test_old_word_files_of_one_import_share_a_libreoffice_run(tmp_path, monkeypatch):
+    """Starting LibreOffice is most of a conversion: the old Word files an import meets are
+    converted by one run (up to convert.BATCH); a file that run could not convert is tried again
+    on its own and skipped with LibreOffice's error, the others are imported."""
+    import docx
+
+    from fanwen.importer.office import convert
+    from fanwen.importer.run import run_import
+
+    monkeypatch.setenv("FANWEN_CACHE_DIR", str(tmp_path / "cache"))
+    made = tmp_path / "made"
+    made.mkdir()
+    for name, place in (("a", "清河镇"), ("b", "石桥镇"), ("c", "云溪镇"), ("d", "青禾镇")):
+        word = docx.Document(str(fx.word_plan(made / "plan.docx")))
+        for paragraph in word.paragraphs:
+            for run in paragraph.runs:
+                run.text = run.text.replace("清河镇", place).replace("我镇", place)
+        word.save(str(made / f"{name}.docx"))
+    calls = tmp_path / "calls"
+    fake = tmp_path / "soffice"  # "converts" each input (named by its last byte) into --outdir, counting runs
+    fake.write_text(f'#!/bin/sh\necho run >> {calls}\nout=""; prev=""\n'
+                    'for a; do [ "$prev" = "--outdir" ] && out="$a"; prev="$a"; done\nmkdir -p "$out"\n'
+                    'for a; do case "$a" in *.doc|*.wps) id=$(tail -c 1 "$a")\n'
+                    f'  [ -f {made}/$id.docx ] && cp {made}/$id.docx "$out/$(basename "${{a%.*}}").docx";; esac; done\n',
+                    encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(convert, "soffice", lambda: str(fake))
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)
+    for name, last in (("1-清河.doc", b"a"), ("2-石桥.wps", b"b"), ("3-坏文件.doc", b"x"), ("4-云溪.doc", b"c"),
+                       ("5-青禾.docx", b"d")):  # the last: a .docx that is really an old .doc
+        (folder / name).write_bytes(ole + last)
+    report = run_import(sorted(folder.iterdir()), tmp_path / "docs")
+    assert len(calls.read_text().split()) == 2  # the five together, then the one it could not convert alone
+    assert [Path(s["file"]).name for s in report["skipped"]] == ["3-坏文件.doc"]
+    assert "LibreOffice 无法转换" in report["skipped"][0]["problem"]
+    # The four others read (one page: the fixture's plans differ in the town's name alone).
+    assert sorted(r["file"] for r in report["sources"]) == ["1-清河.doc", "2-石桥.wps", "4-云溪.doc", "5-青禾.docx"]
+    assert report["totals"]["documents"] + report["totals"]["duplicates"] == 4
+
+
 def test_content_controls_and_zip_bomb(tmp_path):
     """Text inside a block-level content control is read; a .docx unpacking to gigabytes is refused
     before it is unpacked."""

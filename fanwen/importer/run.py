@@ -291,6 +291,7 @@ def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests
     """
     from fanwen.errors import FanwenError
     from fanwen.importer.office import is_office
+    from fanwen.importer.office.convert import converting_ahead
 
     themes = load_themes()
     theme_names = {t["slug"]: t["name"] for t in themes}
@@ -298,21 +299,23 @@ def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests
     check_sizes(sources)
     collections: list[Collection] = []
     documents: list[Document] = []
-    for path in sorted(sources, key=lambda p: p.name):
-        try:
-            collection = read_collection(path, use_manifest=use_manifests)
-        except FanwenError as error:
-            if not is_office(path):
-                raise
-            skipped.append({"file": str(path), "problem": error.problem, "fix": error.fix})
+    ordered = sorted(sources, key=lambda p: p.name)
+    with converting_ahead(ordered):  # old Word files: one LibreOffice run for several
+        for path in ordered:
+            try:
+                collection = read_collection(path, use_manifest=use_manifests)
+            except FanwenError as error:
+                if not is_office(path):
+                    raise
+                skipped.append({"file": str(path), "problem": error.problem, "fix": error.fix})
+                if progress:
+                    progress(path)
+                continue
+            collections.append(collection)
+            for unit in collection.units:
+                documents.append(make_document(collection, unit))
             if progress:
                 progress(path)
-            continue
-        collections.append(collection)
-        for unit in collection.units:
-            documents.append(make_document(collection, unit))
-        if progress:
-            progress(path)
     if not collections:  # every file was skipped: keep the pages there are
         raise FanwenError("、".join(Path(s["file"]).name for s in skipped[:5]) + ("等" if len(skipped) > 5 else ""),
                           "没有一个文件能导入：" + "；".join(f"{Path(s['file']).name}：{s['problem']}" for s in skipped[:5]),

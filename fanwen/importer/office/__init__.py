@@ -106,6 +106,18 @@ def _check_unpacked_size(path: Path, source: Path) -> None:
                           "用 Word/WPS 打开，删去图片或只复制文字另存为新的 .docx，再导入。")
 
 
+def needs_libreoffice(path: Path) -> bool:
+    """Whether reading `path` converts it with LibreOffice first: an old .doc or .wps, or a .docx
+    that is really one (not one with a password, which is refused)."""
+    if path.suffix.lower() not in WORD:
+        return False
+    try:
+        head = _check(path)
+    except FanwenError:
+        return False  # reading it says why
+    return head.startswith(_OLE) and not _encrypted(path)
+
+
 def _encrypted(path: Path) -> bool:
     with path.open("rb") as f:
         data = f.read(1 << 20)  # the compound file's directory sits near the start
