@@ -404,7 +404,9 @@ def settle(page, quiet: float = 0.15) -> None:
     waited for it a dozen times). The page must be watched (`watch_network`) since it opened."""
     state = _NETWORK[page]
     page.wait_for_load_state("load")
+    deadline = time.monotonic() + 30  # as networkidle's own timeout
     while state["open"] or time.monotonic() - state["last"] < quiet:
+        assert time.monotonic() < deadline, f"requests still open: {[r.url for r in state['open']]}"
         page.wait_for_timeout(25)  # lets Playwright deliver the page's events
 
 
