@@ -62,6 +62,8 @@ def titles(root, manifest):
         assert search.read_meta(load(root, "m/all")) == rows
     else:
         assert not (root / "m" / "all.js").exists()
+    # Every page's label in a column of its own as well (narrowing by type and level reads it)
+    assert search.read_labels(load(root, "tags")) == [label for _, _, label in rows]
     return rows
 
 

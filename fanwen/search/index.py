@@ -745,6 +745,10 @@ class Index:
         if len(meta_sizes) > 2:
             whole = files.put(f"{self.prefix}m/all", _pack(meta_text(self.docs)))
             meta_all = -(-whole * len(meta_sizes) // sum(meta_sizes))
+        # Every page's label (方案 · 村, 写作模板) as a column of its own: narrowing the results
+        # by type and level needs the label of every result, and the m/ files (with locations
+        # and titles) are read only for the results shown (search-worker.js).
+        files.put(f"{self.prefix}tags", _pack(labels_column([label for _, _, label in self.docs], np)))
         lengths = np.asarray(self.lengths, dtype=np.int64)
         # Page lengths as four byte planes (planes_u32): a sixth smaller than varints, and read
         # before the first result.
@@ -1020,6 +1024,25 @@ def meta_text(docs) -> bytes:
         lines.append(f"{k} {location[k:]}")
         before = location
     return "\n".join(lines + [title for _, title, _ in docs] + [label for _, _, label in docs]).encode("utf-8")
+
+
+def labels_column(labels: list[str], np) -> bytes:
+    """The tags file: the distinct labels, one a line, after the byte length of that text
+    (uint32), then each page's label as its number among them (planes_u32: three of the four
+    planes are zero and take nothing after deflate)."""
+    names = sorted(set(labels))
+    number = {name: n for n, name in enumerate(names)}
+    text = "\n".join(names).encode("utf-8")
+    return struct.pack("<I", len(text)) + text + planes_u32([number[label] for label in labels], np)
+
+
+def read_labels(data: bytes) -> list[str]:
+    """Each page's label from a tags file (labels_column read back, as search-worker.js reads it)."""
+    size = struct.unpack_from("<I", data)[0]
+    names = data[4:4 + size].decode("utf-8").split("\n")
+    body = data[4 + size:]
+    count = len(body) // 4
+    return [names[sum(body[b * count + i] << 8 * b for b in range(4))] for i in range(count)]
 
 
 def read_meta(data: bytes) -> list[list[str]]:

@@ -16,6 +16,7 @@
  *   search/fanwen/x/<p>-<k>.js  one large posting list
  *   search/fanwen/m/<n>.js      location, title, label of manifest.meta pages (loadMeta)
  *   search/fanwen/m/all.js      the same of every page, read instead of many m/ files
+ *   search/fanwen/tags.js       the label of every page (narrowing by type and level)
  *   search/fanwen/t/<n>.js      the n-th manifest.chunk code points of the text stream
  *   search/fanwen/o/<n>.js      the openings (manifest.open code points) of manifest.open_pages pages
  *   search/fanwen/delta/…       after edits in `make serve`, or when `fanwen build` reused the
@@ -35,6 +36,9 @@
 "use strict"
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3, DONE = "fanwen-done", FIRST_READ = "fanwen-first"
+// Not one of Material's messages: the page asks for the rows of results about to be seen, and
+// gets them back (fanwen-search.js).
+const ROWS = "fanwen-rows"
 const TITLE = 2, HEADING = 1
 const FIRST = 10      // results sent with snippets in the first answer
 // Results given snippets in the complete answer (the rest: titles and labels). The first ten
@@ -63,6 +67,9 @@ const raw = new Map()        // key → payload as written, from importScripts
 const files = new Map()      // key → decoded payload
 const postings = new Map()   // gram → decoded posting list
 let generation = 0
+// The last complete answer with placeholders: {gen, entries ([doc, info, needles, terms] of
+// every result in order), sent (results whose rows the page has been sent)}.
+let answer = null
 
 /* ------------------------------------------------------------------------- loading */
 
@@ -119,6 +126,16 @@ async function decode(key, payload) {
     const n = data.length / 4, out = new Float64Array(n + 1)
     for (let i = 0; i < n; i++)
       out[i + 1] = out[i] + data[i] + data[n + i] * 256 + data[2 * n + i] * 65536 + data[3 * n + i] * 16777216 + 1
+    return out
+  }
+  if (key === "tags") {
+    // Each page's label (index.py labels_column): the distinct labels after their byte length,
+    // then each page's number among them as four byte planes.
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
+    const size = view.getUint32(0, true), names = utf8.decode(data.subarray(4, 4 + size)).split("\n")
+    const body = data.subarray(4 + size), n = body.length / 4, out = new Array(n)
+    for (let i = 0; i < n; i++)
+      out[i] = names[body[i] + body[n + i] * 256 + body[2 * n + i] * 65536 + body[3 * n + i] * 16777216]
     return out
   }
   if (key === "fold") {
@@ -627,11 +644,18 @@ function parseQuery(query) {
   return { text: rest.join(" "), facets }
 }
 
+/* The labels of `docs` (方案 · 村, 写作模板), from each space's tags file. */
+async function labels(docs) {
+  const located = docs.map(locate)
+  await load([...new Set(located.map(([space]) => `${space.prefix}tags`))])
+  return located.map(([space, local]) => files.get(`${space.prefix}tags`)[local])
+}
+
 async function keepFacets(list, facets) {
   if (!Object.keys(facets).length || !list.length) return list
-  const rows = await meta(list.map(([doc]) => doc))
+  const found = await labels(list.map(([doc]) => doc))
   return list.filter((_, i) => {
-    const [type, level] = (rows[i][2] || "").split(" · ")
+    const [type, level] = (found[i] || "").split(" · ")
     return (!facets["文种"] || facets["文种"] === type) && (!facets["层级"] || facets["层级"] === level)
   })
 }
@@ -696,24 +720,56 @@ async function search(query, gen, post) {
   partsOnly.sort(([a, x], [b, y]) => (y.tf - x.tf) || (y.kind - x.kind) || (tieKey(a) - tieKey(b)))
   partsOnly.splice(0, partsOnly.length, ...await keepFacets(partsOnly, facets))
   if (gen !== generation) return
-  if (!ranked.length && !partsOnly.length) return post({ items: [] })
-  if (ranked.length <= FIRST && !partsOnly.length) return  // the first answer was complete
+  if (!ranked.length && !partsOnly.length) { answer = null; return post({ items: [] }) }
+  if (ranked.length <= FIRST && !partsOnly.length) { answer = null; return }  // the first answer was complete
 
+  // Every result in order, with what its item needs; the first FIRST rendered now (they are
+  // on the first screen), the others as placeholders the page asks rows for as they are about
+  // to be seen (fanwen-search.js, ROWS): a broad query has a thousand results and the rows of all of
+  // them were a fifth of what the complete answer to a first query read.
   const needlesParts = [...words, ...words.flatMap(parts)]
-  // Every result's title file, each once, before the results ask for them one by one.
-  await loadMeta([...ranked, ...partsOnly].map(([doc]) => doc))
-  if (gen !== generation) return
-  const all = [
-    ...top,
-    ...await Promise.all(ranked.slice(FIRST).map((hit, i) =>
-      item(hit, FIRST + i, words, terms, FIRST + i < SNIPPETS))),
-    ...await Promise.all(partsOnly.map(([doc, info], i) =>
-      item([doc, info], total + i, needlesParts,
-        Object.fromEntries(words.map(word => [word, info.present.includes(word)])),
-        total + i < SNIPPETS)))
+  const entries = [
+    ...ranked.map(([doc, info]) => [doc, info, words, terms]),
+    ...partsOnly.map(([doc, info]) => [doc, info, needlesParts,
+      Object.fromEntries(words.map(word => [word, info.present.includes(word)]))])
   ]
+  answer = { gen, entries, sent: new Set() }
+  await loadMeta(entries.slice(top.length, FIRST).map(([doc]) => doc))
   if (gen !== generation) return
+  const rest = await Promise.all(entries.slice(top.length, FIRST).map(([doc, info, needles, termFlags], i) =>
+    item([doc, info], top.length + i, needles, termFlags, top.length + i < SNIPPETS)))
+  if (gen !== generation) return
+  const all = [...top, ...rest].concat(entries.slice(FIRST).map(([, , , termFlags], k) => ({
+    location: "",
+    title: `<span class="fw-row" data-fw-answer="${gen}" data-fw-row="${FIRST + k}"></span>`,
+    text: "",
+    score: total + 1000 - FIRST - k,
+    terms: termFlags
+  })))
   post({ items: all.map(x => [x]) })
+}
+
+/* The rows (address, title, label) of results from..to of the last complete answer, for the
+ * page to put in place of their placeholders (fanwen-search.js): {i, location, title, text}. */
+async function rows(gen, from, to) {
+  if (!answer || answer.gen !== gen) return null
+  const wanted = []
+  for (let i = Math.max(FIRST, from); i < Math.min(to, answer.entries.length); i++)
+    if (!answer.sent.has(i)) wanted.push(i)
+  if (!wanted.length) return null
+  const sent = answer.sent
+  wanted.forEach(i => sent.add(i))
+  const entries = wanted.map(i => answer.entries[i])
+  try {
+    await loadMeta(entries.map(([doc]) => doc))
+  } catch (err) {
+    wanted.forEach(i => sent.delete(i))  // asked for again when the page asks again
+    throw err
+  }
+  return Promise.all(entries.map(async ([doc, info, needles], k) => {
+    const { location, title, text } = await render(doc, info, needles, false)
+    return { i: wanted[k], location, title, text }
+  }))
 }
 
 /* What the page shows when the index cannot be read: one result that says so, instead of
@@ -753,8 +809,16 @@ addEventListener("message", async ev => {
   if (message.type === SETUP) {
     await setup()
     postMessage({ type: READY })
+  } else if (message.type === ROWS) {
+    try {
+      const found = await rows(message.answer, message.from, message.to)
+      if (found) postMessage({ type: ROWS, answer: message.answer, rows: found })
+    } catch (err) {
+      console.warn("范文库搜索出错：", err)
+    }
   } else if (message.type === QUERY) {
     const gen = ++generation
+    answer = null
     if (broken) {
       postMessage({ type: RESULT, data: brokenAnswer() })
     } else {
