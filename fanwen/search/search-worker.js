@@ -38,14 +38,17 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3, DONE = "fanwen-done", FIRST_READ = "fanwen-first"
 // Not one of Material's messages: the page asks for the rows of results about to be seen, and
 // gets them back (fanwen-search.js).
-const ROWS = "fanwen-rows"
+const ROWS = "fanwen-rows", SCREEN = "fanwen-screen"
 const TITLE = 2, HEADING = 1
-const FIRST = 10      // results sent with snippets in the first answer
-// Results given snippets in the complete answer (the rest: titles and labels). The first ten
-// only: a snippet reads the text chunk (~20 KB) around the match, the results after the tenth
-// lie in other chunks each, and ten more snippets (shown only after scrolling) took up to a
-// fifth of what the complete answer to a first query downloaded.
-const SNIPPETS = FIRST
+const FIRST = 10      // results sent with their rows in the first answer (Material shows ten)
+// Results past the tenth have no snippet (titles and labels only): a snippet reads the text
+// chunk (~20 KB) around the match, and each result lies in another chunk.
+// Of the first ten, those that fit on the first screen of the result list get their snippets
+// before the answer; the others a placeholder the page asks the snippet for when the list is
+// scrolled towards it (fanwen-search.js says how many fit: the "fanwen-screen" message). At
+// 1280 × 900 four results are in view, and six more snippets were up to a third of what the
+// complete answer to a first query read. Until the page says, all ten.
+let screen = FIRST
 const BEFORE = 24, AFTER = 96
 
 /* In Material's iframe-worker shim (file://) this script runs in an iframe and importScripts
@@ -67,8 +70,9 @@ const raw = new Map()        // key → payload as written, from importScripts
 const files = new Map()      // key → decoded payload
 const postings = new Map()   // gram → decoded posting list
 let generation = 0
-// The last complete answer with placeholders: {gen, entries ([doc, info, needles, terms] of
-// every result in order), sent (results whose rows the page has been sent)}.
+// The last answer with placeholders: {gen, entries ([doc, info, needles, terms] of every
+// result in order: the first ten until the complete answer), shown (results given their
+// snippets in the answer), sent (results whose rows the page has been sent)}.
 let answer = null
 
 /* ------------------------------------------------------------------------- loading */
@@ -589,14 +593,16 @@ async function scan(doc, titleLength, needles) {
   return best
 }
 
-/* Title and snippet HTML for one result. */
+/* Title and snippet HTML for one result: {location, title, text (label and snippet), snippet}.
+ * `withSnippet`: true, false, or the HTML to put where the snippet will be. */
 async function render(doc, info, needles, withSnippet) {
   const [[location, title, label]] = await meta([doc])
   const titleChars = Array.from(title)
   // The label (方案 · 村, 写作模板) goes first in the text: the page narrows the results by it.
   const tags = label ? `<p class="fw-result-tags">${escapeHTML(label)}</p>` : ""
   const item = { location, title: highlight(titleChars, needles), text: tags }
-  if (!withSnippet) return item
+  if (typeof withSnippet === "string") item.text = tags + withSnippet
+  if (withSnippet !== true) return item
   let pos = info.first
   if (pos < 0) pos = await scan(doc, titleChars.length, needles)
   if (pos < 0) pos = titleChars.length + 1   // match only in the title: show the opening
@@ -611,7 +617,8 @@ async function render(doc, info, needles, withSnippet) {
   const clippedStart = start === 0 && from > titleChars.length + 1 &&
     (await textRange(doc, from - 1, from))[0] !== "\n"
   const clippedEnd = end === span.length && span.length === pos + AFTER - from
-  item.text = `${tags}<p>${clippedStart ? "…" : ""}${highlight(chars, needles)}${clippedEnd ? "…" : ""}</p>`
+  item.snippet = `<p>${clippedStart ? "…" : ""}${highlight(chars, needles)}${clippedEnd ? "…" : ""}</p>`
+  item.text = tags + item.snippet
   return item
 }
 
@@ -685,15 +692,19 @@ async function search(query, gen, post) {
   const terms = Object.fromEntries(words.map(word => [word, true]))
   const total = ranked.length
 
-  const item = async ([doc, info], i, needles, termFlags, snippet) => ({
-    ...(await render(doc, info, needles, snippet)),
-    score: total + 1000 - i,
-    terms: termFlags
-  })
+  // Results on the first screen (`shown`) with their snippets, the rest of the first ten with
+  // a placeholder for it.
+  const shown = screen
+  const item = async ([doc, info], i, needles, termFlags) => {
+    const { location, title, text } = await render(doc, info, needles,
+      i < shown || `<span class="fw-snippet" data-fw-answer="${gen}" data-fw-row="${i}"></span>`)
+    return { location, title, text, score: total + 1000 - i, terms: termFlags }
+  }
 
   // First answer: the best exact matches, as soon as they are known.
-  const top = await Promise.all(ranked.slice(0, FIRST).map((hit, i) => item(hit, i, words, terms, true)))
+  const top = await Promise.all(ranked.slice(0, FIRST).map((hit, i) => item(hit, i, words, terms)))
   if (gen !== generation) return
+  answer = { gen, entries: ranked.slice(0, FIRST).map(([doc, info]) => [doc, info, words, terms]), shown, sent: new Set() }
   if (top.length) post({ items: top.map(x => [x]) })
   // Not one of Material's messages (it ignores it): after the first query only, the files read
   // so far, for bench/search.py to count what the first answer cost.
@@ -721,7 +732,7 @@ async function search(query, gen, post) {
   partsOnly.splice(0, partsOnly.length, ...await keepFacets(partsOnly, facets))
   if (gen !== generation) return
   if (!ranked.length && !partsOnly.length) { answer = null; return post({ items: [] }) }
-  if (ranked.length <= FIRST && !partsOnly.length) { answer = null; return }  // the first answer was complete
+  if (ranked.length <= FIRST && !partsOnly.length) return  // the first answer was complete
 
   // Every result in order, with what its item needs; the first FIRST rendered now (they are
   // on the first screen), the others as placeholders the page asks rows for as they are about
@@ -733,11 +744,11 @@ async function search(query, gen, post) {
     ...partsOnly.map(([doc, info]) => [doc, info, needlesParts,
       Object.fromEntries(words.map(word => [word, info.present.includes(word)]))])
   ]
-  answer = { gen, entries, sent: new Set() }
+  answer.entries = entries
   await loadMeta(entries.slice(top.length, FIRST).map(([doc]) => doc))
   if (gen !== generation) return
   const rest = await Promise.all(entries.slice(top.length, FIRST).map(([doc, info, needles, termFlags], i) =>
-    item([doc, info], top.length + i, needles, termFlags, top.length + i < SNIPPETS)))
+    item([doc, info], top.length + i, needles, termFlags)))
   if (gen !== generation) return
   const all = [...top, ...rest].concat(entries.slice(FIRST).map(([, , , termFlags], k) => ({
     location: "",
@@ -749,12 +760,13 @@ async function search(query, gen, post) {
   post({ items: all.map(x => [x]) })
 }
 
-/* The rows (address, title, label) of results from..to of the last complete answer, for the
- * page to put in place of their placeholders (fanwen-search.js): {i, location, title, text}. */
+/* The rows of results from..to of the last answer, for the page to put in place of their
+ * placeholders (fanwen-search.js): {i, location, title, text}, and the snippet of a result
+ * of the first ten (`snippet`). */
 async function rows(gen, from, to) {
   if (!answer || answer.gen !== gen) return null
   const wanted = []
-  for (let i = Math.max(FIRST, from); i < Math.min(to, answer.entries.length); i++)
+  for (let i = Math.max(answer.shown, from); i < Math.min(to, answer.entries.length); i++)
     if (!answer.sent.has(i)) wanted.push(i)
   if (!wanted.length) return null
   const sent = answer.sent
@@ -762,14 +774,14 @@ async function rows(gen, from, to) {
   const entries = wanted.map(i => answer.entries[i])
   try {
     await loadMeta(entries.map(([doc]) => doc))
+    return await Promise.all(entries.map(async ([doc, info, needles], k) => {
+      const { location, title, text, snippet } = await render(doc, info, needles, wanted[k] < FIRST)
+      return { i: wanted[k], location, title, text, snippet }
+    }))
   } catch (err) {
-    wanted.forEach(i => sent.delete(i))  // asked for again when the page asks again
+    wanted.forEach(i => sent.delete(i))  // sent when the page asks again
     throw err
   }
-  return Promise.all(entries.map(async ([doc, info, needles], k) => {
-    const { location, title, text } = await render(doc, info, needles, false)
-    return { i: wanted[k], location, title, text }
-  }))
 }
 
 /* What the page shows when the index cannot be read: one result that says so, instead of
@@ -809,6 +821,8 @@ addEventListener("message", async ev => {
   if (message.type === SETUP) {
     await setup()
     postMessage({ type: READY })
+  } else if (message.type === SCREEN) {
+    screen = Math.max(1, Math.min(FIRST, Math.floor(message.results) || FIRST))
   } else if (message.type === ROWS) {
     try {
       const found = await rows(message.answer, message.from, message.to)
