@@ -125,6 +125,28 @@ def shard(root, manifest, gram):
     return out
 
 
+def presence(root, manifest, gram):
+    """[(doc, fields)] of a bigram from its b/ file (as the worker's "missing" answer reads
+    it: the grams of the file's part hashed into it, their lists without counts)."""
+    data = load(root, search.bigram_file(manifest, gram))
+    count, size_bytes, text_bytes = struct.unpack("<III", data[:12])
+    sizes = varints(data[12:12 + size_bytes])
+    grams = search.read_gram_text(data[12 + size_bytes:12 + size_bytes + text_bytes])
+    assert len(sizes) == count == len(grams) and grams == sorted(grams, key=lambda g: (len(g), g))
+    at = 12 + size_bytes + text_bytes
+    lists = {}
+    for g, size in zip(grams, sizes):
+        lists[g], at = data[at:at + size], at + size
+    assert at == len(data)
+    if gram not in lists:
+        return None
+    out, doc = [], -1
+    for v in varints(lists[gram]):
+        doc += (v >> 3) + 1
+        out.append((doc, v & 7))
+    return out
+
+
 def postings(root, manifest, gram):
     """As the worker reads them: [(doc, count, fields)] for 1-2 characters, [(doc, [(position in
     the page, field)])] for trigrams."""
@@ -224,6 +246,7 @@ def test_many_pages_share_few_files(tmp_path, monkeypatch, sample):
     monkeypatch.setattr(search, "META", 3)
     monkeypatch.setattr(search, "BIG", 20)
     monkeypatch.setattr(search, "SHARD_FILE", 300)
+    monkeypatch.setattr(search, "BIGRAM_FILE", 30)
     monkeypatch.setattr(search.Index, "part_count", lambda self: 3)
     index = search.Index()
     pages = [(f"p{i}/", f"第{i}篇乡镇工作总结", [(search.HEADING, "一、主要做法"),
@@ -255,6 +278,13 @@ def test_many_pages_share_few_files(tmp_path, monkeypatch, sample):
             marked = gram[:2] in read_shard(root, manifest, gram)[1]
             spread, grouped = spread + marked, grouped + (not marked)
     assert spread and grouped and manifest["split"]  # and some shards were cut in two or more
+    # Every bigram's pages and fields in its b/ file as well (the "missing" answer reads them).
+    assert sum(manifest["bigrams"]) > len(manifest["bigrams"])
+    for gram in index.postings():
+        if len(gram) == 2:
+            assert presence(root, manifest, gram) == [(doc, fields) for doc, _, fields in postings(root, manifest, gram)], gram
+        elif len(gram) == 1:
+            assert presence(root, manifest, gram) is None
 
 
 def test_index_built_in_the_background_reads_the_same(tmp_path):

@@ -288,7 +288,8 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 SHARD_FILE = 47104   # bytes on disk aimed at per shard file
 SPLIT = 1.4          # a shard more than this many times SHARD_FILE is cut into files of 1.2 times it
 TEXT_FILE = 20480    # bytes on disk aimed at per text chunk file
-META = 128           # pages per m/ file: the first ten results read up to ten of them
+BIGRAM_FILE = 20480  # bytes on disk aimed at per b/ file (documents and fields of bigrams)
+META = 256           # pages per m/ file: the first ten results read up to ten of them
 OPEN = 512           # code points of each page's opening in the o/ files
 BIG = 32768          # posting bytes above which a list gets its own x/ file
 SAMPLE = 1000        # pages whose text sets the size of the t/ and o/ files (chunk_length, opening_pages)
@@ -507,7 +508,7 @@ class Index:
         """n-gram → its posting list: for 1-2 characters the bytes written to the shards, for
         trigrams [(gap, field)] (the first gap from the start of the stream)."""
         out = {}
-        for _, keys, begins, sizes, data, gaps, kinds in self._parts():
+        for _, keys, begins, sizes, data, gaps, kinds, _ in self._parts():
             for key, begin, size in zip(keys.tolist(), begins.tolist(), sizes.tolist()):
                 if key >> 2 * _BITS:
                     out[_gram(key)] = list(zip(gaps[begin:begin + size].tolist(), kinds[begin:begin + size].tolist()))
@@ -632,7 +633,13 @@ class Index:
         keys = np.where(head > 0, vocab[np.maximum(head - 1, 0)] << _BITS | vocab[grams & low],
                         vocab[grams & low])
         short = self._lists(keys, new_gram, values, 2)
-        del values, gap, docs, grams, pair
+        # The same lists without the counts (document gap << 3 | fields) for the b/ files: the
+        # "missing" answer needs only which pages have each two characters of a word, and where.
+        del values
+        gap <<= 3
+        gap |= mask
+        presence = self._lists(keys, new_gram, gap, 1)[1:]
+        del gap, docs, grams, pair, mask
         # Trigrams: positions in the stream, ascending per trigram. A trigram belongs to the
         # part of its middle character, the part of its first bigram (the bigram ending at
         # this part's characters, if it counted, is the trigram's start): the two are
@@ -677,7 +684,7 @@ class Index:
         del at, grams, new_gram
         # Short lists: byte ranges of `short[2]`; trigram lists: ranges of the values.
         return (part, np.concatenate([short[0], keys]), np.concatenate([short[1][:-1], heads]),
-                np.concatenate([np.diff(short[1]), counts]), short[2], gap.astype(np.uint32), kinds)
+                np.concatenate([np.diff(short[1]), counts]), short[2], gap.astype(np.uint32), kinds, presence)
 
     def part_count(self) -> int:
         """Parts of about a million characters of text each (the memory of sorting one part
@@ -756,7 +763,7 @@ class Index:
         parts = self.part_count()
         self._part_context()  # made before any fork: both writers share it
         return SimpleNamespace(files=files, chunk=chunk, per=per, meta_all=meta_all, parts=parts,
-                               left=list(range(parts)), result={"shards": {}, "split": {}, "unigrams": ""})
+                               left=list(range(parts)), result={"shards": {}, "split": {}, "bigrams": {}, "unigrams": ""})
 
     def write_part(self, root: Path) -> dict:
         """Every file but the manifest; returns what the manifest says.
@@ -774,10 +781,12 @@ class Index:
         written: dict[str, str] = {**self.made.digests, **final.files.digests}  # key → digest of the file
         self.made.write(root)
         final.files.write(root)
-        shards, split, unigrams = [0] * final.parts, {}, set()
+        shards, bigrams, split, unigrams = [0] * final.parts, [0] * final.parts, {}, set()
         for result in results:
             for part, count in result["shards"].items():
                 shards[int(part)] = count
+            for part, count in result["bigrams"].items():
+                bigrams[int(part)] = count
             written.update(result.get("files", {}))
             unigrams.update(result["unigrams"])
         # The split shards in the order the two writers used to report them (even parts, then
@@ -801,14 +810,14 @@ class Index:
         fold.put(f"{self.prefix}fold", _pack(_varints(values, np)[0].tobytes()))
         written.update(fold.digests)
         version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
-        return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards, "split": split,
+        return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards, "split": split, "bigrams": bigrams,
                 "chunk": final.chunk, "meta": META, "meta_all": final.meta_all, "open": OPEN, "open_pages": final.per}
 
     def _write_parts(self, root: Path, only) -> dict:
         """The shard files of the parts in `only`, written under `root`: {"shards": {part:
         count}, "split": {part: {n: k}}, "files": {key: digest}, "unigrams": characters seen}."""
         files = _Files(root)
-        out = {"shards": {}, "split": {}, "unigrams": ""}
+        out = {"shards": {}, "split": {}, "bigrams": {}, "unigrams": ""}
         self._shards_of(self._parts(only), only, files, out)
         return {**out, "files": files.digests}
 
@@ -817,10 +826,11 @@ class Index:
         and characters into `out`; a part of `only` with no text at all gets one empty shard."""
         np = self.np
         done = set()
-        for part, keys, begins, sizes, data, gaps, kinds in counted:
+        for part, keys, begins, sizes, data, gaps, kinds, presence in counted:
             out["unigrams"] += "".join(chr(k) for k in keys[keys <= _LOW].tolist())
             made: dict = {}
             out["shards"][part], out["split"][part] = self._write_shards(made, f"{part}-", keys, begins, sizes, data, gaps, kinds)
+            out["bigrams"][part] = self._write_bigrams(made, f"{part}-", keys[:len(presence[0]) - 1], *presence)
             done.add(part)
             for key, payload in made.items():
                 files.put(self.prefix + key, payload)
@@ -829,6 +839,7 @@ class Index:
             made = {}
             out["shards"][part], out["split"][part] = self._write_shards(made, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint8),
                                                                          np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8))
+            out["bigrams"][part] = self._write_bigrams(made, f"{part}-", empty, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint8))
             for key, payload in made.items():
                 files.put(self.prefix + key, payload)
 
@@ -915,6 +926,36 @@ class Index:
         return shards, split
 
 
+    def _write_bigrams(self, files: dict, prefix: str, keys, offsets, data) -> int:
+        """The b/<prefix><n> files of one part's bigrams (of `keys`, 1-2-grams whose lists are
+        data[offsets[i]:offsets[i + 1]]: varints of document gap << 3 | fields); returns n.
+
+        Why: the "missing" answer to a word of three or more characters needs the pages with
+        each two characters of it. In a shard a bigram's list is a tenth of the file (the rest
+        is its trigrams' positions), and the bigrams that do not begin a covering trigram were
+        two of the four shards a five-character word read. Without the counts the lists are
+        two fifths of their size, and a b/ file is half a shard. Single characters are left
+        out (that answer never reads them: a sixth of the bytes). A bigram's file is its FNV
+        hash modulo n; in it, the bigrams in order (front-coded) and their lists: three uint32
+        (grams, bytes of the size varints, bytes of the gram text), the sizes, the gram text,
+        the lists."""
+        np = self.np
+        pick = np.flatnonzero(keys > _LOW)
+        keys, starts, sizes = keys[pick], offsets[:-1][pick], np.diff(offsets)[pick]
+        n = 1
+        if len(keys):
+            n = max(1, round(len(_pack(data[_ragged(starts, sizes, np)].tobytes())) / BIGRAM_FILE))
+        which = (_fnv_keys(keys, np) % np.uint64(n)).astype(np.int64)
+        for k in range(n):
+            grams = np.flatnonzero(which == k)
+            grams = grams[np.argsort(keys[grams], kind="stable")]
+            head = _varints(sizes[grams], np)[0].tobytes()
+            text = _gram_text(keys[grams], np)
+            body = data[_ragged(starts[grams], sizes[grams], np)].tobytes()
+            files[f"b/{prefix}{k}"] = _pack(struct.pack("<III", len(grams), len(head), len(text)) + head + text + body)
+        return n
+
+
 def planes_u32(values, np) -> bytes:
     """Non-negative numbers below 2**32 as four byte planes, lowest first."""
     return np.asarray(values).astype("<u4").view(np.uint8).reshape(-1, 4).T.tobytes()
@@ -976,6 +1017,13 @@ def shard_hash_key(gram: str, spread: bool) -> str:
     by its first bigram, unless that bigram is marked spread in its own shard; any other gram
     by itself. search-worker.js does the same (shardOf)."""
     return gram[:2] if len(gram) == 3 and not spread else gram
+
+
+def bigram_file(manifest: dict, gram: str) -> str:
+    """The key of the b/ file that holds the documents and fields of a bigram (search-worker.js
+    bigramOf)."""
+    part = gram_part(gram, len(manifest["shards"]))
+    return f"b/{part}-{fnv(gram) % manifest['bigrams'][part]}"
 
 
 def shard_file(manifest: dict, gram: str, spread: bool = False) -> str:
@@ -1142,7 +1190,7 @@ def prepare_index_dir(site_dir: str | Path) -> Path:
     root = Path(site_dir) / INDEX_DIR
     if root.exists():
         shutil.rmtree(root)
-    for sub in ("s", "x", "m", "t", "o"):
+    for sub in ("s", "x", "b", "m", "t", "o"):
         (root / sub).mkdir(parents=True)
     return root
 
@@ -1191,7 +1239,7 @@ def write_delta_part(root: Path, pages: list[tuple[str, str, list, str]], replac
     where each of `pages` ranks among the pages of the site's index when results are equal
     (search-worker.js tieKey), by default after all of them."""
     shutil.rmtree(root / DELTA, ignore_errors=True)
-    for sub in ("s", "x", "m", "t", "o"):
+    for sub in ("s", "x", "b", "m", "t", "o"):
         (root / DELTA / sub).mkdir(parents=True)
     index = Index(DELTA)
     for page in pages:

@@ -14,6 +14,8 @@
  *                               (a trigram with its first bigram; shardOf); a list marked as
  *                               external is x/<p>-<k>.js; a shard cut in k is s/<p>-<n>-<j>.js
  *   search/fanwen/x/<p>-<k>.js  one large posting list
+ *   search/fanwen/b/<p>-<n>.js  the documents and fields of bigrams without their counts, by
+ *                               FNV hash (the "missing" answer: bigramOf)
  *   search/fanwen/m/<n>.js      location, title, label of manifest.meta pages (loadMeta)
  *   search/fanwen/m/all.js      the same of every page, read instead of many m/ files
  *   search/fanwen/tags.js       the label of every page (narrowing by type and level)
@@ -187,19 +189,20 @@ async function decode(key, payload) {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
   const count = view.getUint32(0, true), sizeBytes = view.getUint32(4, true), textBytes = view.getUint32(8, true)
   const r = reader(data.subarray(12, 12 + sizeBytes))
-  // The grams front-coded: how many first characters are the gram before's ("0"-"2"), then
-  // the rest, each followed by "\n" (index.py _gram_text).
-  // Without surrogate pairs (nearly always) string indices are code point indices.
-  const text = utf8.decode(data.subarray(12 + sizeBytes, 12 + sizeBytes + textBytes))
-  const plain = !/[\uD800-\uDFFF]/.test(text)
-  const grams = [], isTri = []
-  let previous = ""
-  for (const line of text.split("\n", count)) {
-    const k = line.charCodeAt(0) - 48
-    previous = (plain ? previous.slice(0, k) : Array.from(previous).slice(0, k).join("")) + line.slice(1)
-    grams.push(previous)
-    isTri.push((plain ? previous.length : Array.from(previous).length) === 3)
+  const grams = gramLines(utf8.decode(data.subarray(12 + sizeBytes, 12 + sizeBytes + textBytes)), count)
+  if (kind === "b") {
+    // A b/ file (index.py _write_bigrams): the same header, then each gram's list of
+    // documents and fields (varints of document gap << 3 | fields). Map(gram → its bytes).
+    const map = new Map()
+    let at = 12 + sizeBytes + textBytes
+    for (const gram of grams) {
+      const size = r.next()
+      map.set(gram, data.subarray(at, at + size))
+      at += size
+    }
+    return map
   }
+  const isTri = grams.map(gram => Array.from(gram).length === 3)
   const codes = []
   let shortBytes = 0, positions = 0
   for (let i = 0; i < count; i++) {
@@ -218,6 +221,20 @@ async function decode(key, payload) {
     else { map.set(grams[i], data.subarray(at, at + value)); at += value }
   }
   return { map, spread }
+}
+
+/* The grams of a shard or b/ file, front-coded: how many first characters are the gram
+ * before's ("0"-"2"), then the rest, each followed by "\n" (index.py _gram_text). */
+function gramLines(text, count) {
+  // Without surrogate pairs (nearly always) string indices are code point indices.
+  const plain = !/[\uD800-\uDFFF]/.test(text), grams = []
+  let previous = ""
+  for (const line of text.split("\n", count)) {
+    const k = line.charCodeAt(0) - 48
+    previous = (plain ? previous.slice(0, k) : Array.from(previous).slice(0, k).join("")) + line.slice(1)
+    grams.push(previous)
+  }
+  return grams
 }
 
 /* Positions and fields of trigram positions from..from+count of planes {data, count} (as
@@ -493,14 +510,50 @@ async function exactIn(space, word) {
 async function partialIn(space, word) {
   const chars = Array.from(word)
   const grams = chars.length < 2 ? chars : chars.slice(1).map((ch, i) => chars[i] + ch)
-  await getPostings(space, grams)
-  const maps = grams.map(gram => postings.get(space.prefix + gram))
+  const maps = await presenceOf(space, grams)
   const [smallest] = [...maps].sort((a, b) => a.size - b.size)
   const docs = new Map()
   for (const [doc] of smallest)
     if (maps.every(map => map.has(doc)))
       docs.set(doc, Math.max(...maps.map(map => kindOfMask(map.get(doc).mask))))
   return docs
+}
+
+/* Map(doc → {mask}) (or {tf, mask}) of each of `grams` in one space: from its shard when that
+ * is loaded already (a bigram that begins a covering trigram of the word) and holds the list
+ * itself, else from its b/ file (manifest.bigrams: how many per part), a tenth of the bytes. */
+const presences = new Map()  // gram → Map(doc → {mask}) from a b/ file
+
+async function presenceOf(space, grams) {
+  const fromShard = gram => {
+    if (postings.has(space.prefix + gram)) return true
+    if (!space.info.bigrams || Array.from(gram).length !== 2) return true  // b/ holds bigrams only
+    const [, key] = shardOf(space, gram, false), shard = files.get(key)
+    return !!shard && typeof shard.map.get(gram) !== "number"  // a number: an x/ file to read
+  }
+  const own = grams.filter(fromShard), rest = grams.filter(gram => !fromShard(gram) && !presences.has(space.prefix + gram))
+  await getPostings(space, own)
+  const keys = rest.map(gram => bigramOf(space, gram))
+  const found = await load(keys)
+  rest.forEach((gram, i) => {
+    const r = reader(found[i].get(gram) || new Uint8Array(0)), map = new Map()
+    let doc = -1
+    while (r.more()) {
+      const v = r.next()
+      doc += Math.floor(v / 8) + 1
+      map.set(doc, { mask: v & 7 })
+    }
+    presences.set(space.prefix + gram, map)
+  })
+  return grams.map(gram => postings.get(space.prefix + gram) || presences.get(space.prefix + gram))
+}
+
+/* The b/ file of a bigram (index.py bigram_file): the gram's part as for shards, then its
+ * FNV hash modulo the part's count. */
+function bigramOf(space, gram) {
+  const counts = space.info.bigrams, chars = Array.from(gram)
+  const part = chars[chars.length - 1].codePointAt(0) % counts.length
+  return `${space.prefix}b/${part}-${hash(gram) % counts[part]}`
 }
 
 function parts(word) {
