@@ -425,7 +425,7 @@ def test_results_below_the_first_screen_are_filled_before_they_are_shown(search_
     assert all(kind == "shown" for kind, seen in zip(state["snippets"], state["seen"]) if seen), state
     assert "later" in state["snippets"], state  # at 1280 × 900 four or five results are in view
     # A little scrolling asks for what lies ahead; the results Material then adds at the end
-    # are filled when they are added (before the browser paints them).
+    # are filled before the browser paints them (in the animation frame after they are added).
     found = page.evaluate("""async () => {
         const wrap = document.querySelector(".md-search__scrollwrap");
         const list = document.querySelector(".md-search-result__list");
@@ -433,8 +433,10 @@ def test_results_below_the_first_screen_are_filled_before_they_are_shown(search_
         wrap.scrollTop = 40;
         await new Promise(done => setTimeout(done, 500));
         const added = [];
-        new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(node =>
-            added.push(!!node.querySelector(".fw-row"))))).observe(list, { childList: true });
+        new MutationObserver(records => {
+            const nodes = records.flatMap(r => [...r.addedNodes]);
+            requestAnimationFrame(() => nodes.forEach(node => added.push(!!node.querySelector(".fw-row"))));
+        }).observe(list, { childList: true });
         wrap.scrollTop = wrap.scrollHeight;
         for (let step = 0; step < 50 && !added.length; step++) await frame();
         return { added, snippets: [...list.children].slice(0, 10).map(li => !!li.querySelector("article p:not(.fw-result-tags)")) };

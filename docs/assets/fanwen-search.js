@@ -74,7 +74,17 @@
   }
 
   // Fill what has come; ask for the placeholders in view, or, once the list has been scrolled,
-  // within three screens of its top, and for the rows past the end when it is near.
+  // within three screens of its top, and for the rows past the end when it is near. Run in the
+  // next animation frame (before the browser paints, so a row that has come is in place when
+  // its result is first shown): reading where the results are lays the page out, and done as
+  // soon as Material has put in an answer it made the answer itself come later.
+  var scheduled = false;
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(function () { scheduled = false; update(); });
+  }
+
   function update() {
     var el = list(), wrap = scroller();
     if (!el || !wrap || !answer) return;
@@ -108,7 +118,7 @@
         Object.keys(rows).forEach(function (i) { asked[i] = true; });
       } else if (message && message.type === "fanwen-rows" && answer && String(message.answer) === answer.gen) {
         message.rows.forEach(function (row) { rows[row.i] = row; });
-        update();
+        schedule();
       }
     });
   }
@@ -118,10 +128,9 @@
     if (!el || !wrap) return;
     // Material renders more results (four at a time) when the list is scrolled to its end:
     // their rows are asked for a screen or two before that.
-    wrap.addEventListener("scroll", update, { passive: true });
+    wrap.addEventListener("scroll", schedule, { passive: true });
     window.addEventListener("resize", tellScreen);
-    // After Material has put the results of an answer in the list (MutationObserver callbacks
-    // run before the browser paints).
-    new MutationObserver(update).observe(el, { childList: true });
+    // After Material has put the results of an answer in the list.
+    new MutationObserver(schedule).observe(el, { childList: true });
   });
 })();
