@@ -127,23 +127,21 @@ def shard(root, manifest, gram):
 
 def presence(root, manifest, gram):
     """[(doc, fields)] of a bigram from its b/ file (as the worker's "missing" answer reads
-    it: the grams of the file's part hashed into it, their lists without counts)."""
+    it: the bigrams of the file's part hashed into it, their postings without counts)."""
     data = load(root, search.bigram_file(manifest, gram))
     count, size_bytes, text_bytes = struct.unpack("<III", data[:12])
-    sizes = varints(data[12:12 + size_bytes])
+    counts = varints(data[12:12 + size_bytes])
     grams = search.read_gram_text(data[12 + size_bytes:12 + size_bytes + text_bytes])
-    assert len(sizes) == count == len(grams) and grams == sorted(grams, key=lambda g: (len(g), g))
-    at = 12 + size_bytes + text_bytes
-    lists = {}
-    for g, size in zip(grams, sizes):
-        lists[g], at = data[at:at + size], at + size
-    assert at == len(data)
-    if gram not in lists:
+    assert len(counts) == count == len(grams) and grams == sorted(grams) and all(len(g) == 2 for g in grams)
+    body, total = data[12 + size_bytes + text_bytes:], sum(counts)
+    assert len(body) == 5 * total
+    if gram not in grams:
         return None
+    first = sum(counts[:grams.index(gram)])
     out, doc = [], -1
-    for v in varints(lists[gram]):
-        doc += (v >> 3) + 1
-        out.append((doc, v & 7))
+    for i in range(first, first + counts[grams.index(gram)]):
+        doc += sum(body[b * total + i] << 8 * b for b in range(4)) + 1
+        out.append((doc, body[4 * total + i]))
     return out
 
 

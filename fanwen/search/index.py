@@ -633,13 +633,12 @@ class Index:
         keys = np.where(head > 0, vocab[np.maximum(head - 1, 0)] << _BITS | vocab[grams & low],
                         vocab[grams & low])
         short = self._lists(keys, new_gram, values, 2)
-        # The same lists without the counts (document gap << 3 | fields) for the b/ files: the
-        # "missing" answer needs only which pages have each two characters of a word, and where.
-        del values
-        gap <<= 3
-        gap |= mask
-        presence = self._lists(keys, new_gram, gap, 1)[1:]
-        del gap, docs, grams, pair, mask
+        # The same lists without the counts for the b/ files (each gram's first posting and
+        # number of postings, the document gaps, the fields): the "missing" answer needs only
+        # which pages have each two characters of a word, and where.
+        firsts = np.flatnonzero(new_gram)
+        presence = (firsts, np.diff(np.append(firsts, len(gap))), gap.astype(np.uint32), mask.astype(np.uint8))
+        del values, gap, docs, grams, pair, mask, firsts
         # Trigrams: positions in the stream, ascending per trigram. A trigram belongs to the
         # part of its middle character, the part of its first bigram (the bigram ending at
         # this part's characters, if it counted, is the trigram's start): the two are
@@ -830,7 +829,7 @@ class Index:
             out["unigrams"] += "".join(chr(k) for k in keys[keys <= _LOW].tolist())
             made: dict = {}
             out["shards"][part], out["split"][part] = self._write_shards(made, f"{part}-", keys, begins, sizes, data, gaps, kinds)
-            out["bigrams"][part] = self._write_bigrams(made, f"{part}-", keys[:len(presence[0]) - 1], *presence)
+            out["bigrams"][part] = self._write_bigrams(made, f"{part}-", keys[:len(presence[0])], *presence)
             done.add(part)
             for key, payload in made.items():
                 files.put(self.prefix + key, payload)
@@ -839,7 +838,8 @@ class Index:
             made = {}
             out["shards"][part], out["split"][part] = self._write_shards(made, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint8),
                                                                          np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8))
-            out["bigrams"][part] = self._write_bigrams(made, f"{part}-", empty, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint8))
+            out["bigrams"][part] = self._write_bigrams(made, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint32),
+                                                       np.zeros(0, dtype=np.uint8))
             for key, payload in made.items():
                 files.put(self.prefix + key, payload)
 
@@ -926,9 +926,10 @@ class Index:
         return shards, split
 
 
-    def _write_bigrams(self, files: dict, prefix: str, keys, offsets, data) -> int:
-        """The b/<prefix><n> files of one part's bigrams (of `keys`, 1-2-grams whose lists are
-        data[offsets[i]:offsets[i + 1]]: varints of document gap << 3 | fields); returns n.
+    def _write_bigrams(self, files: dict, prefix: str, keys, firsts, counts, gaps, fields) -> int:
+        """The b/<prefix><n> files of one part's bigrams (of `keys`, 1-2-grams whose postings
+        are gaps[firsts[i]:firsts[i] + counts[i]], document gaps, and the fields' bits of each);
+        returns n.
 
         Why: the "missing" answer to a word of three or more characters needs the pages with
         each two characters of it. In a shard a bigram's list is a tenth of the file (the rest
@@ -936,23 +937,33 @@ class Index:
         two of the four shards a five-character word read. Without the counts the lists are
         two fifths of their size, and a b/ file is half a shard. Single characters are left
         out (that answer never reads them: a sixth of the bytes). A bigram's file is its FNV
-        hash modulo n; in it, the bigrams in order (front-coded) and their lists: three uint32
-        (grams, bytes of the size varints, bytes of the gram text), the sizes, the gram text,
-        the lists."""
+        hash modulo n (SHARD_FILE's way of choosing n: a sample compressed); in it, the bigrams
+        in order (front-coded) and their postings: three uint32 (grams, bytes of the count
+        varints, bytes of the gram text), the number of postings of each, the gram text, the
+        document gaps of all of them as four byte planes (planes_u32), then their fields, a byte
+        each (as small after deflate as varints of gap << 3 | fields, and made without a loop)."""
         np = self.np
         pick = np.flatnonzero(keys > _LOW)
-        keys, starts, sizes = keys[pick], offsets[:-1][pick], np.diff(offsets)[pick]
+        keys, firsts, counts = keys[pick], firsts[pick], counts[pick]
+
+        def payload(grams):
+            at = _ragged(firsts[grams], counts[grams], np)
+            head = _varints(counts[grams], np)[0].tobytes()
+            text = _gram_text(keys[grams], np)
+            return _pack(struct.pack("<III", len(grams), len(head), len(text)) + head + text
+                         + planes_u32(gaps[at], np) + fields[at].tobytes())
+
+        own = _fnv_keys(keys, np)
         n = 1
         if len(keys):
-            n = max(1, round(len(_pack(data[_ragged(starts, sizes, np)].tobytes())) / BIGRAM_FILE))
-        which = (_fnv_keys(keys, np) % np.uint64(n)).astype(np.int64)
+            trial = max(1, int(counts.sum()) * 5 // 131072)
+            sample = np.flatnonzero(own % np.uint64(trial) == 0)
+            if len(sample):
+                n = max(1, round(len(payload(sample)) * trial / BIGRAM_FILE))
+        which = (own % np.uint64(n)).astype(np.int64)
         for k in range(n):
             grams = np.flatnonzero(which == k)
-            grams = grams[np.argsort(keys[grams], kind="stable")]
-            head = _varints(sizes[grams], np)[0].tobytes()
-            text = _gram_text(keys[grams], np)
-            body = data[_ragged(starts[grams], sizes[grams], np)].tobytes()
-            files[f"b/{prefix}{k}"] = _pack(struct.pack("<III", len(grams), len(head), len(text)) + head + text + body)
+            files[f"b/{prefix}{k}"] = payload(grams[np.argsort(keys[grams], kind="stable")])
         return n
 
 

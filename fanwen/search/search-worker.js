@@ -191,16 +191,17 @@ async function decode(key, payload) {
   const r = reader(data.subarray(12, 12 + sizeBytes))
   const grams = gramLines(utf8.decode(data.subarray(12 + sizeBytes, 12 + sizeBytes + textBytes)), count)
   if (kind === "b") {
-    // A b/ file (index.py _write_bigrams): the same header, then each gram's list of
-    // documents and fields (varints of document gap << 3 | fields). Map(gram → its bytes).
+    // A b/ file (index.py _write_bigrams): the same header (each gram's number of postings
+    // for the codes), then the document gaps of all postings as four byte planes, then their
+    // fields. {map: Map(gram → {from, count}), data (the planes and fields), total}.
     const map = new Map()
-    let at = 12 + sizeBytes + textBytes
+    let total = 0
     for (const gram of grams) {
-      const size = r.next()
-      map.set(gram, data.subarray(at, at + size))
-      at += size
+      const n = r.next()
+      map.set(gram, { from: total, count: n })
+      total += n
     }
-    return map
+    return { map, data: data.subarray(12 + sizeBytes + textBytes), total }
   }
   const isTri = grams.map(gram => Array.from(gram).length === 3)
   const codes = []
@@ -536,12 +537,12 @@ async function presenceOf(space, grams) {
   const keys = rest.map(gram => bigramOf(space, gram))
   const found = await load(keys)
   rest.forEach((gram, i) => {
-    const r = reader(found[i].get(gram) || new Uint8Array(0)), map = new Map()
+    const { map: grams, data: d, total: n } = found[i], { from, count } = grams.get(gram) || { from: 0, count: 0 }
+    const map = new Map()
     let doc = -1
-    while (r.more()) {
-      const v = r.next()
-      doc += Math.floor(v / 8) + 1
-      map.set(doc, { mask: v & 7 })
+    for (let k = from; k < from + count; k++) {
+      doc += d[k] + d[n + k] * 256 + d[2 * n + k] * 65536 + d[3 * n + k] * 16777216 + 1
+      map.set(doc, { mask: d[4 * n + k] })
     }
     presences.set(space.prefix + gram, map)
   })
