@@ -110,6 +110,7 @@ WORKER_ANSWERS = """async queries => {
     if (m.type === 1) resolve()
     else if (m.type === 3) last = m.data.items
     else if (m.type === "fanwen-done") resolve(last)
+    else if (m.type === "fanwen-rows") resolve(m.rows)
   }
   const next = () => new Promise(r => { resolve = r })
   worker.postMessage({ type: 0, data: {} })
@@ -118,7 +119,14 @@ WORKER_ANSWERS = """async queries => {
   for (const query of queries) {
     last = []
     worker.postMessage({ type: 2, data: query })
-    answers[query] = (await next()).map(([item]) => [item.location, item.title, item.text])
+    const items = (await next()).map(([item]) => item)
+    // Results past the first ten are placeholders: their rows as the page asks for them.
+    const gen = items.map(item => /data-fw-answer="(\d+)"/.exec(item.title)).find(Boolean)
+    if (gen) {
+      worker.postMessage({ type: "fanwen-rows", answer: Number(gen[1]), from: 0, to: items.length })
+      for (const row of await next()) items[row.i] = row
+    }
+    answers[query] = items.map(item => [item.location, item.title, item.text])
   }
   worker.terminate()
   return answers

@@ -38,6 +38,30 @@ def test_offline_copy_browses_and_searches_from_file_urls(browser, offline_site,
     assert "换届选举" in page.locator("li.md-search-result__item mark").first.evaluate(
         "m => m.closest('li').innerText")
     page.screenshot(path=screenshots / "offline-search.png")
+    # Past the first screen the results and snippets are filled as the list is scrolled (the
+    # page asks the worker in the iframe for them), with file:// addresses as well.
+    box = page.locator("input.md-search__input")
+    box.fill("工作")
+    box.press("End")
+    page.wait_for_function("""() => /^\\d+ 个/.test(document.querySelector(".md-search-result__meta").textContent)""", timeout=15_000)
+    page.wait_for_timeout(500)  # the complete answer
+    expected = int(page.locator(".md-search-result__meta").inner_text().split(" ")[0])
+    assert expected > 14
+    hrefs = page.evaluate("""async expected => {
+        const wrap = document.querySelector(".md-search__scrollwrap");
+        const items = () => document.querySelectorAll("li.md-search-result__item");
+        const pending = () => document.querySelector(".md-search-result__list :is(.fw-row, .fw-snippet)");
+        const frame = () => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)));
+        for (let step = 0; step < 400 && (items().length < expected || pending()); step++) {
+            wrap.scrollTop = step % 2 ? wrap.scrollHeight : 0;
+            await frame();
+        }
+        return pending() ? [] : [...items()].map(li => li.querySelector("a").href);
+    }""", expected)
+    assert len(hrefs) == expected and all(h.startswith("file://") and ".html" in h for h in hrefs), hrefs[:20]
+    box.fill("换届选举")
+    box.press("End")
+    page.wait_for_timeout(1000)
     items.locator("a").first.click()
     page.wait_for_load_state()
     assert page.url.startswith("file://") and ".html" in page.url

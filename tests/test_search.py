@@ -120,11 +120,16 @@ class SearchBox:
             const wrap = document.querySelector(".md-search__scrollwrap");
             const count = () => document.querySelectorAll("li.md-search-result__item").length;
             const frame = () => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)));
-            for (let step = 0; step < 400 && count() < expected; step++) {
+            // Results past the first ten, and the snippets of those below the first screen, come
+            // as placeholders the page fills as the list is scrolled (fanwen-search.js): until
+            // every one is in place.
+            const pending = () => document.querySelector(".md-search-result__list :is(.fw-row, .fw-snippet)");
+            for (let step = 0; step < 400 && (count() < expected || pending()); step++) {
                 wrap.scrollTop = step % 2 ? wrap.scrollHeight : 0;
                 await frame();
             }
         }""", expected)
+        assert not page.locator(".md-search-result__list :is(.fw-row, .fw-snippet)").count(), f"{query}: placeholders left"
         assert items.count() == expected, f"{query}: {items.count()} rendered of {expected}"
         rendered = page.evaluate("""() => [...document.querySelectorAll("li.md-search-result__item")].map(li => ({
             href: li.querySelector("a").href,
@@ -397,6 +402,56 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
         server.terminate()
         server.wait(30)
         log.close()
+
+
+def test_results_below_the_first_screen_are_filled_before_they_are_shown(search_box):
+    """The answer gives the results on the first screen in full; the snippets of the rest of the
+    first ten and the rows (address, title, label) of every result past the tenth are
+    placeholders (the count is right at once), read when the list is scrolled towards them, so
+    that each is filled when it is shown."""
+    page = search_box.page
+    answer = search_box.search("工作")  # scrolls to the end and waits for every placeholder
+    page.evaluate("() => { window.__fw.done = []; window.__fw.results = [] }")
+    search_box.box.fill("")
+    search_box.box.fill("工作")
+    search_box.box.press("End")
+    page.wait_for_function("q => window.__fw.done.includes(q)", arg="工作", timeout=10_000)
+    page.wait_for_timeout(200)
+    state = page.evaluate("""() => {
+        const bottom = document.querySelector(".md-search__scrollwrap").getBoundingClientRect().bottom;
+        const items = [...document.querySelectorAll("li.md-search-result__item")];
+        return {
+            meta: document.querySelector(".md-search-result__meta").textContent,
+            rows: document.querySelectorAll(".md-search-result__list .fw-row").length,
+            snippets: items.map(li => li.querySelector(".fw-snippet") ? "later"
+                : li.querySelector("article p:not(.fw-result-tags)") ? "shown" : "none"),
+            seen: items.map(li => li.getBoundingClientRect().top < bottom),
+        } }""")
+    assert state["meta"] == answer["meta"] and state["rows"] == 0 and len(state["snippets"]) == 10, state
+    assert all(kind == "shown" for kind, seen in zip(state["snippets"], state["seen"]) if seen), state
+    assert "later" in state["snippets"], state  # at 1280 × 900 four or five results are in view
+    # A little scrolling asks for what lies ahead; the results Material then adds at the end
+    # are filled before the browser paints them (in the animation frame after they are added).
+    found = page.evaluate("""async () => {
+        const wrap = document.querySelector(".md-search__scrollwrap");
+        const list = document.querySelector(".md-search-result__list");
+        const frame = () => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)));
+        wrap.scrollTop = 40;
+        await new Promise(done => setTimeout(done, 500));
+        const added = [];
+        new MutationObserver(records => {
+            const nodes = records.flatMap(r => [...r.addedNodes]);
+            requestAnimationFrame(() => nodes.forEach(node => added.push(!!node.querySelector(".fw-row"))));
+        }).observe(list, { childList: true });
+        wrap.scrollTop = wrap.scrollHeight;
+        for (let step = 0; step < 50 && !added.length; step++) await frame();
+        return { added, snippets: [...list.children].slice(0, 10).map(li => !!li.querySelector("article p:not(.fw-result-tags)")) };
+    }""")
+    assert found == {"added": [False] * 4, "snippets": [True] * 10}, found
+    locations = page.evaluate("""() => [...document.querySelectorAll("li.md-search-result__item a")].map(a => a.href)""")
+    assert [unquote(urlparse(href).path)[len(search_box.prefix):] for href in locations] == answer["locations"][:14]
+    search_box.box.fill("")  # the next search of 工作 is a new query again
+    search_box.box.press("End")
 
 
 def test_results_narrow_by_type_and_level(search_box):

@@ -62,6 +62,8 @@ def titles(root, manifest):
         assert search.read_meta(load(root, "m/all")) == rows
     else:
         assert not (root / "m" / "all.js").exists()
+    # Every page's label in a column of its own as well (narrowing by type and level reads it)
+    assert search.read_labels(load(root, "tags")) == [label for _, _, label in rows]
     return rows
 
 
@@ -120,6 +122,26 @@ def shard(root, manifest, gram):
     out, spread = read_shard(root, manifest, gram)
     if len(gram) == 3 and gram[:2] in spread:
         out, _ = read_shard(root, manifest, gram, spread=True)
+    return out
+
+
+def presence(root, manifest, gram):
+    """[(doc, fields)] of a bigram from its b/ file (as the worker's "missing" answer reads
+    it: the bigrams of the file's part hashed into it, their postings without counts)."""
+    data = load(root, search.bigram_file(manifest, gram))
+    count, size_bytes, text_bytes = struct.unpack("<III", data[:12])
+    counts = varints(data[12:12 + size_bytes])
+    grams = search.read_gram_text(data[12 + size_bytes:12 + size_bytes + text_bytes])
+    assert len(counts) == count == len(grams) and grams == sorted(grams) and all(len(g) == 2 for g in grams)
+    body, total = data[12 + size_bytes + text_bytes:], sum(counts)
+    assert len(body) == 5 * total
+    if gram not in grams:
+        return None
+    first = sum(counts[:grams.index(gram)])
+    out, doc = [], -1
+    for i in range(first, first + counts[grams.index(gram)]):
+        doc += sum(body[b * total + i] << 8 * b for b in range(4)) + 1
+        out.append((doc, body[4 * total + i]))
     return out
 
 
@@ -222,6 +244,7 @@ def test_many_pages_share_few_files(tmp_path, monkeypatch, sample):
     monkeypatch.setattr(search, "META", 3)
     monkeypatch.setattr(search, "BIG", 20)
     monkeypatch.setattr(search, "SHARD_FILE", 300)
+    monkeypatch.setattr(search, "BIGRAM_FILE", 30)
     monkeypatch.setattr(search.Index, "part_count", lambda self: 3)
     index = search.Index()
     pages = [(f"p{i}/", f"第{i}篇乡镇工作总结", [(search.HEADING, "一、主要做法"),
@@ -253,6 +276,13 @@ def test_many_pages_share_few_files(tmp_path, monkeypatch, sample):
             marked = gram[:2] in read_shard(root, manifest, gram)[1]
             spread, grouped = spread + marked, grouped + (not marked)
     assert spread and grouped and manifest["split"]  # and some shards were cut in two or more
+    # Every bigram's pages and fields in its b/ file as well (the "missing" answer reads them).
+    assert sum(manifest["bigrams"]) > len(manifest["bigrams"])
+    for gram in index.postings():
+        if len(gram) == 2:
+            assert presence(root, manifest, gram) == [(doc, fields) for doc, _, fields in postings(root, manifest, gram)], gram
+        elif len(gram) == 1:
+            assert presence(root, manifest, gram) is None
 
 
 def test_index_built_in_the_background_reads_the_same(tmp_path):

@@ -288,9 +288,10 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 SHARD_FILE = 47104   # bytes on disk aimed at per shard file
 SPLIT = 1.4          # a shard more than this many times SHARD_FILE is cut into files of 1.2 times it
 TEXT_FILE = 20480    # bytes on disk aimed at per text chunk file
-META = 128           # pages per m/ file: the first ten results read up to ten of them
+BIGRAM_FILE = 20480  # bytes on disk aimed at per b/ file (documents and fields of bigrams)
+META = 256           # pages per m/ file: the first ten results read up to ten of them
 OPEN = 512           # code points of each page's opening in the o/ files
-BIG = 32768          # posting bytes above which a list gets its own x/ file
+BIG = 65536          # posting bytes above which a list gets its own x/ file
 SAMPLE = 1000        # pages whose text sets the size of the t/ and o/ files (chunk_length, opening_pages)
 TEXT_SAMPLE = 160_000  # code points of their text compressed to set the size of the t/ files
 LEVEL = 6            # zlib level: 9 saves about 1% and takes three times as long
@@ -507,7 +508,7 @@ class Index:
         """n-gram → its posting list: for 1-2 characters the bytes written to the shards, for
         trigrams [(gap, field)] (the first gap from the start of the stream)."""
         out = {}
-        for _, keys, begins, sizes, data, gaps, kinds in self._parts():
+        for _, keys, begins, sizes, data, gaps, kinds, _ in self._parts():
             for key, begin, size in zip(keys.tolist(), begins.tolist(), sizes.tolist()):
                 if key >> 2 * _BITS:
                     out[_gram(key)] = list(zip(gaps[begin:begin + size].tolist(), kinds[begin:begin + size].tolist()))
@@ -632,7 +633,12 @@ class Index:
         keys = np.where(head > 0, vocab[np.maximum(head - 1, 0)] << _BITS | vocab[grams & low],
                         vocab[grams & low])
         short = self._lists(keys, new_gram, values, 2)
-        del values, gap, docs, grams, pair
+        # The same lists without the counts for the b/ files (each gram's first posting and
+        # number of postings, the document gaps, the fields): the "missing" answer needs only
+        # which pages have each two characters of a word, and where.
+        firsts = np.flatnonzero(new_gram)
+        presence = (firsts, np.diff(np.append(firsts, len(gap))), gap.astype(np.uint32), mask.astype(np.uint8))
+        del values, gap, docs, grams, pair, mask, firsts
         # Trigrams: positions in the stream, ascending per trigram. A trigram belongs to the
         # part of its middle character, the part of its first bigram (the bigram ending at
         # this part's characters, if it counted, is the trigram's start): the two are
@@ -677,7 +683,7 @@ class Index:
         del at, grams, new_gram
         # Short lists: byte ranges of `short[2]`; trigram lists: ranges of the values.
         return (part, np.concatenate([short[0], keys]), np.concatenate([short[1][:-1], heads]),
-                np.concatenate([np.diff(short[1]), counts]), short[2], gap.astype(np.uint32), kinds)
+                np.concatenate([np.diff(short[1]), counts]), short[2], gap.astype(np.uint32), kinds, presence)
 
     def part_count(self) -> int:
         """Parts of about a million characters of text each (the memory of sorting one part
@@ -745,6 +751,10 @@ class Index:
         if len(meta_sizes) > 2:
             whole = files.put(f"{self.prefix}m/all", _pack(meta_text(self.docs)))
             meta_all = -(-whole * len(meta_sizes) // sum(meta_sizes))
+        # Every page's label (方案 · 村, 写作模板) as a column of its own: narrowing the results
+        # by type and level needs the label of every result, and the m/ files (with locations
+        # and titles) are read only for the results shown (search-worker.js).
+        files.put(f"{self.prefix}tags", _pack(labels_column([label for _, _, label in self.docs], np)))
         lengths = np.asarray(self.lengths, dtype=np.int64)
         # Page lengths as four byte planes (planes_u32): a sixth smaller than varints, and read
         # before the first result.
@@ -752,7 +762,7 @@ class Index:
         parts = self.part_count()
         self._part_context()  # made before any fork: both writers share it
         return SimpleNamespace(files=files, chunk=chunk, per=per, meta_all=meta_all, parts=parts,
-                               left=list(range(parts)), result={"shards": {}, "split": {}, "unigrams": ""})
+                               left=list(range(parts)), result={"shards": {}, "split": {}, "bigrams": {}, "unigrams": ""})
 
     def write_part(self, root: Path) -> dict:
         """Every file but the manifest; returns what the manifest says.
@@ -770,10 +780,12 @@ class Index:
         written: dict[str, str] = {**self.made.digests, **final.files.digests}  # key → digest of the file
         self.made.write(root)
         final.files.write(root)
-        shards, split, unigrams = [0] * final.parts, {}, set()
+        shards, bigrams, split, unigrams = [0] * final.parts, [0] * final.parts, {}, set()
         for result in results:
             for part, count in result["shards"].items():
                 shards[int(part)] = count
+            for part, count in result["bigrams"].items():
+                bigrams[int(part)] = count
             written.update(result.get("files", {}))
             unigrams.update(result["unigrams"])
         # The split shards in the order the two writers used to report them (even parts, then
@@ -797,14 +809,14 @@ class Index:
         fold.put(f"{self.prefix}fold", _pack(_varints(values, np)[0].tobytes()))
         written.update(fold.digests)
         version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
-        return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards, "split": split,
+        return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards, "split": split, "bigrams": bigrams,
                 "chunk": final.chunk, "meta": META, "meta_all": final.meta_all, "open": OPEN, "open_pages": final.per}
 
     def _write_parts(self, root: Path, only) -> dict:
         """The shard files of the parts in `only`, written under `root`: {"shards": {part:
         count}, "split": {part: {n: k}}, "files": {key: digest}, "unigrams": characters seen}."""
         files = _Files(root)
-        out = {"shards": {}, "split": {}, "unigrams": ""}
+        out = {"shards": {}, "split": {}, "bigrams": {}, "unigrams": ""}
         self._shards_of(self._parts(only), only, files, out)
         return {**out, "files": files.digests}
 
@@ -813,10 +825,11 @@ class Index:
         and characters into `out`; a part of `only` with no text at all gets one empty shard."""
         np = self.np
         done = set()
-        for part, keys, begins, sizes, data, gaps, kinds in counted:
+        for part, keys, begins, sizes, data, gaps, kinds, presence in counted:
             out["unigrams"] += "".join(chr(k) for k in keys[keys <= _LOW].tolist())
             made: dict = {}
             out["shards"][part], out["split"][part] = self._write_shards(made, f"{part}-", keys, begins, sizes, data, gaps, kinds)
+            out["bigrams"][part] = self._write_bigrams(made, f"{part}-", keys[:len(presence[0])], *presence)
             done.add(part)
             for key, payload in made.items():
                 files.put(self.prefix + key, payload)
@@ -825,6 +838,8 @@ class Index:
             made = {}
             out["shards"][part], out["split"][part] = self._write_shards(made, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint8),
                                                                          np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8))
+            out["bigrams"][part] = self._write_bigrams(made, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint32),
+                                                       np.zeros(0, dtype=np.uint8))
             for key, payload in made.items():
                 files.put(self.prefix + key, payload)
 
@@ -911,6 +926,47 @@ class Index:
         return shards, split
 
 
+    def _write_bigrams(self, files: dict, prefix: str, keys, firsts, counts, gaps, fields) -> int:
+        """The b/<prefix><n> files of one part's bigrams (of `keys`, 1-2-grams whose postings
+        are gaps[firsts[i]:firsts[i] + counts[i]], document gaps, and the fields' bits of each);
+        returns n.
+
+        Why: the "missing" answer to a word of three or more characters needs the pages with
+        each two characters of it. In a shard a bigram's list is a tenth of the file (the rest
+        is its trigrams' positions), and the bigrams that do not begin a covering trigram were
+        two of the four shards a five-character word read. Without the counts the lists are
+        two fifths of their size, and a b/ file is half a shard. Single characters are left
+        out (that answer never reads them: a sixth of the bytes). A bigram's file is its FNV
+        hash modulo n (SHARD_FILE's way of choosing n: a sample compressed); in it, the bigrams
+        in order (front-coded) and their postings: three uint32 (grams, bytes of the count
+        varints, bytes of the gram text), the number of postings of each, the gram text, the
+        document gaps of all of them as four byte planes (planes_u32), then their fields, a byte
+        each (as small after deflate as varints of gap << 3 | fields, and made without a loop)."""
+        np = self.np
+        pick = np.flatnonzero(keys > _LOW)
+        keys, firsts, counts = keys[pick], firsts[pick], counts[pick]
+
+        def payload(grams):
+            at = _ragged(firsts[grams], counts[grams], np)
+            head = _varints(counts[grams], np)[0].tobytes()
+            text = _gram_text(keys[grams], np)
+            return _pack(struct.pack("<III", len(grams), len(head), len(text)) + head + text
+                         + planes_u32(gaps[at], np) + fields[at].tobytes())
+
+        own = _fnv_keys(keys, np)
+        n = 1
+        if len(keys):
+            trial = max(1, int(counts.sum()) * 5 // 131072)
+            sample = np.flatnonzero(own % np.uint64(trial) == 0)
+            if len(sample):
+                n = max(1, round(len(payload(sample)) * trial / BIGRAM_FILE))
+        which = (own % np.uint64(n)).astype(np.int64)
+        for k in range(n):
+            grams = np.flatnonzero(which == k)
+            files[f"b/{prefix}{k}"] = payload(grams[np.argsort(keys[grams], kind="stable")])
+        return n
+
+
 def planes_u32(values, np) -> bytes:
     """Non-negative numbers below 2**32 as four byte planes, lowest first."""
     return np.asarray(values).astype("<u4").view(np.uint8).reshape(-1, 4).T.tobytes()
@@ -974,6 +1030,13 @@ def shard_hash_key(gram: str, spread: bool) -> str:
     return gram[:2] if len(gram) == 3 and not spread else gram
 
 
+def bigram_file(manifest: dict, gram: str) -> str:
+    """The key of the b/ file that holds the documents and fields of a bigram (search-worker.js
+    bigramOf)."""
+    part = gram_part(gram, len(manifest["shards"]))
+    return f"b/{part}-{fnv(gram) % manifest['bigrams'][part]}"
+
+
 def shard_file(manifest: dict, gram: str, spread: bool = False) -> str:
     """The key of the shard file where `gram` is looked for (with `spread`: a trigram whose
     first bigram is marked spread), as search-worker.js shardOf."""
@@ -1020,6 +1083,25 @@ def meta_text(docs) -> bytes:
         lines.append(f"{k} {location[k:]}")
         before = location
     return "\n".join(lines + [title for _, title, _ in docs] + [label for _, _, label in docs]).encode("utf-8")
+
+
+def labels_column(labels: list[str], np) -> bytes:
+    """The tags file: the distinct labels, one a line, after the byte length of that text
+    (uint32), then each page's label as its number among them (planes_u32: three of the four
+    planes are zero and take nothing after deflate)."""
+    names = sorted(set(labels))
+    number = {name: n for n, name in enumerate(names)}
+    text = "\n".join(names).encode("utf-8")
+    return struct.pack("<I", len(text)) + text + planes_u32([number[label] for label in labels], np)
+
+
+def read_labels(data: bytes) -> list[str]:
+    """Each page's label from a tags file (labels_column read back, as search-worker.js reads it)."""
+    size = struct.unpack_from("<I", data)[0]
+    names = data[4:4 + size].decode("utf-8").split("\n")
+    body = data[4 + size:]
+    count = len(body) // 4
+    return [names[sum(body[b * count + i] << 8 * b for b in range(4))] for i in range(count)]
 
 
 def read_meta(data: bytes) -> list[list[str]]:
@@ -1119,7 +1201,7 @@ def prepare_index_dir(site_dir: str | Path) -> Path:
     root = Path(site_dir) / INDEX_DIR
     if root.exists():
         shutil.rmtree(root)
-    for sub in ("s", "x", "m", "t", "o"):
+    for sub in ("s", "x", "b", "m", "t", "o"):
         (root / sub).mkdir(parents=True)
     return root
 
@@ -1168,7 +1250,7 @@ def write_delta_part(root: Path, pages: list[tuple[str, str, list, str]], replac
     where each of `pages` ranks among the pages of the site's index when results are equal
     (search-worker.js tieKey), by default after all of them."""
     shutil.rmtree(root / DELTA, ignore_errors=True)
-    for sub in ("s", "x", "m", "t", "o"):
+    for sub in ("s", "x", "b", "m", "t", "o"):
         (root / DELTA / sub).mkdir(parents=True)
     index = Index(DELTA)
     for page in pages:

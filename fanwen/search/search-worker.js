@@ -14,8 +14,11 @@
  *                               (a trigram with its first bigram; shardOf); a list marked as
  *                               external is x/<p>-<k>.js; a shard cut in k is s/<p>-<n>-<j>.js
  *   search/fanwen/x/<p>-<k>.js  one large posting list
+ *   search/fanwen/b/<p>-<n>.js  the documents and fields of bigrams without their counts, by
+ *                               FNV hash (the "missing" answer: bigramOf)
  *   search/fanwen/m/<n>.js      location, title, label of manifest.meta pages (loadMeta)
  *   search/fanwen/m/all.js      the same of every page, read instead of many m/ files
+ *   search/fanwen/tags.js       the label of every page (narrowing by type and level)
  *   search/fanwen/t/<n>.js      the n-th manifest.chunk code points of the text stream
  *   search/fanwen/o/<n>.js      the openings (manifest.open code points) of manifest.open_pages pages
  *   search/fanwen/delta/…       after edits in `make serve`, or when `fanwen build` reused the
@@ -35,13 +38,19 @@
 "use strict"
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3, DONE = "fanwen-done", FIRST_READ = "fanwen-first"
+// Not one of Material's messages: the page asks for the rows of results about to be seen, and
+// gets them back (fanwen-search.js).
+const ROWS = "fanwen-rows", SCREEN = "fanwen-screen"
 const TITLE = 2, HEADING = 1
-const FIRST = 10      // results sent with snippets in the first answer
-// Results given snippets in the complete answer (the rest: titles and labels). The first ten
-// only: a snippet reads the text chunk (~20 KB) around the match, the results after the tenth
-// lie in other chunks each, and ten more snippets (shown only after scrolling) took up to a
-// fifth of what the complete answer to a first query downloaded.
-const SNIPPETS = FIRST
+const FIRST = 10      // results sent with their rows in the first answer (Material shows ten)
+// Results past the tenth have no snippet (titles and labels only): a snippet reads the text
+// chunk (~20 KB) around the match, and each result lies in another chunk.
+// Of the first ten, those that fit on the first screen of the result list get their snippets
+// before the answer; the others a placeholder the page asks the snippet for when the list is
+// scrolled towards it (fanwen-search.js says how many fit: the "fanwen-screen" message). At
+// 1280 × 900 four results are in view, and six more snippets were up to a third of what the
+// complete answer to a first query read. Until the page says, all ten.
+let screen = FIRST
 const BEFORE = 24, AFTER = 96
 
 /* In Material's iframe-worker shim (file://) this script runs in an iframe and importScripts
@@ -63,6 +72,10 @@ const raw = new Map()        // key → payload as written, from importScripts
 const files = new Map()      // key → decoded payload
 const postings = new Map()   // gram → decoded posting list
 let generation = 0
+// The last answer with placeholders: {gen, entries ([doc, info, needles, terms] of every
+// result in order: the first ten until the complete answer), shown (results given their
+// snippets in the answer), sent (results whose rows the page has been sent)}.
+let answer = null
 
 /* ------------------------------------------------------------------------- loading */
 
@@ -121,6 +134,16 @@ async function decode(key, payload) {
       out[i + 1] = out[i] + data[i] + data[n + i] * 256 + data[2 * n + i] * 65536 + data[3 * n + i] * 16777216 + 1
     return out
   }
+  if (key === "tags") {
+    // Each page's label (index.py labels_column): the distinct labels after their byte length,
+    // then each page's number among them as four byte planes.
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
+    const size = view.getUint32(0, true), names = utf8.decode(data.subarray(4, 4 + size)).split("\n")
+    const body = data.subarray(4 + size), n = body.length / 4, out = new Array(n)
+    for (let i = 0; i < n; i++)
+      out[i] = names[body[i] + body[n + i] * 256 + body[2 * n + i] * 65536 + body[3 * n + i] * 16777216]
+    return out
+  }
   if (key === "fold") {
     // Varints: a traditional character's code point from the one before, then its simplified
     // one's from it + 65,536 (index.py read_fold). Returned as pairs of characters.
@@ -166,19 +189,21 @@ async function decode(key, payload) {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
   const count = view.getUint32(0, true), sizeBytes = view.getUint32(4, true), textBytes = view.getUint32(8, true)
   const r = reader(data.subarray(12, 12 + sizeBytes))
-  // The grams front-coded: how many first characters are the gram before's ("0"-"2"), then
-  // the rest, each followed by "\n" (index.py _gram_text).
-  // Without surrogate pairs (nearly always) string indices are code point indices.
-  const text = utf8.decode(data.subarray(12 + sizeBytes, 12 + sizeBytes + textBytes))
-  const plain = !/[\uD800-\uDFFF]/.test(text)
-  const grams = [], isTri = []
-  let previous = ""
-  for (const line of text.split("\n", count)) {
-    const k = line.charCodeAt(0) - 48
-    previous = (plain ? previous.slice(0, k) : Array.from(previous).slice(0, k).join("")) + line.slice(1)
-    grams.push(previous)
-    isTri.push((plain ? previous.length : Array.from(previous).length) === 3)
+  const grams = gramLines(utf8.decode(data.subarray(12 + sizeBytes, 12 + sizeBytes + textBytes)), count)
+  if (kind === "b") {
+    // A b/ file (index.py _write_bigrams): the same header (each gram's number of postings
+    // for the codes), then the document gaps of all postings as four byte planes, then their
+    // fields. {map: Map(gram → {from, count}), data (the planes and fields), total}.
+    const map = new Map()
+    let total = 0
+    for (const gram of grams) {
+      const n = r.next()
+      map.set(gram, { from: total, count: n })
+      total += n
+    }
+    return { map, data: data.subarray(12 + sizeBytes + textBytes), total }
   }
+  const isTri = grams.map(gram => Array.from(gram).length === 3)
   const codes = []
   let shortBytes = 0, positions = 0
   for (let i = 0; i < count; i++) {
@@ -197,6 +222,20 @@ async function decode(key, payload) {
     else { map.set(grams[i], data.subarray(at, at + value)); at += value }
   }
   return { map, spread }
+}
+
+/* The grams of a shard or b/ file, front-coded: how many first characters are the gram
+ * before's ("0"-"2"), then the rest, each followed by "\n" (index.py _gram_text). */
+function gramLines(text, count) {
+  // Without surrogate pairs (nearly always) string indices are code point indices.
+  const plain = !/[\uD800-\uDFFF]/.test(text), grams = []
+  let previous = ""
+  for (const line of text.split("\n", count)) {
+    const k = line.charCodeAt(0) - 48
+    previous = (plain ? previous.slice(0, k) : Array.from(previous).slice(0, k).join("")) + line.slice(1)
+    grams.push(previous)
+  }
+  return grams
 }
 
 /* Positions and fields of trigram positions from..from+count of planes {data, count} (as
@@ -472,14 +511,50 @@ async function exactIn(space, word) {
 async function partialIn(space, word) {
   const chars = Array.from(word)
   const grams = chars.length < 2 ? chars : chars.slice(1).map((ch, i) => chars[i] + ch)
-  await getPostings(space, grams)
-  const maps = grams.map(gram => postings.get(space.prefix + gram))
+  const maps = await presenceOf(space, grams)
   const [smallest] = [...maps].sort((a, b) => a.size - b.size)
   const docs = new Map()
   for (const [doc] of smallest)
     if (maps.every(map => map.has(doc)))
       docs.set(doc, Math.max(...maps.map(map => kindOfMask(map.get(doc).mask))))
   return docs
+}
+
+/* Map(doc → {mask}) (or {tf, mask}) of each of `grams` in one space: from its shard when that
+ * is loaded already (a bigram that begins a covering trigram of the word) and holds the list
+ * itself, else from its b/ file (manifest.bigrams: how many per part), a tenth of the bytes. */
+const presences = new Map()  // gram → Map(doc → {mask}) from a b/ file
+
+async function presenceOf(space, grams) {
+  const fromShard = gram => {
+    if (postings.has(space.prefix + gram)) return true
+    if (!space.info.bigrams || Array.from(gram).length !== 2) return true  // b/ holds bigrams only
+    const [, key] = shardOf(space, gram, false), shard = files.get(key)
+    return !!shard && typeof shard.map.get(gram) !== "number"  // a number: an x/ file to read
+  }
+  const own = grams.filter(fromShard), rest = grams.filter(gram => !fromShard(gram) && !presences.has(space.prefix + gram))
+  await getPostings(space, own)
+  const keys = rest.map(gram => bigramOf(space, gram))
+  const found = await load(keys)
+  rest.forEach((gram, i) => {
+    const { map: grams, data: d, total: n } = found[i], { from, count } = grams.get(gram) || { from: 0, count: 0 }
+    const map = new Map()
+    let doc = -1
+    for (let k = from; k < from + count; k++) {
+      doc += d[k] + d[n + k] * 256 + d[2 * n + k] * 65536 + d[3 * n + k] * 16777216 + 1
+      map.set(doc, { mask: d[4 * n + k] })
+    }
+    presences.set(space.prefix + gram, map)
+  })
+  return grams.map(gram => postings.get(space.prefix + gram) || presences.get(space.prefix + gram))
+}
+
+/* The b/ file of a bigram (index.py bigram_file): the gram's part as for shards, then its
+ * FNV hash modulo the part's count. */
+function bigramOf(space, gram) {
+  const counts = space.info.bigrams, chars = Array.from(gram)
+  const part = chars[chars.length - 1].codePointAt(0) % counts.length
+  return `${space.prefix}b/${part}-${hash(gram) % counts[part]}`
 }
 
 function parts(word) {
@@ -572,14 +647,16 @@ async function scan(doc, titleLength, needles) {
   return best
 }
 
-/* Title and snippet HTML for one result. */
+/* Title and snippet HTML for one result: {location, title, text (label and snippet), snippet}.
+ * `withSnippet`: true, false, or the HTML to put where the snippet will be. */
 async function render(doc, info, needles, withSnippet) {
   const [[location, title, label]] = await meta([doc])
   const titleChars = Array.from(title)
   // The label (方案 · 村, 写作模板) goes first in the text: the page narrows the results by it.
   const tags = label ? `<p class="fw-result-tags">${escapeHTML(label)}</p>` : ""
   const item = { location, title: highlight(titleChars, needles), text: tags }
-  if (!withSnippet) return item
+  if (typeof withSnippet === "string") item.text = tags + withSnippet
+  if (withSnippet !== true) return item
   let pos = info.first
   if (pos < 0) pos = await scan(doc, titleChars.length, needles)
   if (pos < 0) pos = titleChars.length + 1   // match only in the title: show the opening
@@ -594,7 +671,8 @@ async function render(doc, info, needles, withSnippet) {
   const clippedStart = start === 0 && from > titleChars.length + 1 &&
     (await textRange(doc, from - 1, from))[0] !== "\n"
   const clippedEnd = end === span.length && span.length === pos + AFTER - from
-  item.text = `${tags}<p>${clippedStart ? "…" : ""}${highlight(chars, needles)}${clippedEnd ? "…" : ""}</p>`
+  item.snippet = `<p>${clippedStart ? "…" : ""}${highlight(chars, needles)}${clippedEnd ? "…" : ""}</p>`
+  item.text = tags + item.snippet
   return item
 }
 
@@ -627,11 +705,18 @@ function parseQuery(query) {
   return { text: rest.join(" "), facets }
 }
 
+/* The labels of `docs` (方案 · 村, 写作模板), from each space's tags file. */
+async function labels(docs) {
+  const located = docs.map(locate)
+  await load([...new Set(located.map(([space]) => `${space.prefix}tags`))])
+  return located.map(([space, local]) => files.get(`${space.prefix}tags`)[local])
+}
+
 async function keepFacets(list, facets) {
   if (!Object.keys(facets).length || !list.length) return list
-  const rows = await meta(list.map(([doc]) => doc))
+  const found = await labels(list.map(([doc]) => doc))
   return list.filter((_, i) => {
-    const [type, level] = (rows[i][2] || "").split(" · ")
+    const [type, level] = (found[i] || "").split(" · ")
     return (!facets["文种"] || facets["文种"] === type) && (!facets["层级"] || facets["层级"] === level)
   })
 }
@@ -661,15 +746,19 @@ async function search(query, gen, post) {
   const terms = Object.fromEntries(words.map(word => [word, true]))
   const total = ranked.length
 
-  const item = async ([doc, info], i, needles, termFlags, snippet) => ({
-    ...(await render(doc, info, needles, snippet)),
-    score: total + 1000 - i,
-    terms: termFlags
-  })
+  // Results on the first screen (`shown`) with their snippets, the rest of the first ten with
+  // a placeholder for it.
+  const shown = screen
+  const item = async ([doc, info], i, needles, termFlags) => {
+    const { location, title, text } = await render(doc, info, needles,
+      i < shown || `<span class="fw-snippet" data-fw-answer="${gen}" data-fw-row="${i}"></span>`)
+    return { location, title, text, score: total + 1000 - i, terms: termFlags }
+  }
 
   // First answer: the best exact matches, as soon as they are known.
-  const top = await Promise.all(ranked.slice(0, FIRST).map((hit, i) => item(hit, i, words, terms, true)))
+  const top = await Promise.all(ranked.slice(0, FIRST).map((hit, i) => item(hit, i, words, terms)))
   if (gen !== generation) return
+  answer = { gen, entries: ranked.slice(0, FIRST).map(([doc, info]) => [doc, info, words, terms]), shown, sent: new Set() }
   if (top.length) post({ items: top.map(x => [x]) })
   // Not one of Material's messages (it ignores it): after the first query only, the files read
   // so far, for bench/search.py to count what the first answer cost.
@@ -696,24 +785,57 @@ async function search(query, gen, post) {
   partsOnly.sort(([a, x], [b, y]) => (y.tf - x.tf) || (y.kind - x.kind) || (tieKey(a) - tieKey(b)))
   partsOnly.splice(0, partsOnly.length, ...await keepFacets(partsOnly, facets))
   if (gen !== generation) return
-  if (!ranked.length && !partsOnly.length) return post({ items: [] })
+  if (!ranked.length && !partsOnly.length) { answer = null; return post({ items: [] }) }
   if (ranked.length <= FIRST && !partsOnly.length) return  // the first answer was complete
 
+  // Every result in order, with what its item needs; the first FIRST rendered now (they are
+  // on the first screen), the others as placeholders the page asks rows for as they are about
+  // to be seen (fanwen-search.js, ROWS): a broad query has a thousand results and the rows of all of
+  // them were a fifth of what the complete answer to a first query read.
   const needlesParts = [...words, ...words.flatMap(parts)]
-  // Every result's title file, each once, before the results ask for them one by one.
-  await loadMeta([...ranked, ...partsOnly].map(([doc]) => doc))
-  if (gen !== generation) return
-  const all = [
-    ...top,
-    ...await Promise.all(ranked.slice(FIRST).map((hit, i) =>
-      item(hit, FIRST + i, words, terms, FIRST + i < SNIPPETS))),
-    ...await Promise.all(partsOnly.map(([doc, info], i) =>
-      item([doc, info], total + i, needlesParts,
-        Object.fromEntries(words.map(word => [word, info.present.includes(word)])),
-        total + i < SNIPPETS)))
+  const entries = [
+    ...ranked.map(([doc, info]) => [doc, info, words, terms]),
+    ...partsOnly.map(([doc, info]) => [doc, info, needlesParts,
+      Object.fromEntries(words.map(word => [word, info.present.includes(word)]))])
   ]
+  answer.entries = entries
+  await loadMeta(entries.slice(top.length, FIRST).map(([doc]) => doc))
   if (gen !== generation) return
+  const rest = await Promise.all(entries.slice(top.length, FIRST).map(([doc, info, needles, termFlags], i) =>
+    item([doc, info], top.length + i, needles, termFlags)))
+  if (gen !== generation) return
+  const all = [...top, ...rest].concat(entries.slice(FIRST).map(([, , , termFlags], k) => ({
+    location: "",
+    title: `<span class="fw-row" data-fw-answer="${gen}" data-fw-row="${FIRST + k}"></span>`,
+    text: "",
+    score: total + 1000 - FIRST - k,
+    terms: termFlags
+  })))
   post({ items: all.map(x => [x]) })
+}
+
+/* The rows of results from..to of the last answer, for the page to put in place of their
+ * placeholders (fanwen-search.js): {i, location, title, text}, and the snippet of a result
+ * of the first ten (`snippet`). */
+async function rows(gen, from, to) {
+  if (!answer || answer.gen !== gen) return null
+  const wanted = []
+  for (let i = Math.max(answer.shown, from); i < Math.min(to, answer.entries.length); i++)
+    if (!answer.sent.has(i)) wanted.push(i)
+  if (!wanted.length) return null
+  const sent = answer.sent
+  wanted.forEach(i => sent.add(i))
+  const entries = wanted.map(i => answer.entries[i])
+  try {
+    await loadMeta(entries.map(([doc]) => doc))
+    return await Promise.all(entries.map(async ([doc, info, needles], k) => {
+      const { location, title, text, snippet } = await render(doc, info, needles, wanted[k] < FIRST)
+      return { i: wanted[k], location, title, text, snippet }
+    }))
+  } catch (err) {
+    wanted.forEach(i => sent.delete(i))  // sent when the page asks again
+    throw err
+  }
 }
 
 /* What the page shows when the index cannot be read: one result that says so, instead of
@@ -753,8 +875,18 @@ addEventListener("message", async ev => {
   if (message.type === SETUP) {
     await setup()
     postMessage({ type: READY })
+  } else if (message.type === SCREEN) {
+    screen = Math.max(1, Math.min(FIRST, Math.floor(message.results) || FIRST))
+  } else if (message.type === ROWS) {
+    try {
+      const found = await rows(message.answer, message.from, message.to)
+      if (found) postMessage({ type: ROWS, answer: message.answer, rows: found })
+    } catch (err) {
+      console.warn("范文库搜索出错：", err)
+    }
   } else if (message.type === QUERY) {
     const gen = ++generation
+    answer = null
     if (broken) {
       postMessage({ type: RESULT, data: brokenAnswer() })
     } else {
