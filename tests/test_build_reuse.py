@@ -102,7 +102,7 @@ def test_an_index_of_another_format_or_incomplete_is_not_reused(tmp_path, monkey
 
 # Material's worker protocol (search-worker.js): SETUP → READY, QUERY → RESULT…, then the
 # worker's own "fanwen-done". Each query's complete answer as [location, title, text].
-WORKER_ANSWERS = """async queries => {
+WORKER_ANSWERS = r"""async queries => {
   const worker = new Worker("assets/fanwen/search-worker.js")
   let resolve, last = []
   worker.onmessage = ev => {
