@@ -47,9 +47,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
-PIECE = 1000          # code points of page text per snippet file
-INLINE_MAX = 768      # posting bytes kept inside a shard; larger lists get their own file
-SHARD_TARGET = 8192   # bytes aimed at per shard file
 INDEX_DIR = "search/fanwen"
 WORKER = "assets/fanwen/search-worker.js"
 ASSETS = Path(__file__).parent  # search-worker.js ships beside this module
