@@ -39,6 +39,7 @@ BATCH = 20  # files one LibreOffice run converts when an import meets several
 _ahead: ContextVar[tuple[Path, ...]] = ContextVar("fanwen_convert_ahead", default=())
 _ready: dict[str, bytes] = {}
 _alone: set[str] = set()
+_looked: dict[Path, str | None] = {}  # each file looked at once: its key if LibreOffice must convert it
 
 
 @contextlib.contextmanager
@@ -52,6 +53,7 @@ def converting_ahead(paths: list[Path]):
         _ahead.reset(token)
         _ready.clear()
         _alone.clear()
+        _looked.clear()
 
 
 def soffice() -> str | None:
@@ -103,13 +105,13 @@ def _coming(path: Path, key: str, exe: str) -> list[tuple[Path, str]]:
     for other in coming[coming.index(path) + 1:]:
         if len(found) + 1 >= BATCH:
             break
-        if not needs_libreoffice(other):
-            continue
-        try:
-            other_key = _key(other, exe)
-        except OSError:
-            continue
-        if other_key in keys or other_key in _ready or other_key in _alone \
+        if other not in _looked:  # read and hashed once per import, however many runs look ahead
+            try:
+                _looked[other] = _key(other, exe) if needs_libreoffice(other) else None
+            except OSError:
+                _looked[other] = None
+        other_key = _looked[other]
+        if other_key is None or other_key in keys or other_key in _ready or other_key in _alone \
                 or cache.known("libreoffice", other_key, code=False):
             continue
         keys.add(other_key)
