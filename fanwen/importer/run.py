@@ -17,7 +17,7 @@ from pathlib import Path
 
 from fanwen.importer.classify import derive_title, detect_level, detect_theme, detect_type, headings_of
 from fanwen.importer.collection import Collection, Removal, read_collection, unit_source_label
-from fanwen.data import load_statuses, load_themes
+from fanwen.data import data_files_held, load_statuses, load_themes
 from fanwen.importer.mojibake import UNREADABLE
 from fanwen.importer.manifest import manifest_path, render_manifest
 from fanwen.importer.page import render_page
@@ -289,6 +289,11 @@ def run_import(sources: list[Path], docs_dir: Path, progress=None, use_manifests
     in the report's `skipped` with the problem and the fix; a bad text collection still stops
     the import.
     """
+    with data_files_held():
+        return _run_import(sources, docs_dir, progress, use_manifests, skipped)
+
+
+def _run_import(sources: list[Path], docs_dir: Path, progress, use_manifests: bool, skipped) -> dict:
     from fanwen.errors import FanwenError
     from fanwen.importer.office import is_office
     from fanwen.importer.office.convert import converting_ahead
