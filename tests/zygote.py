@@ -33,6 +33,10 @@ PRELOAD = [
     "markdown.extensions.toc", "markdown.extensions.attr_list", "markdown.extensions.md_in_html",
     "markdown.extensions.tables", "markdown.extensions.admonition", "pymdownx.escapeall",
     "tqdm", "docx",
+    # Imported on first use inside a build or an import: the search index (and numpy, 0.1 s of
+    # every build), the rules' models, the compiled drafts, the folding tables, code highlighting.
+    "numpy", "fanwen.search.index", "fanwen.schema", "fanwen.library.sections", "fanwen.drafting.compiled",
+    "fanwen.importer.office.convert", "opencc", "pygments.lexers.python", "multiprocessing.popen_fork",
 ]
 
 
