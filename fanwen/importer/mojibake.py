@@ -202,7 +202,7 @@ def _char_frequencies(lines: list[str]) -> dict[str, float]:
     """
     freq = _count(lines)
     for _ in range(2):
-        model = _Model(freq)
+        model = _model(freq)
         # Leaving a good line out of the count costs little, keeping a garbled one in costs
         # much: lines are left out on weaker evidence than `repair_mojibake_line` needs to change them.
         freq = _count(line for line in lines if _repair(line, model, strict=False).text == line)
@@ -237,6 +237,10 @@ class _Model:
                 self.readings.setdefault(match.group(2), []).append(match.group(1))
         self.seen = _Memo(self._seen).__getitem__
         self.reads = _Memo(self._reads).__getitem__
+        # Every run a line could hold, found once per line and model (`_candidates`): a clean
+        # collection is searched with the same model three times (both counts leave no line
+        # out), a damaged one with its final model twice (strictly and leniently).
+        self.runs: dict[str, list[_Candidate]] = {}
 
     def _seen(self, char: str) -> bool:
         """`seen(char)`: attested in the collection often enough to trust a re-read character.
@@ -563,7 +567,21 @@ def _good(candidate: _Candidate, strict: bool = True) -> bool:
 
 
 def _candidates(line: str, model: _Model, strict: bool) -> list[_Candidate]:
+    """The best reading of every run that is clearly better than the line as shown (`_good`)."""
+    runs = model.runs.get(line)
+    if runs is None:
+        runs = model.runs[line] = _runs(line, model)
     best: dict[tuple[int, int], _Candidate] = {}
+    for candidate in runs:
+        key = (candidate.start, candidate.end)
+        if _good(candidate, strict) and (key not in best or candidate.gain > best[key].gain):
+            best[key] = candidate
+    return list(best.values())
+
+
+def _runs(line: str, model: _Model) -> list[_Candidate]:
+    """Every reading of every run of the line that is not mostly holes, in the order found."""
+    runs: list[_Candidate] = []
     for i in range(len(line)):
         for end, pieces in _starts(line, model, i):
             if end <= i:
@@ -581,10 +599,8 @@ def _candidates(line: str, model: _Model, strict: bool) -> list[_Candidate]:
             if evidence:
                 candidate.evidence = True
                 candidate.gain += EVIDENCE
-            key = (candidate.start, candidate.end)
-            if _good(candidate, strict) and (key not in best or candidate.gain > best[key].gain):
-                best[key] = candidate
-    return list(best.values())
+            runs.append(candidate)
+    return runs
 
 
 def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -628,11 +644,22 @@ def repair_lines(lines: Sequence[str]) -> list[LineRepair]:
 
 
 _last_model: list = [None, None]  # (freq, its model): one collection is repaired line by line
+# The last few models by content: the same frequencies give the same model and the same runs
+# (`_Model.runs`), whichever dict holds them, and learning a collection's model meets the same
+# frequencies up to three times (the two counts of `_char_frequencies` and the final one).
+_models: dict[tuple, _Model] = {}
+MODELS_KEPT = 4
 
 
 def _model(freq: Mapping[str, float]) -> _Model:
     if _last_model[0] is not freq:
-        _last_model[:] = [freq, _Model(freq)]
+        content = tuple(freq.items())  # in order: the order of the annotation table follows it
+        model = _models.get(content)
+        if model is None:
+            while len(_models) >= MODELS_KEPT:
+                _models.pop(next(iter(_models)))
+            model = _models[content] = _Model(dict(freq))  # its own copy: kept for later callers
+        _last_model[:] = [freq, model]
     return _last_model[1]
 
 
