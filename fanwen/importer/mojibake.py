@@ -309,23 +309,84 @@ def _foldable(line: str, model: _Model, k: int) -> bool:
     return char is not None and model.seen(char)
 
 
-def _walk(line: str, model: _Model, k: int, pending: int | None, pieces: list[Piece],
-          budget: list[int]) -> Iterator[tuple[int, list[Piece]]]:
+class _Line:
+    """What the search asks about one line at nearly every step, worked out once per line (a
+    line is searched with two or three models): each character's GB18030 bytes, the annotations
+    and annotator debris, which characters can be garbled ones, and where a run can begin. None
+    of it depends on the model."""
+
+    __slots__ = ("text", "bytes", "debris", "annotation", "garbled", "beginnings")
+
+    def __init__(self, line: str):
+        self.text = line
+        self.bytes = [_gbk(c) for c in line]
+        self.debris = [_pinyin_at(_DEBRIS, line, k) if c == "?" else None for k, c in enumerate(line)]
+        self.annotation = [_pinyin_at(_ANNOTATION_AT, line, k) if c == "(" else None
+                           for k, c in enumerate(line)]
+        self.garbled = [c >= "\x80" and _garbled_kind(line, k) for k, c in enumerate(line)]
+        self.beginnings = [i for i in range(len(line)) if self.debris[i] or self._may_begin(i)]
+
+    def _may_begin(self, i: int) -> bool:
+        """Can a run begin at line[i] (the annotator's debris aside)? At a garbled character or
+        at a folded full-width punctuation mark, never inside an annotation."""
+        char = self.text[i]
+        if self.bytes[i] is None or not self.garbled[i] and (i == 0 or char.isalnum() or char in "()"):
+            return False
+        return not _inside_annotation(self.text, i)
+
+
+@functools.lru_cache(maxsize=4096)  # a collection's lines, for the next model's search
+def _line(text: str) -> _Line:
+    return _Line(text)
+
+
+class _Search:
+    """One line searched with one model: the line's facts (`_Line`) and the model's answers that
+    the search asks for at every step."""
+
+    __slots__ = ("text", "n", "bytes", "debris", "annotation", "garbled", "beginnings",
+                 "model", "reads", "in_step")
+
+    def __init__(self, line: str, model: _Model):
+        facts = _line(line)
+        self.text, self.n = line, len(line)
+        self.bytes, self.debris, self.annotation = facts.bytes, facts.debris, facts.annotation
+        self.garbled, self.beginnings = facts.garbled, facts.beginnings
+        self.model, self.reads = model, model.reads
+        # `in_step[k]`: does the line read as ordinary text from line[k] on, as it does after a
+        # resync? Its next two characters hold no unknown non-ASCII one, and at least one
+        # non-ASCII one. (0 ASCII, 1 known, 2 unknown; one entry past the end.)
+        seen = model.seen
+        kinds = [0 if c < "\x80" else 1 if seen(c) else 2 for c in line] + [0, 0]
+        self.in_step = [a != 2 and b != 2 and a + b > 0 for a, b in zip(kinds, kinds[1:])]
+
+
+def _walk(s: _Search, k: int, pending: int | None, pieces: list[Piece], budget: list[int],
+          bad: int = 0) -> Iterator[tuple[int, list[Piece]]]:
     """Decode line[k:] in step, with `pending` the lead byte carried over; yield (end, pieces).
 
     Branches where the reading is ambiguous: an ASCII character may have been a folded
     full-width character, and the first decoder may have dropped an odd number of bytes (a
     stray byte such as 0x80), which puts the stream back in step without any ASCII.
+
+    `bad` is how many of the pieces after the first do not read (none when a walk begins with
+    one piece, as every walk but a branch does).
     """
+    line, n, model, reads = s.text, s.n, s.model, s.reads
+    bytes_at, debris_at, annotation_at, in_step = s.bytes, s.debris, s.annotation, s.in_step
+    # The pieces grow in place below, one per step (a copy, so the caller's list stays as it
+    # was); every reading handed out is a list of its own.
+    pieces = list(pieces)
+    origin = pieces[0][1]
     while pending is not None:
-        if budget[0] <= 0 or k - pieces[0][1] > MAX_RUN or _hopeless(pieces, model):
+        # Reading ordinary text out of step gives mostly unknown characters: stop early.
+        if budget[0] <= 0 or k - origin > MAX_RUN or bad > 2 + len(pieces) // 3:
             return
         budget[0] -= 1
-        lost = pieces + [(None, k - 1, k - 1)]  # the carried lead byte's character is gone
-        if k == len(line):
-            yield k, lost
+        if k == n:
+            yield k, pieces + [(None, k - 1, k - 1)]  # the carried lead byte's character is gone
             return
-        debris = _pinyin_at(_DEBRIS, line, k)
+        debris = debris_at[k]
         if debris:  # the lead byte met an inserted `(`: the annotation says which character it was
             end, reading = debris.end(), debris.group(1)
             found = model.annotated(reading, pending)
@@ -334,18 +395,20 @@ def _walk(line: str, model: _Model, k: int, pending: int | None, pieces: list[Pi
             if not found:
                 yield end, pieces + [(None, k - 1, end - 1)]
             return
-        data = _gbk(line[k])
+        data = bytes_at[k]
         if data is None:
-            yield k, lost
+            yield k, pieces + [(None, k - 1, k - 1)]
             return
         if len(data) == 2:
-            if len(pieces) > 1 and _in_step(line, model, k):
-                yield k, lost
-            pieces = pieces + [(_pair(pending, data[0]), k - 1, k)]
+            if len(pieces) > 1 and in_step[k]:
+                yield k, pieces + [(None, k - 1, k - 1)]
+            text = _pair(pending, data[0])
+            pieces.append((text, k - 1, k))
+            bad += not reads(text)
             pending, k = data[1], k + 1
             continue
         byte = data[0]
-        annotation = _pinyin_at(_ANNOTATION_AT, line, k)
+        annotation = annotation_at[k]
         if annotation:  # the lead byte met the character's own annotation: it names the character
             found = model.annotated(annotation.group(1), pending)
             for char in found:
@@ -356,36 +419,13 @@ def _walk(line: str, model: _Model, k: int, pending: int | None, pieces: list[Pi
         if char is not None:  # an ASCII letter that is the trail byte of a character
             yield k + 1, pieces + [(char, k - 1, k)]
         else:  # the lead byte met ASCII and was dropped: that character is lost
-            yield k, lost
+            yield k, pieces + [(None, k - 1, k - 1)]
         if _foldable(line, model, k) and not annotation:  # or it was a folded full-width one, A3 xx
-            yield from _walk(line, model, k + 1, byte + 0x80,
-                             pieces + [(_pair(pending, 0xA3), k - 1, k)], budget)
+            text = _pair(pending, 0xA3)
+            yield from _walk(s, k + 1, byte + 0x80, pieces + [(text, k - 1, k)], budget,
+                             bad + (not reads(text)))
         return
     yield k, pieces
-
-
-def _in_step(line: str, model: _Model, k: int) -> bool:
-    """Does the line read as ordinary text from line[k] on, as it does after a resync?"""
-    ahead = False
-    for char in line[k:k + 2]:  # a plain loop, as in `_hopeless`
-        if ord(char) > 0x7F:
-            if not model.seen(char):
-                return False
-            ahead = True
-    return ahead
-
-
-def _hopeless(pieces: list[Piece], model: _Model) -> bool:
-    """Reading ordinary text out of step gives mostly unknown characters: stop early."""
-    limit = 2 + len(pieces) // 3
-    reads = model.reads
-    bad = 0
-    for piece in pieces[1:]:  # a plain loop: this runs at every step of every reading
-        if not reads(piece[0]):
-            bad += 1
-            if bad > limit:
-                return True
-    return False
 
 
 def _prev_trail(line: str, start: int) -> int | None:
@@ -406,64 +446,71 @@ def _inside_annotation(line: str, i: int) -> bool:
     return bool(match) and i < match.end()
 
 
-def _resume(line: str, model: _Model, k: int, pieces: list[Piece],
+def _resume(s: _Search, k: int, pieces: list[Piece],
             budget: list[int]) -> Iterator[tuple[int, list[Piece]]]:
     """Go on after a character whose lead byte is gone: line[k] holds its trail byte."""
-    data = _gbk(line[k]) if k < len(line) else None
+    data = s.bytes[k] if k < s.n else None
     if data is None:
         return
     if len(data) == 2:
-        yield from _walk(line, model, k + 1, data[1], pieces, budget)
-    elif not _pinyin_at(_ANNOTATION_AT, line, k):
+        yield from _walk(s, k + 1, data[1], pieces, budget)
+    elif not s.annotation[k]:
         if 0x40 <= data[0] <= 0x7E:  # an ASCII trail byte: that character ends the run
             yield k + 1, pieces[:-1] + [(None, pieces[-1][1], k)]
-        if _foldable(line, model, k):  # or a folded full-width character, A3 xx
-            yield from _walk(line, model, k + 1, data[0] + 0x80, pieces, budget)
+        if _foldable(s.text, s.model, k):  # or a folded full-width character, A3 xx
+            yield from _walk(s, k + 1, data[0] + 0x80, pieces, budget)
 
 
-def _starts(line: str, model: _Model, i: int) -> Iterator[tuple[int, list[Piece]]]:
-    """Every reading of a run that begins at line[i]."""
+_CJK_CHAR = re.compile(rf"[{CJK}]")
+
+
+def _starts(s: _Search, i: int) -> Iterator[tuple[int, list[Piece]]]:
+    """Every reading of a run that begins at line[i], one of the line's `beginnings`."""
+    line, model = s.text, s.model
     budget = [MAX_READINGS]
-    debris = _pinyin_at(_DEBRIS, line, i)
+    debris = s.debris[i]
     if debris:  # `?pīn)` left by the annotator: it knows the byte that the `?` swallowed
         end, trail = debris.end(), _prev_trail(line, i)
         found = model.annotated(debris.group(1), trail) if trail is not None else []
         for char in found:
-            yield from _walk(line, model, end, _gbk(char)[1], [("", i, end - 1)], budget)
-        if _in_step(line, model, end):  # or the next character went with it
+            yield from _walk(s, end, _gbk(char)[1], [("", i, end - 1)], budget)
+        if s.in_step[end]:  # or the next character went with it
             yield end, [(None, i, end - 1)]
         if not found:  # that byte is gone, and with it the next character's lead byte
-            yield from _resume(line, model, end, [(None, i, end - 1)], budget)
+            yield from _resume(s, end, [(None, i, end - 1)], budget)
         return
-    char = line[i]
-    data = _gbk(char)
-    if data is None or not _garbled_kind(line, i) and (i == 0 or char.isalnum() or char in "()"):
-        return  # a run starts at a garbled character or at a folded full-width punctuation mark
-    if _inside_annotation(line, i):
-        return
+    # A run starts at a garbled character or at a folded full-width punctuation mark (which
+    # `_Line.beginnings` has checked).
+    data = s.bytes[i]
     # The dropped byte is the trail of a character whose lead byte is gone, except at the start
     # of a line, where it is a stray byte of the stripped indentation.
     first: Piece = ("", i, i) if i == 0 else (None, i, i)
-    if i > 1 and line[i - 1] == "?" and re.match(rf"[{CJK}]", line[i - 2]):
+    if i > 1 and line[i - 1] == "?" and _CJK_CHAR.match(line[i - 2]):
         first = (None, i - 1, i)  # a `?` right before is the decoder's mark for those bytes
     lead_in = data[1] if len(data) == 2 else data[0] + 0x80
-    yield from _walk(line, model, i + 1, lead_in, [first], budget)
+    yield from _walk(s, i + 1, lead_in, [first], budget)
     if i == 0:
-        yield from _headings(line, model, budget)
+        yield from _headings(s, budget)
 
 
-def _headings(line: str, model: _Model, budget: list[int]) -> Iterator[tuple[int, list[Piece]]]:
+@functools.cache
+def _garbled_headings(stray: bytes) -> tuple[tuple[str, str, int | None], ...]:
+    """Every heading `_headings` tries, with what the out-of-step decoder made of it after the
+    stray byte `stray` (`_garble`): (heading, text shown, lead byte left over)."""
+    numbers = list(_NUMERALS) + [f"十{n}" for n in _NUMERALS[:9]] + [str(n) for n in range(1, 30)]
+    headings = [f"（{number}）" for number in numbers]
+    return tuple((heading, *_garble(stray + heading.encode("gb18030"))) for heading in headings)
+
+
+def _headings(s: _Search, budget: list[int]) -> Iterator[tuple[int, list[Piece]]]:
     """A line-initial heading number, `。ㄒ唬` = （一）, `。ǘ┮` = （二）, `。1)` = （1）.
 
     Inside a heading, the out-of-step decoder dropped pairs such as FE A3 (the trail of 二 and
     the lead of ）), so the plain re-reading fails; but every Chinese numeral has its own lead
     byte, so garbling each possible heading and comparing with the line tells which it was.
     """
-    stray = (_gbk(line[0]) or b"")[:1]
-    numbers = list(_NUMERALS) + [f"十{n}" for n in _NUMERALS[:9]] + [str(n) for n in range(1, 30)]
-    for number in numbers:
-        heading = f"（{number}）"
-        shown, left = _garble(stray + heading.encode("gb18030"))
+    line = s.text
+    for heading, shown, left in _garbled_headings((s.bytes[0] or b"")[:1]):
         if not line.startswith(shown):
             continue
         k = len(shown)
@@ -474,9 +521,9 @@ def _headings(line: str, model: _Model, budget: list[int]) -> Iterator[tuple[int
         # `）`'s last byte was read with the next character's lead byte: the line must show that
         # pair next; or plain ASCII, when the heading was followed by ASCII; or, when the pair
         # was no character, the next character's ASCII trail byte.
-        data = _gbk(line[k]) if k < len(line) else None
+        data = s.bytes[k] if k < s.n else None
         if data and len(data) == 2 and data[0] == left:
-            yield from _walk(line, model, k + 1, data[1], start, budget)
+            yield from _walk(s, k + 1, data[1], start, budget)
         elif data and len(data) == 1 and _pair(left, data[0]) is None:
             yield k, start  # the heading was followed by ASCII, which the lead byte met
         elif data and 0x40 <= data[0] <= 0x7E:
@@ -582,13 +629,15 @@ def _candidates(line: str, model: _Model, strict: bool) -> list[_Candidate]:
 def _runs(line: str, model: _Model) -> list[_Candidate]:
     """Every reading of every run of the line that is not mostly holes, in the order found."""
     runs: list[_Candidate] = []
-    for i in range(len(line)):
-        for end, pieces in _starts(line, model, i):
+    search = _Search(line, model)
+    for i in search.beginnings:
+        debris = search.debris[i] is not None
+        for end, pieces in _starts(search, i):
             if end <= i:
                 continue
             # A heading that garbles to exactly what the line shows, or the annotator's `?pīn)`,
             # is evidence of damage in itself, whatever the frequencies say.
-            evidence = bool(_pinyin_at(_DEBRIS, line, i)) or (pieces[0][0] or "").startswith("（")
+            evidence = debris or (pieces[0][0] or "").startswith("（")
             if not evidence:
                 read = 0
                 for piece in pieces:
