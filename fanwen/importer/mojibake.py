@@ -315,11 +315,12 @@ class _Line:
     and annotator debris, which characters can be garbled ones, and where a run can begin. None
     of it depends on the model."""
 
-    __slots__ = ("text", "bytes", "debris", "annotation", "garbled", "beginnings")
+    __slots__ = ("text", "bytes", "two", "debris", "annotation", "garbled", "beginnings")
 
     def __init__(self, line: str):
         self.text = line
         self.bytes = [_gbk(c) for c in line]
+        self.two = [data is not None and len(data) == 2 for data in self.bytes]
         self.debris = [_pinyin_at(_DEBRIS, line, k) if c == "?" else None for k, c in enumerate(line)]
         self.annotation = [_pinyin_at(_ANNOTATION_AT, line, k) if c == "(" else None
                            for k, c in enumerate(line)]
@@ -344,21 +345,96 @@ class _Search:
     """One line searched with one model: the line's facts (`_Line`) and the model's answers that
     the search asks for at every step."""
 
-    __slots__ = ("text", "n", "bytes", "debris", "annotation", "garbled", "beginnings",
-                 "model", "reads", "in_step")
+    __slots__ = ("text", "n", "bytes", "two", "debris", "annotation", "garbled", "beginnings",
+                 "model", "reads", "in_step", "elsewhere")
 
     def __init__(self, line: str, model: _Model):
         facts = _line(line)
         self.text, self.n = line, len(line)
-        self.bytes, self.debris, self.annotation = facts.bytes, facts.debris, facts.annotation
-        self.garbled, self.beginnings = facts.garbled, facts.beginnings
-        self.model, self.reads = model, model.reads
+        self.bytes, self.two, self.debris = facts.bytes, facts.two, facts.debris
+        self.annotation, self.garbled, self.beginnings = facts.annotation, facts.garbled, facts.beginnings
+        self.model, reads = model, model.reads
+        self.reads = reads
+        # `elsewhere[char]`: `_Model.logp_elsewhere` for this line (`_gain` asks for every
+        # character of every run).
+        self.elsewhere = _Memo(lambda char: model.logp_elsewhere(char, line))
         # `in_step[k]`: does the line read as ordinary text from line[k] on, as it does after a
         # resync? Its next two characters hold no unknown non-ASCII one, and at least one
         # non-ASCII one. (0 ASCII, 1 known, 2 unknown; one entry past the end.)
         seen = model.seen
         kinds = [0 if c < "\x80" else 1 if seen(c) else 2 for c in line] + [0, 0]
         self.in_step = [a != 2 and b != 2 and a + b > 0 for a, b in zip(kinds, kinds[1:])]
+
+
+def _live_beginnings(s: _Search) -> list[int]:
+    """The line's `beginnings` that a search must start from: all but those where it is certain
+    without the search that `_runs` would keep no reading.
+
+    Only a plain beginning (`_starts`) after the first character of the line and not at
+    annotator debris can be left out: its readings are those of one `_walk`, which follows a
+    single path (its branches end at once). It is left out when that walk stops, or reaches the
+    end of the line, before any reading it hands out has as many re-read characters as holes:
+    `_runs` drops every such reading. Most beginnings are ordinary text, whose out-of-step
+    readings are made of unknown characters, so this spares the search for most of them.
+
+    This follows `_walk` step by step, with the same limits, for each beginning: the walk's
+    pieces are the first (a lost one) and one per step, so at line[k] it holds k - i of them,
+    and `bad` counts the steps whose character does not read. Any change to `_walk` must be
+    made here too (tests/test_mojibake.py compares the two).
+    """
+    line, model, reads, n = s.text, s.model, s.reads, s.n
+    bytes_at, two, debris_at, annotation_at, in_step = s.bytes, s.two, s.debris, s.annotation, s.in_step
+    live = []
+    for i in s.beginnings:
+        if i == 0 or debris_at[i]:
+            live.append(i)
+            continue
+        data = bytes_at[i]
+        origin = i - 1 if i > 1 and line[i - 1] == "?" and _CJK_CHAR.match(line[i - 2]) else i
+        k, pending = i + 1, data[1] if len(data) == 2 else data[0] + 0x80
+        bad = 0
+        kept = False  # some reading would be kept: the search must be made
+        for _ in range(MAX_READINGS):  # the walk's budget
+            if k - origin > MAX_RUN or bad > 2 + (k - i) // 3:
+                break  # the walk stops here
+            if k < n and two[k]:  # the common step, first
+                read = k - i - 1 - bad  # in the reading that the walk hands out here
+                if k - i > 1 and in_step[k] and read > 0 and k - i <= 2 * read:
+                    kept = True
+                    break
+                bad += not reads(_pair(pending, bytes_at[k][0]))
+                pending, k = bytes_at[k][1], k + 1
+                continue
+            read = k - i - 1 - bad  # in the readings below, before their last piece
+            if k == n or bytes_at[k] is None:  # the walk's last reading: the lead byte is lost
+                kept = read > 0 and k - i <= 2 * read
+                break
+            debris = debris_at[k]
+            if debris:  # the walk's last readings: the characters annotated so, or a lost one
+                reading = debris.group(1)
+                found = model.annotated(reading, pending)
+                kept = any(read + reads(f"{char}({reading})") > 0 and k - i <= 2 * (read + reads(f"{char}({reading})"))
+                           for char in found) if found else read > 0 and k - i <= 2 * read
+                break
+            annotation = annotation_at[k]
+            if annotation:  # the walk's last readings, when the annotation names characters
+                found = model.annotated(annotation.group(1), pending)
+                if found:
+                    kept = any(read + reads(char) > 0 and k - i <= 2 * (read + reads(char)) for char in found)
+                    break
+            byte = bytes_at[k][0]
+            char = _pair(pending, byte)  # the reading that ends at this ASCII character
+            read += char is not None and reads(char)
+            if read > 0 and k - i <= 2 * read:
+                kept = True
+                break
+            if annotation or not _foldable(line, model, k):
+                break  # the walk's last reading
+            bad += not reads(_pair(pending, 0xA3))  # it was a folded full-width character
+            pending, k = byte + 0x80, k + 1
+        if kept:
+            live.append(i)
+    return live
 
 
 def _walk(s: _Search, k: int, pending: int | None, pieces: list[Piece], budget: list[int],
@@ -533,8 +609,13 @@ def _headings(s: _Search, budget: list[int]) -> Iterator[tuple[int, list[Piece]]
 # --------------------------------------------------------------------------- choosing runs
 
 
-def _finish(line: str, model: _Model, start: int, end: int, pieces: list[Piece]) -> _Candidate:
-    """Characters the model does not know are wrong re-readings: they count as lost."""
+def _finish(s: _Search, start: int, end: int, pieces: list[Piece]) -> _Candidate:
+    """Characters the model does not know are wrong re-readings: they count as lost.
+
+    The candidate's gain is left to the caller (`_gain`): most candidates have too many holes
+    to be good whatever it is.
+    """
+    line, model = s.text, s.model
     clean: list[Piece] = []
     for text, first, last in pieces:
         if text and not model.reads(text):
@@ -544,10 +625,10 @@ def _finish(line: str, model: _Model, start: int, end: int, pieces: list[Piece])
         else:
             clean.append((text, first, last))
     # An annotation right after a lost character belonged to it: it goes too.
-    match = re.match(rf"\({_PINYIN}\)", line[end:])
+    match = _ANNOTATION_AT.match(line, end)
     if match and clean and clean[-1][0] is None:
-        clean[-1] = (None, clean[-1][1], end + match.end() - 1)
-        end += match.end()
+        clean[-1] = (None, clean[-1][1], match.end() - 1)
+        end = match.end()
     candidate = _Candidate(min(start, clean[0][1]), end, clean)
     # Only characters re-read from bytes of garbled characters or of ASCII letters (trail bytes)
     # count as evidence: reading plain digits as full-width ones (`150` → ５０ → 保担) makes
@@ -556,7 +637,6 @@ def _finish(line: str, model: _Model, start: int, end: int, pieces: list[Piece])
                               if text and any(ord(c) > 0x7F or c.isalpha()
                                               for c in line[first:last + 1]))
     candidate.lost = sum(text is None for text, _, _ in clean)
-    candidate.gain = _gain(line, model, candidate)
     return candidate
 
 
@@ -576,7 +656,7 @@ def _bare(text: str) -> str:
     return _ANNOTATION_AT.sub("", text) if "(" in text else text
 
 
-def _gain(line: str, model: _Model, candidate: _Candidate) -> float:
+def _gain(s: _Search, candidate: _Candidate) -> float:
     """How much better the re-reading explains the run than the text as shown, in nats.
 
     Each re-read character gains what it is more likely than the average shown character (ASCII
@@ -585,8 +665,9 @@ def _gain(line: str, model: _Model, candidate: _Candidate) -> float:
     characters it wipes out are more likely than unknown ones: declaring common text garbled
     is expensive, declaring garble garbled is free.
     """
+    line, model, garbled, elsewhere = s.text, s.model, s.garbled, s.elsewhere
     span = range(candidate.start, candidate.end)
-    shown = [model.logp_elsewhere(line[i], line) for i in span if _garbled_kind(line, i)]
+    shown = [elsewhere[line[i]] for i in span if garbled[i]]
     baseline = sum(shown) / len(shown) if shown else model.unseen
     read = set()
     gain = 0.0
@@ -596,8 +677,7 @@ def _gain(line: str, model: _Model, candidate: _Candidate) -> float:
             gain += sum(model.logp(c) - baseline for c in _bare(text))
     wiped = {i for text, first, last in candidate.pieces if text is None
              for i in range(first, last + 1)} - read
-    gain -= sum(max(0.0, model.logp_elsewhere(line[i], line) - model.unseen)
-                for i in wiped if _garbled_kind(line, i))
+    gain -= sum(max(0.0, elsewhere[line[i]] - model.unseen) for i in wiped if garbled[i])
     holes = candidate.lost - (candidate.pieces[0][0] is None) / 2
     return gain - LOST_PENALTY * holes
 
@@ -605,12 +685,15 @@ def _gain(line: str, model: _Model, candidate: _Candidate) -> float:
 def _good(candidate: _Candidate, strict: bool = True) -> bool:
     """Is the re-reading clearly better than what the line shows?"""
     scale = 1.0 if strict else LENIENT
+    return _may_be_good(candidate) and (candidate.gain >= scale * MIN_GAIN
+            and candidate.gain >= scale * MIN_GAIN_PER_CHAR * candidate.recovered)
+
+
+def _may_be_good(candidate: _Candidate) -> bool:
+    """What `_good` asks of a candidate before its gain, strict or not."""
     if candidate.lost > candidate.recovered + candidate.evidence:
         return False  # mostly holes: no reason to think this was a run at all
-    if candidate.recovered < MIN_RECOVERED and not candidate.evidence:
-        return False
-    return (candidate.gain >= scale * MIN_GAIN
-            and candidate.gain >= scale * MIN_GAIN_PER_CHAR * candidate.recovered)
+    return candidate.recovered >= MIN_RECOVERED or candidate.evidence
 
 
 def _candidates(line: str, model: _Model, strict: bool) -> list[_Candidate]:
@@ -627,10 +710,11 @@ def _candidates(line: str, model: _Model, strict: bool) -> list[_Candidate]:
 
 
 def _runs(line: str, model: _Model) -> list[_Candidate]:
-    """Every reading of every run of the line that is not mostly holes, in the order found."""
+    """Every reading of every run of the line that `_good` may find good (strictly or not),
+    in the order found."""
     runs: list[_Candidate] = []
     search = _Search(line, model)
-    for i in search.beginnings:
+    for i in _live_beginnings(search):
         debris = search.debris[i] is not None
         for end, pieces in _starts(search, i):
             if end <= i:
@@ -644,9 +728,12 @@ def _runs(line: str, model: _Model) -> list[_Candidate]:
                     read += model.reads(piece[0])
                 if not read or len(pieces) - 1 - read > read:
                     continue  # more holes than characters: cannot be good
-            candidate = _finish(line, model, i, end, pieces)
+            candidate = _finish(search, i, end, pieces)
+            candidate.evidence = evidence
+            if not _may_be_good(candidate):
+                continue  # whatever its gain
+            candidate.gain = _gain(search, candidate)
             if evidence:
-                candidate.evidence = True
                 candidate.gain += EVIDENCE
             runs.append(candidate)
     return runs
