@@ -80,6 +80,7 @@ _DEBRIS = re.compile(rf"\?({_PINYIN})\)")
 _ANNOTATION_AT = re.compile(rf"\(({_PINYIN})\)")
 _NUMERALS = "一二三四五六七八九十"
 _OPENER = {_DEBRIS: "?", _ANNOTATION_AT: "("}  # the character each pattern starts with
+_OPENERS = re.compile(r"[?(]")
 
 
 def _pinyin_at(pattern: re.Pattern, line: str, k: int) -> re.Match | None:
@@ -171,12 +172,18 @@ def _garble(data: bytes) -> tuple[str, int | None]:
 
 
 def _count(lines: Iterable[str]) -> dict[str, float]:
-    chars: Counter = Counter()
+    raw: Counter = Counter()
     annotated: Counter = Counter()
     for line in lines:
-        chars.update(_fold(c) for c in line)
+        raw.update(line)
         annotated.update(f"{m.group(1)}({m.group(2)})" for m in _ANNOTATED.finditer(line)
                          if is_pinyin_syllable(m.group(2)))
+    # Folded once per distinct character. The raw counts are in the order each character first
+    # occurs, so the folded ones are too (a folded key first occurs with its first variant):
+    # the model's tables follow this order.
+    chars: Counter = Counter()
+    for char, n in raw.items():
+        chars[_fold(char)] += n
     total = sum(chars.values()) or 1
     freq = {char: n / total for char, n in chars.items()}
     # Annotated characters (`數(shù)`) are kept under their own keys: they tell which character a
@@ -318,22 +325,30 @@ class _Line:
     __slots__ = ("text", "bytes", "two", "debris", "annotation", "garbled", "beginnings")
 
     def __init__(self, line: str):
+        n = len(line)
         self.text = line
         self.bytes = [_gbk(c) for c in line]
         self.two = [data is not None and len(data) == 2 for data in self.bytes]
-        self.debris = [_pinyin_at(_DEBRIS, line, k) if c == "?" else None for k, c in enumerate(line)]
-        self.annotation = [_pinyin_at(_ANNOTATION_AT, line, k) if c == "(" else None
-                           for k, c in enumerate(line)]
-        self.garbled = [c >= "\x80" and _garbled_kind(line, k) for k, c in enumerate(line)]
-        self.beginnings = [i for i in range(len(line)) if self.debris[i] or self._may_begin(i)]
-
-    def _may_begin(self, i: int) -> bool:
-        """Can a run begin at line[i] (the annotator's debris aside)? At a garbled character or
-        at a folded full-width punctuation mark, never inside an annotation."""
-        char = self.text[i]
-        if self.bytes[i] is None or not self.garbled[i] and (i == 0 or char.isalnum() or char in "()"):
-            return False
-        return not _inside_annotation(self.text, i)
+        # Annotator debris begins with `?`, an annotation with `(`: only there is either tried.
+        self.debris: list[re.Match | None] = [None] * n
+        self.annotation: list[re.Match | None] = [None] * n
+        inside = [False] * n  # part of a `(pīn)` annotation, which the first decoder never touches
+        for opener in _OPENERS.finditer(line):
+            k = opener.start()
+            if line[k] == "?":
+                self.debris[k] = _pinyin_at(_DEBRIS, line, k)
+            else:
+                match = self.annotation[k] = _pinyin_at(_ANNOTATION_AT, line, k)
+                if match:
+                    inside[k:match.end()] = [True] * (match.end() - k)
+        category = unicodedata.category  # `_garbled_kind`, with its common answers first
+        self.garbled = [c >= "\x80" and (category(c) != "Ll" or _garbled_kind(line, k))
+                        for k, c in enumerate(line)]
+        # A run begins at annotator debris, or at a garbled character or a folded full-width
+        # punctuation mark, never inside an annotation.
+        self.beginnings = [i for i, c in enumerate(line) if self.debris[i] or (
+            self.bytes[i] is not None and not inside[i]
+            and (self.garbled[i] or i > 0 and not c.isalnum() and c not in "()"))]
 
 
 @functools.lru_cache(maxsize=4096)  # a collection's lines, for the next model's search
@@ -366,6 +381,12 @@ class _Search:
         self.in_step = [a != 2 and b != 2 and a + b > 0 for a, b in zip(kinds, kinds[1:])]
 
 
+def _mostly_holes(read: int, pieces: int) -> bool:
+    """Has a reading of `pieces` pieces, `read` of which read, more holes than characters (its
+    first piece aside)? Then it cannot be good (`_runs`)."""
+    return not read or pieces - 1 - read > read
+
+
 def _live_beginnings(s: _Search) -> list[int]:
     """The line's `beginnings` that a search must start from: all but those where it is certain
     without the search that `_runs` would keep no reading.
@@ -384,6 +405,11 @@ def _live_beginnings(s: _Search) -> list[int]:
     """
     line, model, reads, n = s.text, s.model, s.reads, s.n
     bytes_at, two, debris_at, annotation_at, in_step = s.bytes, s.two, s.debris, s.annotation, s.in_step
+    # A step from one two-byte character to the next reads the trail byte of one with the lead
+    # byte of the next: whether that character reads is the same for every walk that takes the
+    # step, so it is asked once per position (`unread[k]`, for a step onto line[k]).
+    unread = [True] + [not two[k - 1] or not two[k] or not reads(_pair(bytes_at[k - 1][1], bytes_at[k][0]))
+                       for k in range(1, n)]
     live = []
     for i in s.beginnings:
         if i == 0 or debris_at[i]:
@@ -392,46 +418,47 @@ def _live_beginnings(s: _Search) -> list[int]:
         data = bytes_at[i]
         origin = i - 1 if i > 1 and line[i - 1] == "?" and _CJK_CHAR.match(line[i - 2]) else i
         k, pending = i + 1, data[1] if len(data) == 2 else data[0] + 0x80
+        in_line = two[i]  # the pending byte is line[k-1]'s trail byte
         bad = 0
         kept = False  # some reading would be kept: the search must be made
         for _ in range(MAX_READINGS):  # the walk's budget
-            if k - origin > MAX_RUN or bad > 2 + (k - i) // 3:
+            length = k - i  # pieces so far
+            if k - origin > MAX_RUN or bad > 2 + length // 3:
                 break  # the walk stops here
             if k < n and two[k]:  # the common step, first
-                read = k - i - 1 - bad  # in the reading that the walk hands out here
-                if k - i > 1 and in_step[k] and read > 0 and k - i <= 2 * read:
+                # The walk hands out the reading that ends here (`_mostly_holes`, inline).
+                if length > 1 and in_step[k] and 0 < length - 1 - bad and length <= 2 * (length - 1 - bad):
                     kept = True
                     break
-                bad += not reads(_pair(pending, bytes_at[k][0]))
-                pending, k = bytes_at[k][1], k + 1
+                bad += unread[k] if in_line else not reads(_pair(pending, bytes_at[k][0]))
+                pending, k, in_line = bytes_at[k][1], k + 1, True
                 continue
-            read = k - i - 1 - bad  # in the readings below, before their last piece
+            read = length - 1 - bad  # in the readings below, before their last piece
             if k == n or bytes_at[k] is None:  # the walk's last reading: the lead byte is lost
-                kept = read > 0 and k - i <= 2 * read
+                kept = not _mostly_holes(read, length + 1)
                 break
             debris = debris_at[k]
             if debris:  # the walk's last readings: the characters annotated so, or a lost one
                 reading = debris.group(1)
                 found = model.annotated(reading, pending)
-                kept = any(read + reads(f"{char}({reading})") > 0 and k - i <= 2 * (read + reads(f"{char}({reading})"))
-                           for char in found) if found else read > 0 and k - i <= 2 * read
+                kept = (any(not _mostly_holes(read + reads(f"{char}({reading})"), length + 1) for char in found)
+                        if found else not _mostly_holes(read, length + 1))
                 break
             annotation = annotation_at[k]
             if annotation:  # the walk's last readings, when the annotation names characters
                 found = model.annotated(annotation.group(1), pending)
                 if found:
-                    kept = any(read + reads(char) > 0 and k - i <= 2 * (read + reads(char)) for char in found)
+                    kept = any(not _mostly_holes(read + reads(char), length + 1) for char in found)
                     break
             byte = bytes_at[k][0]
             char = _pair(pending, byte)  # the reading that ends at this ASCII character
-            read += char is not None and reads(char)
-            if read > 0 and k - i <= 2 * read:
+            if not _mostly_holes(read + (char is not None and reads(char)), length + 1):
                 kept = True
                 break
             if annotation or not _foldable(line, model, k):
                 break  # the walk's last reading
             bad += not reads(_pair(pending, 0xA3))  # it was a folded full-width character
-            pending, k = byte + 0x80, k + 1
+            pending, k, in_line = byte + 0x80, k + 1, False
         if kept:
             live.append(i)
     return live
@@ -513,13 +540,6 @@ def _prev_trail(line: str, start: int) -> int | None:
         return None
     data = _gbk(line[start - 1])
     return data[1] if data and len(data) == 2 else None
-
-
-def _inside_annotation(line: str, i: int) -> bool:
-    """Is line[i] part of a `(pīn)` annotation (which the first decoder never touches)?"""
-    start = line.rfind("(", max(0, i - 8), i + 1)
-    match = _pinyin_at(_ANNOTATION_AT, line, start) if start != -1 else None
-    return bool(match) and i < match.end()
 
 
 def _resume(s: _Search, k: int, pieces: list[Piece],
@@ -726,8 +746,8 @@ def _runs(line: str, model: _Model) -> list[_Candidate]:
                 read = 0
                 for piece in pieces:
                     read += model.reads(piece[0])
-                if not read or len(pieces) - 1 - read > read:
-                    continue  # more holes than characters: cannot be good
+                if _mostly_holes(read, len(pieces)):
+                    continue  # cannot be good
             candidate = _finish(search, i, end, pieces)
             candidate.evidence = evidence
             if not _may_be_good(candidate):
