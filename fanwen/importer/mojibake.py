@@ -81,6 +81,7 @@ _ANNOTATION_AT = re.compile(rf"\(({_PINYIN})\)")
 _NUMERALS = "一二三四五六七八九十"
 _OPENER = {_DEBRIS: "?", _ANNOTATION_AT: "("}  # the character each pattern starts with
 _OPENERS = re.compile(r"[?(]")
+_CJK_CHAR = re.compile(rf"[{CJK}]")
 
 
 def _pinyin_at(pattern: re.Pattern, line: str, k: int) -> re.Match | None:
@@ -140,7 +141,7 @@ def _readable(char: str) -> bool:
     """Chinese characters, punctuation and ASCII digits: what a re-read character can be."""
     category = unicodedata.category(char)
     return (category.startswith("P") or "0" <= char <= "9"
-            or (category == "Lo" and re.match(rf"[{CJK}]", char) is not None))
+            or (category == "Lo" and _CJK_CHAR.match(char) is not None))
 
 
 def _garble(data: bytes) -> tuple[str, int | None]:
@@ -322,13 +323,18 @@ class _Line:
     and annotator debris, which characters can be garbled ones, and where a run can begin. None
     of it depends on the model."""
 
-    __slots__ = ("text", "bytes", "two", "debris", "annotation", "garbled", "beginnings")
+    __slots__ = ("text", "bytes", "two", "shifted", "debris", "annotation", "garbled", "beginnings")
 
     def __init__(self, line: str):
         n = len(line)
         self.text = line
         self.bytes = [_gbk(c) for c in line]
-        self.two = [data is not None and len(data) == 2 for data in self.bytes]
+        self.two = two = [data is not None and len(data) == 2 for data in self.bytes]
+        # `shifted[k]`: the character read one byte out of step across two two-byte characters
+        # line[k-1] and line[k] (the trail byte of one, the lead byte of the next), or None:
+        # what a walk through ordinary text reads at every step.
+        self.shifted = [None] + [_pair(self.bytes[k - 1][1], self.bytes[k][0]) if two[k - 1] and two[k] else None
+                                 for k in range(1, n)]
         # Annotator debris begins with `?`, an annotation with `(`: only there is either tried.
         self.debris: list[re.Match | None] = [None] * n
         self.annotation: list[re.Match | None] = [None] * n
@@ -360,13 +366,13 @@ class _Search:
     """One line searched with one model: the line's facts (`_Line`) and the model's answers that
     the search asks for at every step."""
 
-    __slots__ = ("text", "n", "bytes", "two", "debris", "annotation", "garbled", "beginnings",
+    __slots__ = ("text", "n", "bytes", "two", "shifted", "debris", "annotation", "garbled", "beginnings",
                  "model", "reads", "in_step", "elsewhere")
 
     def __init__(self, line: str, model: _Model):
         facts = _line(line)
         self.text, self.n = line, len(line)
-        self.bytes, self.two, self.debris = facts.bytes, facts.two, facts.debris
+        self.bytes, self.two, self.shifted, self.debris = facts.bytes, facts.two, facts.shifted, facts.debris
         self.annotation, self.garbled, self.beginnings = facts.annotation, facts.garbled, facts.beginnings
         self.model, reads = model, model.reads
         self.reads = reads
@@ -405,11 +411,9 @@ def _live_beginnings(s: _Search) -> list[int]:
     """
     line, model, reads, n = s.text, s.model, s.reads, s.n
     bytes_at, two, debris_at, annotation_at, in_step = s.bytes, s.two, s.debris, s.annotation, s.in_step
-    # A step from one two-byte character to the next reads the trail byte of one with the lead
-    # byte of the next: whether that character reads is the same for every walk that takes the
-    # step, so it is asked once per position (`unread[k]`, for a step onto line[k]).
-    unread = [True] + [not two[k - 1] or not two[k] or not reads(_pair(bytes_at[k - 1][1], bytes_at[k][0]))
-                       for k in range(1, n)]
+    # A step from one two-byte character to the next reads the same character for every walk
+    # that takes it (`_Line.shifted`): whether it reads is asked once per position.
+    shifted_reads = list(map(reads, s.shifted))
     live = []
     for i in s.beginnings:
         if i == 0 or debris_at[i]:
@@ -430,7 +434,7 @@ def _live_beginnings(s: _Search) -> list[int]:
                 if length > 1 and in_step[k] and 0 < length - 1 - bad and length <= 2 * (length - 1 - bad):
                     kept = True
                     break
-                bad += unread[k] if in_line else not reads(_pair(pending, bytes_at[k][0]))
+                bad += not (shifted_reads[k] if in_line else reads(_pair(pending, bytes_at[k][0])))
                 pending, k, in_line = bytes_at[k][1], k + 1, True
                 continue
             read = length - 1 - bad  # in the readings below, before their last piece
@@ -555,9 +559,6 @@ def _resume(s: _Search, k: int, pieces: list[Piece],
             yield k + 1, pieces[:-1] + [(None, pieces[-1][1], k)]
         if _foldable(s.text, s.model, k):  # or a folded full-width character, A3 xx
             yield from _walk(s, k + 1, data[0] + 0x80, pieces, budget)
-
-
-_CJK_CHAR = re.compile(rf"[{CJK}]")
 
 
 def _starts(s: _Search, i: int) -> Iterator[tuple[int, list[Piece]]]:
