@@ -357,7 +357,7 @@ class _Line:
             and (self.garbled[i] or i > 0 and not c.isalnum() and c not in "()"))]
 
 
-@functools.lru_cache(maxsize=4096)  # a collection's lines, for the next model's search
+@functools.lru_cache(maxsize=1024)  # a collection's lines, for the next model's search
 def _line(text: str) -> _Line:
     return _Line(text)
 
@@ -374,8 +374,7 @@ class _Search:
         self.text, self.n = line, len(line)
         self.bytes, self.two, self.shifted, self.debris = facts.bytes, facts.two, facts.shifted, facts.debris
         self.annotation, self.garbled, self.beginnings = facts.annotation, facts.garbled, facts.beginnings
-        self.model, reads = model, model.reads
-        self.reads = reads
+        self.model, self.reads = model, model.reads
         # `elsewhere[char]`: `_Model.logp_elsewhere` for this line (`_gain` asks for every
         # character of every run).
         self.elsewhere = _Memo(lambda char: model.logp_elsewhere(char, line))
@@ -399,10 +398,12 @@ def _live_beginnings(s: _Search) -> list[int]:
 
     Only a plain beginning (`_starts`) after the first character of the line and not at
     annotator debris can be left out: its readings are those of one `_walk`, which follows a
-    single path (its branches end at once). It is left out when that walk stops, or reaches the
-    end of the line, before any reading it hands out has as many re-read characters as holes:
-    `_runs` drops every such reading. Most beginnings are ordinary text, whose out-of-step
-    readings are made of unknown characters, so this spares the search for most of them.
+    single path (where it branches, it hands out readings and ends, or goes on with a folded
+    full-width character after handing out the other reading). It is left out when that walk
+    stops, or reaches the end of the line, before any reading it hands out has as many
+    re-read characters as holes: `_runs` drops every such reading. Most beginnings are
+    ordinary text, whose out-of-step readings are made of unknown characters, so this spares
+    the search for most of them.
 
     This follows `_walk` step by step, with the same limits, for each beginning: the walk's
     pieces are the first (a lost one) and one per step, so at line[k] it holds k - i of them,
@@ -477,7 +478,8 @@ def _walk(s: _Search, k: int, pending: int | None, pieces: list[Piece], budget: 
     stray byte such as 0x80), which puts the stream back in step without any ASCII.
 
     `bad` is how many of the pieces after the first do not read (none when a walk begins with
-    one piece, as every walk but a branch does).
+    one piece, as every walk but a branch does). `_live_beginnings` follows this walk in
+    advance to skip hopeless beginnings: a change here must be made there too.
     """
     line, n, model, reads = s.text, s.n, s.model, s.reads
     bytes_at, debris_at, annotation_at, in_step = s.bytes, s.debris, s.annotation, s.in_step
