@@ -224,6 +224,29 @@ def test_unseen_collection_of_the_same_kind():
     assert restored >= 0.9 * len(samples)
 
 
+def test_only_beginnings_without_a_run_worth_keeping_are_skipped(monkeypatch):
+    # The search leaves out the beginnings where following `_walk` in advance shows that no
+    # reading could be kept (`_live_beginnings`). Searching from every beginning must find the
+    # same runs: on garbled lines (real and made), and on clean ones.
+    from fanwen.importer import mojibake
+
+    made = [_garble(prefix + raw) for prefix, raw in zip(["（三）", "", "一、"] * 20, lines(S003)[10:70])]
+    samples = {S000: [line(S000, no) for no in sorted(GARBLED[S000])] + list(lines(S000)[:20]),
+               S002: [line(S002, no) for no in sorted(GARBLED[S002])[:40]],
+               S003: made + list(lines(S003)[:20])}
+    skipped = 0
+    for name, sample in samples.items():
+        model = mojibake._model(freq(name))
+        runs = [mojibake._runs(raw, model) for raw in sample]
+        for raw in sample:
+            search = mojibake._Search(raw, model)
+            skipped += len(search.beginnings) - len(mojibake._live_beginnings(search))
+        with monkeypatch.context() as patch:
+            patch.setattr(mojibake, "_live_beginnings", lambda search: search.beginnings)
+            assert [mojibake._runs(raw, model) for raw in sample] == runs, name
+    assert skipped > 1000
+
+
 # --------------------------------------------------------------------------- remembered repairs
 
 

@@ -80,6 +80,8 @@ _DEBRIS = re.compile(rf"\?({_PINYIN})\)")
 _ANNOTATION_AT = re.compile(rf"\(({_PINYIN})\)")
 _NUMERALS = "一二三四五六七八九十"
 _OPENER = {_DEBRIS: "?", _ANNOTATION_AT: "("}  # the character each pattern starts with
+_OPENERS = re.compile(r"[?(]")
+_CJK_CHAR = re.compile(rf"[{CJK}]")
 
 
 def _pinyin_at(pattern: re.Pattern, line: str, k: int) -> re.Match | None:
@@ -139,7 +141,7 @@ def _readable(char: str) -> bool:
     """Chinese characters, punctuation and ASCII digits: what a re-read character can be."""
     category = unicodedata.category(char)
     return (category.startswith("P") or "0" <= char <= "9"
-            or (category == "Lo" and re.match(rf"[{CJK}]", char) is not None))
+            or (category == "Lo" and _CJK_CHAR.match(char) is not None))
 
 
 def _garble(data: bytes) -> tuple[str, int | None]:
@@ -171,12 +173,18 @@ def _garble(data: bytes) -> tuple[str, int | None]:
 
 
 def _count(lines: Iterable[str]) -> dict[str, float]:
-    chars: Counter = Counter()
+    raw: Counter = Counter()
     annotated: Counter = Counter()
     for line in lines:
-        chars.update(_fold(c) for c in line)
+        raw.update(line)
         annotated.update(f"{m.group(1)}({m.group(2)})" for m in _ANNOTATED.finditer(line)
                          if is_pinyin_syllable(m.group(2)))
+    # Folded once per distinct character. The raw counts are in the order each character first
+    # occurs, so the folded ones are too (a folded key first occurs with its first variant):
+    # the model's tables follow this order.
+    chars: Counter = Counter()
+    for char, n in raw.items():
+        chars[_fold(char)] += n
     total = sum(chars.values()) or 1
     freq = {char: n / total for char, n in chars.items()}
     # Annotated characters (`數(shù)`) are kept under their own keys: they tell which character a
@@ -202,7 +210,7 @@ def _char_frequencies(lines: list[str]) -> dict[str, float]:
     """
     freq = _count(lines)
     for _ in range(2):
-        model = _Model(freq)
+        model = _model(freq)
         # Leaving a good line out of the count costs little, keeping a garbled one in costs
         # much: lines are left out on weaker evidence than `repair_mojibake_line` needs to change them.
         freq = _count(line for line in lines if _repair(line, model, strict=False).text == line)
@@ -237,6 +245,10 @@ class _Model:
                 self.readings.setdefault(match.group(2), []).append(match.group(1))
         self.seen = _Memo(self._seen).__getitem__
         self.reads = _Memo(self._reads).__getitem__
+        # Every run a line could hold, found once per line and model (`_candidates`): a clean
+        # collection is searched with the same model three times (both counts leave no line
+        # out), a damaged one with its final model twice (strictly and leniently).
+        self.runs: dict[str, list[_Candidate]] = {}
 
     def _seen(self, char: str) -> bool:
         """`seen(char)`: attested in the collection often enough to trust a re-read character.
@@ -305,23 +317,191 @@ def _foldable(line: str, model: _Model, k: int) -> bool:
     return char is not None and model.seen(char)
 
 
-def _walk(line: str, model: _Model, k: int, pending: int | None, pieces: list[Piece],
-          budget: list[int]) -> Iterator[tuple[int, list[Piece]]]:
+class _Line:
+    """What the search asks about one line at nearly every step, worked out once per line (a
+    line is searched with two or three models): each character's GB18030 bytes, the annotations
+    and annotator debris, which characters can be garbled ones, and where a run can begin. None
+    of it depends on the model."""
+
+    __slots__ = ("text", "bytes", "two", "shifted", "debris", "annotation", "garbled", "beginnings")
+
+    def __init__(self, line: str):
+        n = len(line)
+        self.text = line
+        self.bytes = [_gbk(c) for c in line]
+        self.two = two = [data is not None and len(data) == 2 for data in self.bytes]
+        # `shifted[k]`: the character read one byte out of step across two two-byte characters
+        # line[k-1] and line[k] (the trail byte of one, the lead byte of the next), or None:
+        # what a walk through ordinary text reads at every step.
+        self.shifted = [None] + [_pair(self.bytes[k - 1][1], self.bytes[k][0]) if two[k - 1] and two[k] else None
+                                 for k in range(1, n)]
+        # Annotator debris begins with `?`, an annotation with `(`: only there is either tried.
+        self.debris: list[re.Match | None] = [None] * n
+        self.annotation: list[re.Match | None] = [None] * n
+        inside = [False] * n  # part of a `(pīn)` annotation, which the first decoder never touches
+        for opener in _OPENERS.finditer(line):
+            k = opener.start()
+            if line[k] == "?":
+                self.debris[k] = _pinyin_at(_DEBRIS, line, k)
+            else:
+                match = self.annotation[k] = _pinyin_at(_ANNOTATION_AT, line, k)
+                if match:
+                    inside[k:match.end()] = [True] * (match.end() - k)
+        category = unicodedata.category  # `_garbled_kind`, with its common answers first
+        self.garbled = [c >= "\x80" and (category(c) != "Ll" or _garbled_kind(line, k))
+                        for k, c in enumerate(line)]
+        # A run begins at annotator debris, or at a garbled character or a folded full-width
+        # punctuation mark, never inside an annotation.
+        self.beginnings = [i for i, c in enumerate(line) if self.debris[i] or (
+            self.bytes[i] is not None and not inside[i]
+            and (self.garbled[i] or i > 0 and not c.isalnum() and c not in "()"))]
+
+
+@functools.lru_cache(maxsize=1024)  # a collection's lines, for the next model's search
+def _line(text: str) -> _Line:
+    return _Line(text)
+
+
+class _Search:
+    """One line searched with one model: the line's facts (`_Line`) and the model's answers that
+    the search asks for at every step."""
+
+    __slots__ = ("text", "n", "bytes", "two", "shifted", "debris", "annotation", "garbled", "beginnings",
+                 "model", "reads", "in_step", "elsewhere")
+
+    def __init__(self, line: str, model: _Model):
+        facts = _line(line)
+        self.text, self.n = line, len(line)
+        self.bytes, self.two, self.shifted, self.debris = facts.bytes, facts.two, facts.shifted, facts.debris
+        self.annotation, self.garbled, self.beginnings = facts.annotation, facts.garbled, facts.beginnings
+        self.model, self.reads = model, model.reads
+        # `elsewhere[char]`: `_Model.logp_elsewhere` for this line (`_gain` asks for every
+        # character of every run).
+        self.elsewhere = _Memo(lambda char: model.logp_elsewhere(char, line))
+        # `in_step[k]`: does the line read as ordinary text from line[k] on, as it does after a
+        # resync? Its next two characters hold no unknown non-ASCII one, and at least one
+        # non-ASCII one. (0 ASCII, 1 known, 2 unknown; one entry past the end.)
+        seen = model.seen
+        kinds = [0 if c < "\x80" else 1 if seen(c) else 2 for c in line] + [0, 0]
+        self.in_step = [a != 2 and b != 2 and a + b > 0 for a, b in zip(kinds, kinds[1:])]
+
+
+def _mostly_holes(read: int, pieces: int) -> bool:
+    """Has a reading of `pieces` pieces, `read` of which read, more holes than characters (its
+    first piece aside)? Then it cannot be good (`_runs`)."""
+    return not read or pieces - 1 - read > read
+
+
+def _live_beginnings(s: _Search) -> list[int]:
+    """The line's `beginnings` that a search must start from: all but those where it is certain
+    without the search that `_runs` would keep no reading.
+
+    Only a plain beginning (`_starts`) after the first character of the line and not at
+    annotator debris can be left out: its readings are those of one `_walk`, which follows a
+    single path (where it branches, it hands out readings and ends, or goes on with a folded
+    full-width character after handing out the other reading). It is left out when that walk
+    stops, or reaches the end of the line, before any reading it hands out has as many
+    re-read characters as holes: `_runs` drops every such reading. Most beginnings are
+    ordinary text, whose out-of-step readings are made of unknown characters, so this spares
+    the search for most of them.
+
+    This follows `_walk` step by step, with the same limits, for each beginning: the walk's
+    pieces are the first (a lost one) and one per step, so at line[k] it holds k - i of them,
+    and `bad` counts the steps whose character does not read. Any change to `_walk` must be
+    made here too (tests/test_mojibake.py compares the two).
+    """
+    line, model, reads, n = s.text, s.model, s.reads, s.n
+    bytes_at, two, debris_at, annotation_at, in_step = s.bytes, s.two, s.debris, s.annotation, s.in_step
+    # A step from one two-byte character to the next reads the same character for every walk
+    # that takes it (`_Line.shifted`): whether it reads is asked once per position.
+    shifted_reads = list(map(reads, s.shifted))
+    # The commonest case, decided at once: four such steps in a row whose characters do not
+    # read. No reading handed out on the way has a character that reads, and the walk is
+    # hopeless at its fifth step (4 > 2 + 5 // 3).
+    unread = [step and not known for step, known in zip(two, shifted_reads)]
+    live = []
+    for i in s.beginnings:
+        if i == 0 or debris_at[i]:
+            live.append(i)
+            continue
+        if two[i] and i + 4 < n and unread[i + 1] and unread[i + 2] and unread[i + 3] and unread[i + 4]:
+            continue
+        data = bytes_at[i]
+        origin = i - 1 if i > 1 and line[i - 1] == "?" and _CJK_CHAR.match(line[i - 2]) else i
+        k, pending = i + 1, data[1] if len(data) == 2 else data[0] + 0x80
+        in_line = two[i]  # the pending byte is line[k-1]'s trail byte
+        bad = 0
+        kept = False  # some reading would be kept: the search must be made
+        for _ in range(MAX_READINGS):  # the walk's budget
+            length = k - i  # pieces so far
+            if k - origin > MAX_RUN or bad > 2 + length // 3:
+                break  # the walk stops here
+            if k < n and two[k]:  # the common step, first
+                # The walk hands out the reading that ends here (`_mostly_holes`, inline).
+                if length > 1 and in_step[k] and 0 < length - 1 - bad and length <= 2 * (length - 1 - bad):
+                    kept = True
+                    break
+                bad += not (shifted_reads[k] if in_line else reads(_pair(pending, bytes_at[k][0])))
+                pending, k, in_line = bytes_at[k][1], k + 1, True
+                continue
+            read = length - 1 - bad  # in the readings below, before their last piece
+            if k == n or bytes_at[k] is None:  # the walk's last reading: the lead byte is lost
+                kept = not _mostly_holes(read, length + 1)
+                break
+            debris = debris_at[k]
+            if debris:  # the walk's last readings: the characters annotated so, or a lost one
+                reading = debris.group(1)
+                found = model.annotated(reading, pending)
+                kept = (any(not _mostly_holes(read + reads(f"{char}({reading})"), length + 1) for char in found)
+                        if found else not _mostly_holes(read, length + 1))
+                break
+            annotation = annotation_at[k]
+            if annotation:  # the walk's last readings, when the annotation names characters
+                found = model.annotated(annotation.group(1), pending)
+                if found:
+                    kept = any(not _mostly_holes(read + reads(char), length + 1) for char in found)
+                    break
+            byte = bytes_at[k][0]
+            char = _pair(pending, byte)  # the reading that ends at this ASCII character
+            if not _mostly_holes(read + (char is not None and reads(char)), length + 1):
+                kept = True
+                break
+            if annotation or not _foldable(line, model, k):
+                break  # the walk's last reading
+            bad += not reads(_pair(pending, 0xA3))  # it was a folded full-width character
+            pending, k, in_line = byte + 0x80, k + 1, False
+        if kept:
+            live.append(i)
+    return live
+
+
+def _walk(s: _Search, k: int, pending: int | None, pieces: list[Piece], budget: list[int],
+          bad: int = 0) -> Iterator[tuple[int, list[Piece]]]:
     """Decode line[k:] in step, with `pending` the lead byte carried over; yield (end, pieces).
 
     Branches where the reading is ambiguous: an ASCII character may have been a folded
     full-width character, and the first decoder may have dropped an odd number of bytes (a
     stray byte such as 0x80), which puts the stream back in step without any ASCII.
+
+    `bad` is how many of the pieces after the first do not read (none when a walk begins with
+    one piece, as every walk but a branch does). `_live_beginnings` follows this walk in
+    advance to skip hopeless beginnings: a change here must be made there too.
     """
+    line, n, model, reads = s.text, s.n, s.model, s.reads
+    bytes_at, debris_at, annotation_at, in_step = s.bytes, s.debris, s.annotation, s.in_step
+    # The pieces grow in place below, one per step (a copy, so the caller's list stays as it
+    # was); every reading handed out is a list of its own.
+    pieces = list(pieces)
+    origin = pieces[0][1]
     while pending is not None:
-        if budget[0] <= 0 or k - pieces[0][1] > MAX_RUN or _hopeless(pieces, model):
+        # Reading ordinary text out of step gives mostly unknown characters: stop early.
+        if budget[0] <= 0 or k - origin > MAX_RUN or bad > 2 + len(pieces) // 3:
             return
         budget[0] -= 1
-        lost = pieces + [(None, k - 1, k - 1)]  # the carried lead byte's character is gone
-        if k == len(line):
-            yield k, lost
+        if k == n:
+            yield k, pieces + [(None, k - 1, k - 1)]  # the carried lead byte's character is gone
             return
-        debris = _pinyin_at(_DEBRIS, line, k)
+        debris = debris_at[k]
         if debris:  # the lead byte met an inserted `(`: the annotation says which character it was
             end, reading = debris.end(), debris.group(1)
             found = model.annotated(reading, pending)
@@ -330,18 +510,20 @@ def _walk(line: str, model: _Model, k: int, pending: int | None, pieces: list[Pi
             if not found:
                 yield end, pieces + [(None, k - 1, end - 1)]
             return
-        data = _gbk(line[k])
+        data = bytes_at[k]
         if data is None:
-            yield k, lost
+            yield k, pieces + [(None, k - 1, k - 1)]
             return
         if len(data) == 2:
-            if len(pieces) > 1 and _in_step(line, model, k):
-                yield k, lost
-            pieces = pieces + [(_pair(pending, data[0]), k - 1, k)]
+            if len(pieces) > 1 and in_step[k]:
+                yield k, pieces + [(None, k - 1, k - 1)]
+            text = _pair(pending, data[0])
+            pieces.append((text, k - 1, k))
+            bad += not reads(text)
             pending, k = data[1], k + 1
             continue
         byte = data[0]
-        annotation = _pinyin_at(_ANNOTATION_AT, line, k)
+        annotation = annotation_at[k]
         if annotation:  # the lead byte met the character's own annotation: it names the character
             found = model.annotated(annotation.group(1), pending)
             for char in found:
@@ -352,36 +534,13 @@ def _walk(line: str, model: _Model, k: int, pending: int | None, pieces: list[Pi
         if char is not None:  # an ASCII letter that is the trail byte of a character
             yield k + 1, pieces + [(char, k - 1, k)]
         else:  # the lead byte met ASCII and was dropped: that character is lost
-            yield k, lost
+            yield k, pieces + [(None, k - 1, k - 1)]
         if _foldable(line, model, k) and not annotation:  # or it was a folded full-width one, A3 xx
-            yield from _walk(line, model, k + 1, byte + 0x80,
-                             pieces + [(_pair(pending, 0xA3), k - 1, k)], budget)
+            text = _pair(pending, 0xA3)
+            yield from _walk(s, k + 1, byte + 0x80, pieces + [(text, k - 1, k)], budget,
+                             bad + (not reads(text)))
         return
     yield k, pieces
-
-
-def _in_step(line: str, model: _Model, k: int) -> bool:
-    """Does the line read as ordinary text from line[k] on, as it does after a resync?"""
-    ahead = False
-    for char in line[k:k + 2]:  # a plain loop, as in `_hopeless`
-        if ord(char) > 0x7F:
-            if not model.seen(char):
-                return False
-            ahead = True
-    return ahead
-
-
-def _hopeless(pieces: list[Piece], model: _Model) -> bool:
-    """Reading ordinary text out of step gives mostly unknown characters: stop early."""
-    limit = 2 + len(pieces) // 3
-    reads = model.reads
-    bad = 0
-    for piece in pieces[1:]:  # a plain loop: this runs at every step of every reading
-        if not reads(piece[0]):
-            bad += 1
-            if bad > limit:
-                return True
-    return False
 
 
 def _prev_trail(line: str, start: int) -> int | None:
@@ -395,71 +554,68 @@ def _prev_trail(line: str, start: int) -> int | None:
     return data[1] if data and len(data) == 2 else None
 
 
-def _inside_annotation(line: str, i: int) -> bool:
-    """Is line[i] part of a `(pīn)` annotation (which the first decoder never touches)?"""
-    start = line.rfind("(", max(0, i - 8), i + 1)
-    match = _pinyin_at(_ANNOTATION_AT, line, start) if start != -1 else None
-    return bool(match) and i < match.end()
-
-
-def _resume(line: str, model: _Model, k: int, pieces: list[Piece],
+def _resume(s: _Search, k: int, pieces: list[Piece],
             budget: list[int]) -> Iterator[tuple[int, list[Piece]]]:
     """Go on after a character whose lead byte is gone: line[k] holds its trail byte."""
-    data = _gbk(line[k]) if k < len(line) else None
+    data = s.bytes[k] if k < s.n else None
     if data is None:
         return
     if len(data) == 2:
-        yield from _walk(line, model, k + 1, data[1], pieces, budget)
-    elif not _pinyin_at(_ANNOTATION_AT, line, k):
+        yield from _walk(s, k + 1, data[1], pieces, budget)
+    elif not s.annotation[k]:
         if 0x40 <= data[0] <= 0x7E:  # an ASCII trail byte: that character ends the run
             yield k + 1, pieces[:-1] + [(None, pieces[-1][1], k)]
-        if _foldable(line, model, k):  # or a folded full-width character, A3 xx
-            yield from _walk(line, model, k + 1, data[0] + 0x80, pieces, budget)
+        if _foldable(s.text, s.model, k):  # or a folded full-width character, A3 xx
+            yield from _walk(s, k + 1, data[0] + 0x80, pieces, budget)
 
 
-def _starts(line: str, model: _Model, i: int) -> Iterator[tuple[int, list[Piece]]]:
-    """Every reading of a run that begins at line[i]."""
+def _starts(s: _Search, i: int) -> Iterator[tuple[int, list[Piece]]]:
+    """Every reading of a run that begins at line[i], one of the line's `beginnings`."""
+    line, model = s.text, s.model
     budget = [MAX_READINGS]
-    debris = _pinyin_at(_DEBRIS, line, i)
+    debris = s.debris[i]
     if debris:  # `?pīn)` left by the annotator: it knows the byte that the `?` swallowed
         end, trail = debris.end(), _prev_trail(line, i)
         found = model.annotated(debris.group(1), trail) if trail is not None else []
         for char in found:
-            yield from _walk(line, model, end, _gbk(char)[1], [("", i, end - 1)], budget)
-        if _in_step(line, model, end):  # or the next character went with it
+            yield from _walk(s, end, _gbk(char)[1], [("", i, end - 1)], budget)
+        if s.in_step[end]:  # or the next character went with it
             yield end, [(None, i, end - 1)]
         if not found:  # that byte is gone, and with it the next character's lead byte
-            yield from _resume(line, model, end, [(None, i, end - 1)], budget)
+            yield from _resume(s, end, [(None, i, end - 1)], budget)
         return
-    char = line[i]
-    data = _gbk(char)
-    if data is None or not _garbled_kind(line, i) and (i == 0 or char.isalnum() or char in "()"):
-        return  # a run starts at a garbled character or at a folded full-width punctuation mark
-    if _inside_annotation(line, i):
-        return
+    # A run starts at a garbled character or at a folded full-width punctuation mark (which
+    # `_Line.beginnings` has checked).
+    data = s.bytes[i]
     # The dropped byte is the trail of a character whose lead byte is gone, except at the start
     # of a line, where it is a stray byte of the stripped indentation.
     first: Piece = ("", i, i) if i == 0 else (None, i, i)
-    if i > 1 and line[i - 1] == "?" and re.match(rf"[{CJK}]", line[i - 2]):
+    if i > 1 and line[i - 1] == "?" and _CJK_CHAR.match(line[i - 2]):
         first = (None, i - 1, i)  # a `?` right before is the decoder's mark for those bytes
     lead_in = data[1] if len(data) == 2 else data[0] + 0x80
-    yield from _walk(line, model, i + 1, lead_in, [first], budget)
+    yield from _walk(s, i + 1, lead_in, [first], budget)
     if i == 0:
-        yield from _headings(line, model, budget)
+        yield from _headings(s, budget)
 
 
-def _headings(line: str, model: _Model, budget: list[int]) -> Iterator[tuple[int, list[Piece]]]:
+@functools.cache
+def _garbled_headings(stray: bytes) -> tuple[tuple[str, str, int | None], ...]:
+    """Every heading `_headings` tries, with what the out-of-step decoder made of it after the
+    stray byte `stray` (`_garble`): (heading, text shown, lead byte left over)."""
+    numbers = list(_NUMERALS) + [f"十{n}" for n in _NUMERALS[:9]] + [str(n) for n in range(1, 30)]
+    headings = [f"（{number}）" for number in numbers]
+    return tuple((heading, *_garble(stray + heading.encode("gb18030"))) for heading in headings)
+
+
+def _headings(s: _Search, budget: list[int]) -> Iterator[tuple[int, list[Piece]]]:
     """A line-initial heading number, `。ㄒ唬` = （一）, `。ǘ┮` = （二）, `。1)` = （1）.
 
     Inside a heading, the out-of-step decoder dropped pairs such as FE A3 (the trail of 二 and
     the lead of ）), so the plain re-reading fails; but every Chinese numeral has its own lead
     byte, so garbling each possible heading and comparing with the line tells which it was.
     """
-    stray = (_gbk(line[0]) or b"")[:1]
-    numbers = list(_NUMERALS) + [f"十{n}" for n in _NUMERALS[:9]] + [str(n) for n in range(1, 30)]
-    for number in numbers:
-        heading = f"（{number}）"
-        shown, left = _garble(stray + heading.encode("gb18030"))
+    line = s.text
+    for heading, shown, left in _garbled_headings((s.bytes[0] or b"")[:1]):
         if not line.startswith(shown):
             continue
         k = len(shown)
@@ -470,9 +626,9 @@ def _headings(line: str, model: _Model, budget: list[int]) -> Iterator[tuple[int
         # `）`'s last byte was read with the next character's lead byte: the line must show that
         # pair next; or plain ASCII, when the heading was followed by ASCII; or, when the pair
         # was no character, the next character's ASCII trail byte.
-        data = _gbk(line[k]) if k < len(line) else None
+        data = s.bytes[k] if k < s.n else None
         if data and len(data) == 2 and data[0] == left:
-            yield from _walk(line, model, k + 1, data[1], start, budget)
+            yield from _walk(s, k + 1, data[1], start, budget)
         elif data and len(data) == 1 and _pair(left, data[0]) is None:
             yield k, start  # the heading was followed by ASCII, which the lead byte met
         elif data and 0x40 <= data[0] <= 0x7E:
@@ -482,8 +638,13 @@ def _headings(line: str, model: _Model, budget: list[int]) -> Iterator[tuple[int
 # --------------------------------------------------------------------------- choosing runs
 
 
-def _finish(line: str, model: _Model, start: int, end: int, pieces: list[Piece]) -> _Candidate:
-    """Characters the model does not know are wrong re-readings: they count as lost."""
+def _finish(s: _Search, start: int, end: int, pieces: list[Piece]) -> _Candidate:
+    """Characters the model does not know are wrong re-readings: they count as lost.
+
+    The candidate's gain is left to the caller (`_gain`): most candidates have too many holes
+    to be good whatever it is.
+    """
+    line, model = s.text, s.model
     clean: list[Piece] = []
     for text, first, last in pieces:
         if text and not model.reads(text):
@@ -493,10 +654,10 @@ def _finish(line: str, model: _Model, start: int, end: int, pieces: list[Piece])
         else:
             clean.append((text, first, last))
     # An annotation right after a lost character belonged to it: it goes too.
-    match = re.match(rf"\({_PINYIN}\)", line[end:])
+    match = _ANNOTATION_AT.match(line, end)
     if match and clean and clean[-1][0] is None:
-        clean[-1] = (None, clean[-1][1], end + match.end() - 1)
-        end += match.end()
+        clean[-1] = (None, clean[-1][1], match.end() - 1)
+        end = match.end()
     candidate = _Candidate(min(start, clean[0][1]), end, clean)
     # Only characters re-read from bytes of garbled characters or of ASCII letters (trail bytes)
     # count as evidence: reading plain digits as full-width ones (`150` → ５０ → 保担) makes
@@ -505,7 +666,6 @@ def _finish(line: str, model: _Model, start: int, end: int, pieces: list[Piece])
                               if text and any(ord(c) > 0x7F or c.isalpha()
                                               for c in line[first:last + 1]))
     candidate.lost = sum(text is None for text, _, _ in clean)
-    candidate.gain = _gain(line, model, candidate)
     return candidate
 
 
@@ -525,7 +685,7 @@ def _bare(text: str) -> str:
     return _ANNOTATION_AT.sub("", text) if "(" in text else text
 
 
-def _gain(line: str, model: _Model, candidate: _Candidate) -> float:
+def _gain(s: _Search, candidate: _Candidate) -> float:
     """How much better the re-reading explains the run than the text as shown, in nats.
 
     Each re-read character gains what it is more likely than the average shown character (ASCII
@@ -534,8 +694,9 @@ def _gain(line: str, model: _Model, candidate: _Candidate) -> float:
     characters it wipes out are more likely than unknown ones: declaring common text garbled
     is expensive, declaring garble garbled is free.
     """
+    line, model, garbled, elsewhere = s.text, s.model, s.garbled, s.elsewhere
     span = range(candidate.start, candidate.end)
-    shown = [model.logp_elsewhere(line[i], line) for i in span if _garbled_kind(line, i)]
+    shown = [elsewhere[line[i]] for i in span if garbled[i]]
     baseline = sum(shown) / len(shown) if shown else model.unseen
     read = set()
     gain = 0.0
@@ -545,8 +706,7 @@ def _gain(line: str, model: _Model, candidate: _Candidate) -> float:
             gain += sum(model.logp(c) - baseline for c in _bare(text))
     wiped = {i for text, first, last in candidate.pieces if text is None
              for i in range(first, last + 1)} - read
-    gain -= sum(max(0.0, model.logp_elsewhere(line[i], line) - model.unseen)
-                for i in wiped if _garbled_kind(line, i))
+    gain -= sum(max(0.0, elsewhere[line[i]] - model.unseen) for i in wiped if garbled[i])
     holes = candidate.lost - (candidate.pieces[0][0] is None) / 2
     return gain - LOST_PENALTY * holes
 
@@ -554,37 +714,58 @@ def _gain(line: str, model: _Model, candidate: _Candidate) -> float:
 def _good(candidate: _Candidate, strict: bool = True) -> bool:
     """Is the re-reading clearly better than what the line shows?"""
     scale = 1.0 if strict else LENIENT
-    if candidate.lost > candidate.recovered + candidate.evidence:
-        return False  # mostly holes: no reason to think this was a run at all
-    if candidate.recovered < MIN_RECOVERED and not candidate.evidence:
-        return False
-    return (candidate.gain >= scale * MIN_GAIN
+    return _may_be_good(candidate) and (candidate.gain >= scale * MIN_GAIN
             and candidate.gain >= scale * MIN_GAIN_PER_CHAR * candidate.recovered)
 
 
+def _may_be_good(candidate: _Candidate) -> bool:
+    """What `_good` asks of a candidate before its gain, strict or not."""
+    if candidate.lost > candidate.recovered + candidate.evidence:
+        return False  # mostly holes: no reason to think this was a run at all
+    return candidate.recovered >= MIN_RECOVERED or candidate.evidence
+
+
 def _candidates(line: str, model: _Model, strict: bool) -> list[_Candidate]:
+    """The best reading of every run that is clearly better than the line as shown (`_good`)."""
+    runs = model.runs.get(line)
+    if runs is None:
+        runs = model.runs[line] = _runs(line, model)
     best: dict[tuple[int, int], _Candidate] = {}
-    for i in range(len(line)):
-        for end, pieces in _starts(line, model, i):
+    for candidate in runs:
+        key = (candidate.start, candidate.end)
+        if _good(candidate, strict) and (key not in best or candidate.gain > best[key].gain):
+            best[key] = candidate
+    return list(best.values())
+
+
+def _runs(line: str, model: _Model) -> list[_Candidate]:
+    """Every reading of every run of the line that `_good` may find good (strictly or not),
+    in the order found."""
+    runs: list[_Candidate] = []
+    search = _Search(line, model)
+    for i in _live_beginnings(search):
+        debris = search.debris[i] is not None
+        for end, pieces in _starts(search, i):
             if end <= i:
                 continue
             # A heading that garbles to exactly what the line shows, or the annotator's `?pīn)`,
             # is evidence of damage in itself, whatever the frequencies say.
-            evidence = bool(_pinyin_at(_DEBRIS, line, i)) or (pieces[0][0] or "").startswith("（")
+            evidence = debris or (pieces[0][0] or "").startswith("（")
             if not evidence:
                 read = 0
                 for piece in pieces:
                     read += model.reads(piece[0])
-                if not read or len(pieces) - 1 - read > read:
-                    continue  # more holes than characters: cannot be good
-            candidate = _finish(line, model, i, end, pieces)
+                if _mostly_holes(read, len(pieces)):
+                    continue  # cannot be good
+            candidate = _finish(search, i, end, pieces)
+            candidate.evidence = evidence
+            if not _may_be_good(candidate):
+                continue  # whatever its gain
+            candidate.gain = _gain(search, candidate)
             if evidence:
-                candidate.evidence = True
                 candidate.gain += EVIDENCE
-            key = (candidate.start, candidate.end)
-            if _good(candidate, strict) and (key not in best or candidate.gain > best[key].gain):
-                best[key] = candidate
-    return list(best.values())
+            runs.append(candidate)
+    return runs
 
 
 def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -628,11 +809,22 @@ def repair_lines(lines: Sequence[str]) -> list[LineRepair]:
 
 
 _last_model: list = [None, None]  # (freq, its model): one collection is repaired line by line
+# The last few models by content: the same frequencies give the same model and the same runs
+# (`_Model.runs`), whichever dict holds them, and learning a collection's model meets the same
+# frequencies up to three times (the two counts of `_char_frequencies` and the final one).
+_models: dict[tuple, _Model] = {}
+MODELS_KEPT = 4
 
 
 def _model(freq: Mapping[str, float]) -> _Model:
     if _last_model[0] is not freq:
-        _last_model[:] = [freq, _Model(freq)]
+        content = tuple(freq.items())  # in order: the order of the annotation table follows it
+        model = _models.get(content)
+        if model is None:
+            while len(_models) >= MODELS_KEPT:
+                _models.pop(next(iter(_models)))
+            model = _models[content] = _Model(dict(freq))  # its own copy: kept for later callers
+        _last_model[:] = [freq, model]
     return _last_model[1]
 
 
