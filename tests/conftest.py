@@ -4,8 +4,6 @@ server, nginx and Debian's chromium (headless shell) driven by Playwright."""
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
 import os
 import re
@@ -219,20 +217,11 @@ def built_site():
     return Path(once_per_run("site", make))
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(built_site):
     """The built site served on 127.0.0.1 (a free port)."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve_folder(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -296,9 +285,16 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serve_with_nginx(site: Path, port: int, tmp: Path):
     """Debian's nginx in the foreground with deploy/nginx.conf serving `site` at /fanwen/."""
+    with _nginx(render_conf(site, port), port, tmp):
+        yield
+
+
+@contextlib.contextmanager
+def _nginx(server: str, port: int, tmp: Path):
+    """Debian's nginx in the foreground with this `server { … }` block, until the block ends."""
     if not Path(NGINX).exists():
         pytest.fail(f"{NGINX} is missing: run `make test`, which installs Debian's nginx")
-    (tmp / "fanwen.conf").write_text(render_conf(site, port), encoding="utf-8")
+    (tmp / "fanwen.conf").write_text(server, encoding="utf-8")
     temp_paths = "\n".join(f"  {kind}_temp_path {tmp}/{kind};" for kind in
                            ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     (tmp / "nginx.conf").write_text(f"""
@@ -306,7 +302,7 @@ def serve_with_nginx(site: Path, port: int, tmp: Path):
 worker_processes 1;
 pid {tmp}/nginx.pid;
 error_log {tmp}/error.log warn;
-events {{ worker_connections 64; }}
+events {{ worker_connections 256; }}
 http {{
   include /etc/nginx/mime.types;
   default_type application/octet-stream;
@@ -332,6 +328,30 @@ http {{
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path):
+    """`folder` served as a plain static web root on 127.0.0.1 (a free port): its base URL.
+
+    By nginx, with none of deploy/nginx.conf's headers (test_nginx and test_security run that one):
+    the suite's pages ask for about 700 files, and Python's http.server, a thread and a connection
+    per file inside the test process, cost more CPU than nginx and held the test's interpreter."""
+    port = free_port()
+    tmp = Path(tempfile.mkdtemp(prefix="nginx-", dir=run_folder()))
+    server = f"""server {{
+  listen 127.0.0.1:{port};
+  server_name _;
+  absolute_redirect off;
+  root {folder};
+  index index.html;
+}}
+"""
+    try:
+        with _nginx(server, port, tmp):
+            yield f"http://127.0.0.1:{port}/"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- shared site variants
@@ -408,18 +428,6 @@ def settle(page, quiet: float = 0.15) -> None:
     while state["open"] or time.monotonic() - state["last"] < quiet:
         assert time.monotonic() < deadline, f"requests still open: {[r.url for r in state['open']]}"
         page.wait_for_timeout(25)  # lets Playwright deliver the page's events
-
-
-@contextlib.contextmanager
-def serve_folder(folder: Path):
-    """`folder` served by Python's http.server on 127.0.0.1 (a free port): its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
 
 
 @pytest.fixture(scope="session")
