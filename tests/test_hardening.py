@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import SOURCES, copy_project, run
+from conftest import SOURCES, copy_project, free_port, run
 from linkcheck import broken_links
 
 # A real collection imported together with the bad one (the smallest, to keep the battery fast).
@@ -252,6 +252,18 @@ def test_a_sections_file_without_aliases_is_refused(project):
 def test_unknown_theme_in_front_matter(project):
     project.write(PAGE, project.read(PAGE).replace("theme: jingji", "theme: caiwu"))
     refused(build(project), f"{PAGE.removeprefix('docs/')}: theme", "caiwu", "data/themes.yml", "jingji")
+    project.intact()
+
+
+def test_make_serve_says_in_chinese_why_it_stopped(project):
+    """`make serve` (mkdocs serve) with a page the build refuses: the reason and MkDocs's own last
+    line ("Aborted with a BuildError!", printed outside its log) in Chinese, and it stops."""
+    project.write(PAGE, project.read(PAGE).replace("theme: jingji", "theme: caiwu"))
+    result = run(["mkdocs", "serve", "--strict", "--dirty", "--dev-addr", f"127.0.0.1:{free_port()}"], cwd=project.root)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "caiwu" in output and "构建没有完成：出错的地方见上面。" in output, output
+    assert "Aborted" not in output and "Traceback" not in output, output
     project.intact()
 
 

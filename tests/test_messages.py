@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from fanwen.mkdocs.messages import chinese, label
+from fanwen.mkdocs.messages import abort_words, chinese, label
 
 
 def record(level: int, message: str) -> logging.LogRecord:
@@ -42,3 +42,14 @@ def test_a_macro_that_cannot_be_rendered_is_an_error_with_its_page_and_line():
     warned = record(logging.WARNING, message)
     assert label(warned) == "错误"
     assert chinese(warned) == "notice.md（正文第 3 行）：页面中的宏无法展开：没有名为 nosuch 的过滤器（No filter named 'nosuch'.）"
+
+
+@pytest.mark.parametrize("english, shown", [
+    ("Aborted with a BuildError!", "构建没有完成：出错的地方见上面。"),
+    ("Aborted with 3 warnings in strict mode!", "构建没有完成：有 3 条警告，严格模式下按错误处理（见上面）。"),
+    ("Aborted with 1 configuration warnings in 'strict' mode!",
+     "构建没有开始：mkdocs.yml 的配置有 1 条警告，严格模式下按错误处理（见上面）。"),
+    ("Aborted for a reason not listed", "Aborted for a reason not listed"),
+])
+def test_why_mkdocs_stopped_in_the_keepers_words(english, shown):
+    assert abort_words(english) == shown

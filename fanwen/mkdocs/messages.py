@@ -49,6 +49,38 @@ _SERVE = [
 ]
 
 
+# How MkDocs says it stopped a build (its `Abort`, printed after the errors that caused it).
+_ABORTS = [
+    (re.compile(r"Aborted with a BuildError!"), lambda m: "构建没有完成：出错的地方见上面。"),
+    (re.compile(r"Aborted with (?P<n>\d+) warnings? in strict mode!"),
+     lambda m: f"构建没有完成：有 {m['n']} 条警告，严格模式下按错误处理（见上面）。"),
+    (re.compile(r"Aborted with a configuration error!"), lambda m: "构建没有开始：mkdocs.yml 的配置有错（见上面）。"),
+    (re.compile(r"Aborted with (?P<n>\d+) configuration warnings in 'strict' mode!"),
+     lambda m: f"构建没有开始：mkdocs.yml 的配置有 {m['n']} 条警告，严格模式下按错误处理（见上面）。"),
+]
+
+
+def abort_words(message: str) -> str:
+    """MkDocs's reason for stopping a build, in the keeper's words (an unknown one as it is)."""
+    for pattern, say in _ABORTS:
+        if found := pattern.fullmatch(message.strip()):
+            return say(found)
+    return message
+
+
+def chinese_aborts() -> None:
+    """`mkdocs serve` prints MkDocs's `Abort` itself, outside logging: with `print` after a failed
+    rebuild, through click when the first build fails. Both read the exception's text, so the
+    text is given in Chinese (in the serve process only: the plugin calls this for `serve`)."""
+    from mkdocs.exceptions import Abort
+
+    if getattr(Abort, "_fanwen_chinese", False):
+        return
+    Abort.format_message = lambda self: abort_words(self.message)
+    Abort.__str__ = lambda self: abort_words(self.message)
+    Abort._fanwen_chinese = True
+
+
 def chinese(record: logging.LogRecord) -> str | None:
     """The record's message for the keeper, or None when it is not worth showing."""
     message = _TRACEBACK.sub("", record.getMessage()).strip()

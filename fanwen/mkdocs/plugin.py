@@ -475,6 +475,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             for handler in logging.getLogger("mkdocs").handlers:
                 handler.setFormatter(messages.ServeLog())
                 handler.addFilter(messages.ServeFilter())
+            messages.chinese_aborts()
         if dirty:
             # `make serve` asks for --dirty on purpose (a one-page edit of a 10,000-page library
             # re-renders that page alone); MkDocs warns about it on every rebuild, and strict

@@ -182,8 +182,7 @@ def build_site(site_dir: Path = Path("site"), config_file: Path = Path("mkdocs.y
             try:
                 build(config)
             except Abort as error:
-                reason = error.format_message()
-                if "strict mode" in reason:
+                if "strict mode" in error.message:  # MkDocs's own words (not as `make serve` shows them)
                     raise FanwenError("mkdocs build", f"严格模式下有 {log.count} 条警告（见上），站点未生成", fix_above) from None
                 raise FanwenError("mkdocs build", "构建中止（原因见上面的错误）", fix_above) from None
             except SystemExit:  # mkdocs-macros exits on a page it cannot render (on_error_fail)
