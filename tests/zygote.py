@@ -87,6 +87,15 @@ def main() -> None:
             importlib.import_module(name)
         except ImportError:
             pass
+    # What every build's search indexer works out first, always the same: the traditional →
+    # simplified pairs (OpenCC over 27,000 characters) and their lookup array (0.15 s a build).
+    try:
+        import numpy
+
+        from fanwen.search.index import _fold_lut
+        _fold_lut(numpy)
+    except ImportError:
+        pass
     requests = os.fdopen(int(sys.argv[1]), "r", encoding="utf-8")
     answers = os.fdopen(int(sys.argv[2]), "w", encoding="utf-8")
     for line in requests:
