@@ -65,8 +65,10 @@ system-deps:
 ## test: install everything and run the whole suite (unit, corpus, build and browser tests)
 ##       on both cores: two pytest-xdist workers, each test module kept on one worker (its
 ##       module fixtures are made once); the session's import and builds are made once per run.
+##       Python keeps compiled modules, and pytest its rewritten tests, in __pycache__ even where
+##       the environment says not to (PYTHONDONTWRITEBYTECODE): else every process compiles them.
 test: $(DEV) system-deps
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 clean:
 	rm -rf site site-offline site.new-* site.old-* site-offline.new-* site-offline.old-* build dist
