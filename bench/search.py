@@ -357,8 +357,10 @@ def main() -> None:
         print(f"[{engine}] {json.dumps({k: v for k, v in row.items() if k != 'per_query_bytes'})}", flush=True)
         rows[engine] = row
         (args.out / f"result-{engine}.json").write_text(json.dumps(row, indent=1), encoding="utf-8")
-        if not args.keep_site:
-            shutil.rmtree(site)  # a 10,000-page site is large; the numbers are kept
+        if not args.keep_site and not args.skip_build:
+            # A 10,000-page site is large; the numbers are kept. A site measured again with
+            # --skip-build was kept on purpose: it stays.
+            shutil.rmtree(site)
     print()
     print(table(pages, rows))
 
