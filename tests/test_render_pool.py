@@ -27,8 +27,9 @@ def parallel_from(project, threshold: int) -> None:
 
 
 def add_documents(project) -> None:
-    """Documents that take each way of rendering: an anchor link to another page, a heading 相关范文
-    of its own (the Markdown route: the worker's rendering does not serve), its own h1, macros."""
+    """Documents that take each way of rendering: links to anchors (MkDocs checks them after the
+    build, from what the rendering found), a heading 相关范文 of its own (the Markdown route: the
+    worker's rendering does not serve), an h1 of its own."""
     model = (project / EXAMPLE).read_text(encoding="utf-8")
     head, body = model[:model.index("\n---\n", 4) + 5], model[model.index("\n---\n", 4) + 5:]
     extra = {  # name → (text before the body, after it)
@@ -86,9 +87,9 @@ def test_a_build_with_the_render_worker_makes_the_same_site(tmp_path, monkeypatc
     assert used == []
     _build(project, tmp_path / "pool", 1)
     (rendered, documents), = used
-    # The worker's rendering served for the documents but those whose Markdown the plugin changes
-    # (the related documents in Markdown: a few, and zz-pool-related).
-    assert documents > 60 and documents - 6 <= rendered < documents, used
+    # The worker's rendering served for most documents (not for those whose Markdown the plugin
+    # changes: related documents in Markdown, as for zz-pool-related).
+    assert documents > 60 and documents // 2 <= rendered < documents, used
     alone, pooled = site_files(tmp_path / "alone"), site_files(tmp_path / "pool")
     assert alone.keys() == pooled.keys()
     assert [uri for uri in alone if alone[uri] != pooled[uri]] == []
