@@ -82,6 +82,7 @@ def test_a_build_with_the_render_worker_makes_the_same_site(tmp_path, monkeypatc
 
     monkeypatch.setattr(render_pool.RenderPool, "close", counted)
     monkeypatch.setattr(render_pool.RenderPool, "_take", patient)
+    monkeypatch.setattr(render_pool.RenderPool, "_keep_ahead", lambda self: None)
     monkeypatch.chdir(project)
     _build(project, tmp_path / "alone", 0)
     assert used == []

@@ -14,8 +14,9 @@ Exactness comes first:
 - A page whose rendering logs anything (but debug messages), warns or fails is rendered again by the main process:
   the warning or the error (with the file's name) is MkDocs's own, printed once, in page order.
 - Both processes take pages from the front, in MkDocs's order: the worker announces the one it
-  renders (`worker_at`), the main process one it reached first (`main_at`). Both may render one
-  page in a race; the main process then uses its own rendering and drops the worker's.
+  renders (`worker_at`), the main process one it reached first (`main_at`), and when it has to
+  wait for the worker, it keeps a page ahead of it for itself (`kept`). Both may render one page
+  in a race; either rendering serves.
 - The worker ends with its pages, when the build is done with it (`close`, at on_env), when
   the build ends or fails, and when the build's process is gone (killed): it looks before
   every page, and a send to a closed pipe fails."""
@@ -50,6 +51,7 @@ class RenderPool:
         self.uris, self.position = uris, {uri: n for n, uri in enumerate(uris)}
         self.worker_at = context.RawValue("q", 0)  # the worker renders or rendered the pages below
         self.main_at = context.RawValue("q", 0)    # the worker skips the pages below
+        self.kept = context.RawArray("b", len(uris))  # and the pages marked here (_keep_ahead)
         self.receive, send = context.Pipe(duplex=False)
         try:
             import fcntl
@@ -65,7 +67,7 @@ class RenderPool:
         try:
             self.process = context.Process(
                 target=_work, args=(send, self.receive, page_class, files, config, uris, shape, self.worker_at,
-                                    self.main_at, os.getpid()), name="fanwen-render", daemon=True)
+                                    self.main_at, self.kept, os.getpid()), name="fanwen-render", daemon=True)
             self.process.start()
         finally:
             gc.unfreeze()
@@ -91,11 +93,21 @@ class RenderPool:
         self._drain(n, block=False)
         if n in self.ready:
             return self.ready.pop(n)
-        if self.worker_at.value <= n:  # not the worker's (yet): the main process renders it
+        if self.kept[n] or self.worker_at.value <= n:  # not the worker's (yet): the main process renders it
             self.main_at.value = n + 1
             return None
+        self._keep_ahead()
         self._drain(n, block=True)
         return self.ready.pop(n, None)
+
+    def _keep_ahead(self) -> None:
+        """The build waits for the worker: it keeps a page ahead of the worker to render itself.
+        Both then end the pages at about the same time, where the build otherwise waited for the
+        worker at nearly every page (it handles a page rendered for it faster than the worker
+        renders one: at 10,000 pages the worker rendered 9,976 of them)."""
+        ahead = self.worker_at.value + 1
+        if ahead < len(self.uris):
+            self.kept[ahead] = 1
 
     def _drain(self, n: int, block: bool) -> None:
         """Results waiting in the pipe (until page n's when `block`); earlier pages' are dropped."""
@@ -152,7 +164,7 @@ class _Noted(logging.Handler):
         self.seen = True
 
 
-def _work(send, receive, page_class, files, config, uris, shape, worker_at, main_at, parent: int) -> None:
+def _work(send, receive, page_class, files, config, uris, shape, worker_at, main_at, kept, parent: int) -> None:
     receive.close()
     # Nothing of the worker's reaches the terminal: what a page logs, it logs again in the build.
     noted = _Noted()
@@ -168,6 +180,9 @@ def _work(send, receive, page_class, files, config, uris, shape, worker_at, main
             n = max(n, main_at.value)
             if n >= len(uris) or os.getppid() != parent:
                 break
+            if kept[n]:  # the build renders it
+                n += 1
+                continue
             worker_at.value = n + 1
             send.send_bytes(pickle.dumps((n, _render(page_class, files, config, uris[n], shape, noted)), pickle.HIGHEST_PROTOCOL))
             n += 1
