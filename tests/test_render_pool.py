@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import warnings
 
 import pytest
 
@@ -57,6 +58,25 @@ def _build(project, site, threshold: int):
     build(config)
 
 
+def wait_for_the_worker(monkeypatch) -> None:
+    """The build waits for the worker to reach each page, and keeps none for itself: every
+    document the worker can render, it renders (on a busy machine the build could otherwise be
+    ahead of it throughout, and take every page itself)."""
+    from fanwen.mkdocs import render_pool
+
+    take = render_pool.RenderPool._take
+
+    def patient(self, n):
+        deadline = time.monotonic() + 30
+        while n is not None and self.receive is not None and self.worker_at.value <= n and time.monotonic() < deadline:
+            self._drain(n, block=False)  # the worker may wait for room in the pipe
+            time.sleep(0.002)
+        return take(self, n)
+
+    monkeypatch.setattr(render_pool.RenderPool, "_take", patient)
+    monkeypatch.setattr(render_pool.RenderPool, "_keep_ahead", lambda self: None)
+
+
 def test_a_build_with_the_render_worker_makes_the_same_site(tmp_path, monkeypatch):
     project = copy_project(tmp_path)
     add_documents(project)
@@ -69,20 +89,8 @@ def test_a_build_with_the_render_worker_makes_the_same_site(tmp_path, monkeypatc
         close(self)
         used.append((self.rendered, len(self.uris)))
 
-    take = render_pool.RenderPool._take
-
-    def patient(self, n):
-        """The build waits for the worker to reach its page (on a busy machine it could be ahead of
-        the worker throughout, and take every page itself)."""
-        deadline = time.monotonic() + 30
-        while n is not None and self.receive is not None and self.worker_at.value <= n and time.monotonic() < deadline:
-            self._drain(n, block=False)  # the worker may wait for room in the pipe
-            time.sleep(0.002)
-        return take(self, n)
-
     monkeypatch.setattr(render_pool.RenderPool, "close", counted)
-    monkeypatch.setattr(render_pool.RenderPool, "_take", patient)
-    monkeypatch.setattr(render_pool.RenderPool, "_keep_ahead", lambda self: None)
+    wait_for_the_worker(monkeypatch)
     monkeypatch.chdir(project)
     _build(project, tmp_path / "alone", 0)
     assert used == []
@@ -119,12 +127,29 @@ def test_a_page_that_warns_or_fails_is_reported_as_without_the_worker(tmp_path, 
     mine = [line for line in out.splitlines() if "zz-broken" in line]
     assert mine and mine == [line for line in (alone.stdout + alone.stderr).splitlines() if "zz-broken" in line]
 
-    # An error while rendering a page: raised by the build's own rendering, the same as without the worker.
+    # A Python warning while rendering a page: shown once, by the build's own rendering.
     broken.unlink()
+    (project / "docs/examples/jingji/zz-warns.md").write_text(model, encoding="utf-8")
     from mkdocs.structure.pages import Page
 
     render = Page.render
 
+    def warning(self, config, files):
+        if self.file.src_uri.endswith("zz-warns.md"):
+            warnings.warn("渲染时的一个警告", UserWarning)
+        return render(self, config, files)
+
+    monkeypatch.setattr(Page, "render", warning)
+    monkeypatch.chdir(project)
+    wait_for_the_worker(monkeypatch)  # the worker comes to that page, and leaves it to the build
+    for threshold in (0, 1):
+        with warnings.catch_warnings(record=True) as shown:
+            warnings.simplefilter("always")
+            _build(project, tmp_path / f"warned-{threshold}", threshold)
+        assert [str(w.message) for w in shown if "渲染时" in str(w.message)] == ["渲染时的一个警告"], threshold
+    (project / "docs/examples/jingji/zz-warns.md").unlink()
+
+    # An error while rendering a page: raised by the build's own rendering, the same as without the worker.
     def failing(self, config, files):
         if self.file.src_uri.endswith("zz-fails.md"):
             raise ValueError("渲染失败的一页")
