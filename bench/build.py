@@ -24,6 +24,9 @@ index is written) to the end (the indexers are forked from the build and share i
 plain RSS would count two or three times; sampling PSS slows a process, so only that last phase,
 when all of them hold all their data, is sampled), or the build process's own peak if larger.
 A third table gives the index tail: how long the build waits for the index at its end.
+When the build renders the documents' Markdown in a second process (fanwen/mkdocs/render_pool.py),
+the memory is sampled from that process's start, and a fourth table gives its pages and CPU time
+(taken out of the indexer's).
 
 Serve: on the largest size it starts `mkdocs serve --dirty` the way `make serve` does, waits
 for the first build, appends a sentence to one document and times how long it takes until the
@@ -196,6 +199,23 @@ def mkdocs_build(project: Path, site: Path) -> dict:
     search.BackgroundIndex.add_html = timed_add_html
     if finish is not None:
         search.BackgroundIndex.finish = sampled_finish
+    try:  # the documents' Markdown rendered by a second process (code older than it has none)
+        from fanwen.mkdocs import render_pool
+    except ImportError:
+        render_pool = None
+    if render_pool is not None:
+        pool_init, pool_close = render_pool.RenderPool.__init__, render_pool.RenderPool.close
+
+        def sampled_pool(self, *args, **kwargs):
+            # The worker holds its own data while MkDocs renders the pages: sampled from its start.
+            sampled["memory"] = sampled["memory"] or SampledElsewhere(every=0.5)
+            pool_init(self, *args, **kwargs)
+
+        def counted_close(self):
+            pool_close(self)
+            sampled["pool"] = {"worker_cpu": self.worker_cpu, "rendered": self.rendered, "documents": len(self.uris)}
+
+        render_pool.RenderPool.__init__, render_pool.RenderPool.close = sampled_pool, counted_close
     if os.environ.get("BENCH_NO_INDEX"):  # the same build with the n-gram indexer left out
         search.BackgroundIndex.__init__ = lambda self: None
         search.BackgroundIndex.add_html = lambda self, *args: None
@@ -207,10 +227,13 @@ def mkdocs_build(project: Path, site: Path) -> dict:
     build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     index = [p for p in (site / search.INDEX_DIR).rglob("*") if p.is_file()]
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the indexer, joined by now
-    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb(), "tree_peak_mb": max(sampled["peak_mb"], peak_mb()),
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the indexer and the render worker, joined by now
+    pool = sampled.get("pool") or {"worker_cpu": 0.0, "rendered": 0, "documents": 0}
+    if sampled["memory"] is not None and not sampled["peak_mb"]:  # a build without the indexer
+        sampled["peak_mb"] = sampled["memory"].stop()
+    return {"render_cpu": pool["worker_cpu"], "rendered": pool["rendered"], "documents": pool["documents"],"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb(), "tree_peak_mb": max(sampled["peak_mb"], peak_mb()),
             "index_files": len(index), "index_bytes": sum(p.stat().st_size for p in index),
-            "index_cpu": children.ru_utime + children.ru_stime, "index_tail": sampled["tail"],
+            "index_cpu": children.ru_utime + children.ru_stime - pool["worker_cpu"], "index_tail": sampled["tail"],
             "after_last_page": (sampled["written"] - sampled["last_page"]) if sampled["last_page"] and sampled["written"] else 0.0}
 
 
@@ -346,6 +369,20 @@ def tail_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def pool_table(rows: list[dict]) -> str:
+    """The documents rendered by the second process (fanwen/mkdocs/render_pool.py): how many of
+    them, its CPU time, and the build's CPU with it (build process + render worker; the indexer's
+    is in index_table)."""
+    lines = ["| pages | documents rendered by the worker | render worker CPU | build process + worker CPU | ÷ markdown CPU |",
+             "|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        md, b = r["markdown"], r["build"]
+        both = b["cpu"] + b.get("render_cpu", 0.0)
+        lines.append(f"| {r['pages']:,} | {b.get('rendered', 0):,} of {b.get('documents', 0):,} | {b.get('render_cpu', 0.0):.1f} s "
+                     f"| {both:.1f} s | {both / md['cpu']:.2f}× |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000,10000", help="comma-separated page counts")
@@ -380,6 +417,8 @@ def main() -> None:
     print(index_table(rows))
     print()
     print(tail_table(rows))
+    print()
+    print(pool_table(rows))
     served = [r for r in rows if "serve" in r]
     for r in served:
         s = r["serve"]

@@ -9,6 +9,7 @@ built from data in those modules, which know nothing of MkDocs. The options are 
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import logging
 
@@ -17,7 +18,7 @@ from markdown.extensions.toc import nest_toc_tokens
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
@@ -35,6 +36,7 @@ from fanwen.mkdocs import messages, overview
 from fanwen.mkdocs.config import FanwenConfig
 from fanwen.mkdocs.documents import RELATED, has_dates, listing_pages, mark_article, names_related
 from fanwen.mkdocs.files import check_free, check_pages, generated
+from fanwen.mkdocs.render_pool import RenderPool
 from fanwen.mkdocs.theme_parts import COMPILED_TEMPLATES, THEME_PREFIX, ThemeParts, folder_key
 from fanwen.mkdocs.pages import (MODELS, RELATED_MARK, UNIT_PAGE, document_actions, document_head_html, escape_meta,
                                  facets_script, meta_line, related_html, related_section, sources_stamp,
@@ -43,6 +45,14 @@ from fanwen.mkdocs.pages import (MODELS, RELATED_MARK, UNIT_PAGE, document_actio
 from fanwen.publish import build as publish
 from fanwen.search import index as search
 from fanwen.search import reuse as search_reuse
+
+log = get_plugin_logger("fanwen")
+
+
+def with_related_mark(markdown: str) -> str:
+    """A document's Markdown with the mark its related documents replace after Markdown."""
+    return markdown + f"\n\n{RELATED_MARK}\n"
+
 
 def site_nav(themes, templates) -> list:
     """Home, one entry per theme (its card list, not its pages), templates, atlas, tags."""
@@ -113,6 +123,11 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
 
     def on_files(self, files, config):
         self.docs_dir = config.docs_dir
+        self.close_pool()
+        # A full build of many documents renders their Markdown in two processes (on_pre_page);
+        # a --dirty rebuild of `make serve` renders the edited ones, in this process.
+        self.pool_pending = self.config.parallel_from > 0 and not (
+            getattr(self, "dirty", False) and getattr(self, "built_once", False))
         try:
             self.library = scan(config.docs_dir)
             for template in self.templates:
@@ -208,6 +223,18 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
                     self.edited.pop(location, None)
         return files
 
+    def on_pre_page(self, page, config, files):
+        if getattr(self, "pool_pending", False):
+            # The first page: every plugin's on_files and on_nav have run, the files and their
+            # URLs are final, and no page has been rendered yet.
+            self.pool_pending = False
+            documents = [f.src_uri for f in files.documentation_pages() if f.src_uri in self.by_path]
+            if len(documents) >= self.config.parallel_from:
+                # Most documents take the route of on_page_markdown where their related documents
+                # are written after Markdown: the worker renders that Markdown.
+                self.pool = RenderPool(type(page), files, config, documents, with_related_mark)
+        return page
+
     def on_page_read_source(self, page, config):
         """A document's text for MkDocs with its front matter already read: `scan` parsed it
         this build, and MkDocs parsing it again cost 6 % of the pages' Markdown (cProfile, 3,000
@@ -229,6 +256,10 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
 
     @event_priority(50)
     def on_page_markdown(self, markdown, page, config, files):
+        if getattr(self, "pool", None) is not None and page.file.src_uri in self.pool.position:
+            # MkDocs calls page.render after every plugin's on_page_markdown: the pool's rendering
+            # serves when it was of the same Markdown (RenderPool.render), MkDocs's own otherwise.
+            page.render = functools.partial(self.pool.render, page)
         if page.file.src_uri in self.front_matter and not page.meta:
             page.meta = copy.deepcopy(self.front_matter.pop(page.file.src_uri))
         # Material prints front-matter values (title, description, tags) into the page as they
@@ -256,7 +287,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         tail = None if head is None or names_related(markdown) else related_html(entry, related, self.related_heading, url_of)
         if tail is not None:
             self.decorations[page.file.src_uri] = (head, tail)
-            return markdown + (f"\n\n{RELATED_MARK}\n" if tail else "")
+            return with_related_mark(markdown) if tail else markdown
         return (meta_line(entry, self.theme_names[entry.theme]) + "\n\n" + actions + template_link(entry, template)
                 + markdown + related_section(entry, related))
 
@@ -312,6 +343,7 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
         # MkDocs makes a new Jinja environment for every build, and Material's ~50 templates were
         # compiled again by every build and after every edit under `make serve` (0.2 to 0.4 s).
         env.bytecode_cache = COMPILED_TEMPLATES
+        self.close_pool()  # every page's Markdown is rendered
         # Every page's Markdown is rendered by now, none written: whether the previous site's
         # search index serves again is known (fanwen/search/reuse.py). If not, its pages go to
         # an indexing process while MkDocs writes the pages.
@@ -512,10 +544,18 @@ class FanwenPlugin(BasePlugin[FanwenConfig]):
             self.index.close()
         self.index = None
 
+    def close_pool(self) -> None:
+        if getattr(self, "pool", None) is not None:
+            self.pool.close()
+            log.debug(f"Markdown rendered by the second process: {self.pool.rendered} of {len(self.pool.uris)} documents")
+        self.pool = None
+
     def on_build_error(self, error):
         release_data_files()
+        self.close_pool()
         self.close_index()
         self.reuse = None
 
     def on_shutdown(self):
+        self.close_pool()
         self.close_index()
