@@ -385,6 +385,29 @@ def subpath_nginx(subpath_site, tmp_path_factory):
         yield f"http://127.0.0.1:{port}/fanwen/"
 
 
+# Recorded in the page before Material starts its worker: every answer of the search worker
+# (Material's RESULT messages, and the worker's own "done" note that ends an answer) and the
+# time of the last key released in the search box. From file:// the vendored iframe-worker shim
+# replaces window.Worker after this runs: that one is wrapped too.
+SEARCH_HOOK = """
+window.__fw = { results: [], done: [], keyup: 0 };
+document.addEventListener("keyup", () => { window.__fw.keyup = performance.now() }, true);
+const wrap = Base => class extends Base {
+  constructor(url, options) {
+    super(url, options);
+    this.addEventListener("message", ev => {
+      const m = ev.data;
+      if (m && m.type === 3) window.__fw.results.push({ t: performance.now(), n: m.data.items.length });
+      if (m && m.type === "fanwen-done") window.__fw.done.push(m.query);
+    });
+  }
+};
+let CurrentWorker = wrap(window.Worker);
+Object.defineProperty(window, "Worker", { configurable: true, get: () => CurrentWorker,
+                                          set: value => { CurrentWorker = wrap(value) } });
+"""
+
+
 def type_query(page, query: str, timeout: float = 10_000):
     """Type `query` into the page's header search box as a reader does (Material reads the box on
     keyup) and wait for the first result: the results' locator."""

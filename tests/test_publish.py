@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import copy_project, run, serve_folder, settle, type_query, watch_network
+from conftest import SEARCH_HOOK, copy_project, run, serve_folder, settle, type_query, watch_network
 
 pytestmark = pytest.mark.browser
 DOC = "examples/dangjian/003-937a8ac7aaaebc9c-01"
@@ -19,24 +19,9 @@ TEMPLATE = "moban/work-plan"
 # --------------------------------------------------------------------------- offline (file://)
 
 
-# The queries the search worker has answered in full (its "fanwen-done" note). From file:// the
-# vendored iframe-worker shim replaces window.Worker after this runs: that one is wrapped too.
-DONE = """
-window.__done = [];
-const wrap = Base => class extends Base {
-  constructor(url, options) {
-    super(url, options);
-    this.addEventListener("message", ev => { if (ev.data && ev.data.type === "fanwen-done") window.__done.push(ev.data.query) });
-  }
-};
-let CurrentWorker = wrap(window.Worker);
-Object.defineProperty(window, "Worker", { configurable: true, get: () => CurrentWorker, set: value => { CurrentWorker = wrap(value) } });
-"""
-
-
 def test_offline_copy_browses_and_searches_from_file_urls(browser, offline_site, screenshots):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.add_init_script(DONE)
+    context.add_init_script(SEARCH_HOOK)
     page = context.new_page()
     schemes, errors = set(), []
     page.on("request", lambda request: schemes.add(urlparse(request.url).scheme))
@@ -59,7 +44,7 @@ def test_offline_copy_browses_and_searches_from_file_urls(browser, offline_site,
     box = page.locator("input.md-search__input")
     box.fill("工作")
     box.press("End")
-    page.wait_for_function("""() => window.__done.includes("工作")""", timeout=15_000)  # the complete answer
+    page.wait_for_function("""() => window.__fw.done.includes("工作")""", timeout=15_000)  # the complete answer
     expected = int(page.locator(".md-search-result__meta").inner_text().split(" ")[0])
     assert expected > 14
     hrefs = page.evaluate("""async expected => {

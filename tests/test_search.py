@@ -24,31 +24,12 @@ from urllib.parse import unquote, urlparse
 import opencc
 import pytest
 
-from conftest import BIN, ROOT, free_port, serve_folder, type_query
+from conftest import BIN, ROOT, SEARCH_HOOK, free_port, serve_folder, type_query
 
 pytestmark = pytest.mark.browser
 QUERIES = [line.strip() for line in (ROOT / "tests" / "fixtures" / "queries.txt").read_text(encoding="utf-8").splitlines()
            if line.strip() and not line.startswith("#")]
 T2S = opencc.OpenCC("t2s")
-
-# Recorded in the page before Material starts its worker: every answer of the search worker
-# (Material's RESULT messages, and the worker's own "done" note that ends an answer) and the
-# time of the last key released in the search box.
-HOOK = """
-window.__fw = { results: [], done: [], keyup: 0 };
-document.addEventListener("keyup", () => { window.__fw.keyup = performance.now() }, true);
-const NativeWorker = window.Worker;
-window.Worker = class extends NativeWorker {
-  constructor(url, options) {
-    super(url, options);
-    this.addEventListener("message", ev => {
-      const m = ev.data;
-      if (m && m.type === 3) window.__fw.results.push({ t: performance.now(), n: m.data.items.length });
-      if (m && m.type === "fanwen-done") window.__fw.done.push(m.query);
-    });
-  }
-};
-"""
 
 # Each built page's article, as the browser lays it out with no script and no style: parsed from
 # the file, moved into the (blank) open page and read with innerText. All pages in one call.
@@ -148,7 +129,7 @@ class SearchBox:
 @pytest.fixture(scope="module")
 def search_box(browser, site_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.add_init_script(HOOK)
+    context.add_init_script(SEARCH_HOOK)
     page = context.new_page()
     page.goto(site_url)
     yield SearchBox(page, urlparse(site_url).path)
@@ -212,7 +193,7 @@ def test_matches_are_highlighted(corpus, answers):
 
 def test_result_opens_the_page_with_the_match_highlighted(browser, site_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.add_init_script(HOOK)
+    context.add_init_script(SEARCH_HOOK)
     page = context.new_page()
     page.goto(site_url)
     SearchBox(page, urlparse(site_url).path).search("選舉委員會")
@@ -236,7 +217,7 @@ def test_search_works_under_a_sub_path(browser, subpath_site, corpus):
     with serve_folder(site.parent) as root:  # the site at /fanwen/ of the server
         base = root + "fanwen/"
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        context.add_init_script(HOOK)
+        context.add_init_script(SEARCH_HOOK)
         page = context.new_page()
         failed = []
         page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
@@ -282,7 +263,7 @@ def test_an_incomplete_index_says_so_in_the_page(browser, built_site, tmp_path, 
 
 def test_a_broad_query_asks_for_each_index_file_once(browser, site_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.add_init_script(HOOK)
+    context.add_init_script(SEARCH_HOOK)
     page = context.new_page()
     requested = []
     page.on("request", lambda r: requested.append(urlparse(r.url).path) if "/search/fanwen/" in r.url else None)
@@ -366,7 +347,7 @@ def test_an_edit_in_make_serve_is_searchable_at_once(browser, tmp_path):
         listing = [url for url in related if base + location in related_links(url)]
         assert listing and all("（修订稿）" in _get(url) for url in listing)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        context.add_init_script(HOOK)
+        context.add_init_script(SEARCH_HOOK)
         tab = context.new_page()
         tab.goto(base)
         box = SearchBox(tab, "/")
