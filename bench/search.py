@@ -20,7 +20,8 @@ chromium. It measures:
 * latency: from the key-up in the search box to the first change of the result list, p50/p95
   over the queries after the first (the first, cold query is reported on its own).
 
-Bytes are counted by the server as sent (no compression), so a server that gzips sends less.
+Bytes are counted by the server as sent (no compression), so a server that gzips sends less; with
+--first the complete answer is also given as deploy/nginx.conf sends it (gzip level 5, bodies only).
 Prints a Markdown table; bench/search-benchmark.md records a run.
 """
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -103,6 +105,22 @@ def timed_build(project: Path, site: Path) -> dict:
     timer(search.BackgroundIndex, "write")
     timer(search, "install_worker")
 
+    # The render worker (fanwen/mkdocs/render_pool.py) is a child of the build as well: its CPU
+    # time is taken out of the children's, which is otherwise the indexer's.
+    rendering = {"cpu": 0.0}
+    try:
+        from fanwen.mkdocs import render_pool
+    except ImportError:  # code older than the render worker
+        render_pool = None
+    if render_pool is not None:
+        close = render_pool.RenderPool.close
+
+        def counted_close(self):
+            close(self)
+            rendering["cpu"] = self.worker_cpu
+
+        render_pool.RenderPool.close = counted_close
+
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -112,7 +130,7 @@ def timed_build(project: Path, site: Path) -> dict:
 
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"build": time.perf_counter() - start, "index": spent["index"],
-            "index_cpu": children.ru_utime + children.ru_stime}
+            "index_cpu": children.ru_utime + children.ru_stime - rendering["cpu"]}
 
 
 def build(project: Path, site: Path, offline: bool = False) -> dict:
@@ -134,6 +152,13 @@ def index_size(site: Path, engine: str) -> tuple[int, int]:
 
 
 # --------------------------------------------------------------------------- browser
+
+
+def gzip_size(site: Path, url: str) -> int:
+    """Bytes of a served file as deploy/nginx.conf sends it (gzip_comp_level 5; body only)."""
+    path = urllib.parse.unquote(urllib.parse.urlparse(url).path)
+    file = Path(path) if Path(path).is_file() else site / path.lstrip("/")
+    return len(gzip.compress(file.read_bytes(), 5))
 
 
 class Counting(http.server.SimpleHTTPRequestHandler):
@@ -238,6 +263,7 @@ def measure(site: Path, engine: str, cold_timeout: float, offline: bool = False,
                 if n == 0:  # the whole first query, its complete answer included
                     out["results"] = page.locator(".md-search-result__meta").inner_text()
                     out["search_bytes_first_complete"] = sum(entry[2] for entry in Counting.log if "search" in entry[1])
+                    out["search_gzip_first_complete"] = sum(gzip_size(site, entry[1]) for entry in Counting.log if "search" in entry[1])
                     out["first_complete_files"] = [[entry[1].split("?")[0], entry[2]] for entry in Counting.log[mark:]]
             out["cold_ms"] = first
             if latencies:
@@ -319,14 +345,16 @@ def main() -> None:
 
     if args.first:
         site = args.out / "site-fanwen"
-        lines = ["| 第一次查询 | 结果数 | 前十条：索引文件和 worker | 全部结果：索引文件和 worker | 文件数 |", "| --- | --- | --- | --- | --- |"]
+        lines = ["| 第一次查询 | 结果数 | 前十条：索引文件和 worker | 全部结果：索引文件和 worker | 同上，经 deploy/nginx.conf 压缩 | 文件数 |",
+                 "| --- | --- | --- | --- | --- | --- |"]
         for query in args.first.split(","):
             row = measure(site, "fanwen", args.cold_timeout, args.offline, [query])
             files = row["first_complete_files"]
-            print(json.dumps({"query": query, **{k: row[k] for k in ("first_answer_bytes", "search_bytes_first_complete", "first_answer_files")},
+            print(json.dumps({"query": query, **{k: row[k] for k in ("first_answer_bytes", "search_bytes_first_complete",
+                                                                       "search_gzip_first_complete", "first_answer_files")},
                               "files": files}, ensure_ascii=False), flush=True)
             lines.append(f"| {query} | {row.get('results', '')} | {mb(row['first_answer_bytes'])} | "
-                         f"{mb(row['search_bytes_first_complete'])} | {len(files)} |")
+                         f"{mb(row['search_bytes_first_complete'])} | {mb(row['search_gzip_first_complete'])} | {len(files)} |")
         print("\n".join(lines))
         return
     if args.skip_build:
