@@ -48,7 +48,7 @@ def main(docs: Path) -> None:
         added = time.perf_counter()
         index.write_part(ix.prepare_index_dir(out))
         done = time.perf_counter()
-        print(f"add {added - start:.1f} s, write {done - added:.1f} s (zlib {stats['pack']:.1f} s), "
+        print(f"add {added - start:.1f} s, write {done - added:.1f} s (deflate {stats['pack']:.1f} s), "
               f"files {len(stats['payloads'])}", flush=True)
         return set(stats["payloads"])
 
