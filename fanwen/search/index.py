@@ -572,8 +572,8 @@ class Index:
         its positions without comparing the part of every position of the stream. Reading
         ids, fields, documents and parts from arrays of their own took seven passes over the
         whole stream for every part: half of the counting. The stream's buffers are dropped
-        once they are cells (they take as much memory as the cells and the grouped positions
-        together); a page after prepare() makes them again."""
+        once they are cells, so the counting holds 8 bytes a position (cell and place in the
+        grouped positions) where it held 10; a page after prepare() makes them again."""
         if self._context is not None:
             return self._context
         np = self.np
@@ -623,8 +623,9 @@ class Index:
         parts = self.part_count()
         by_part, bounds = _group_by_part(cells[1:-1], (present % parts).astype(np.uint8 if parts <= 256 else np.uint32),
                                          (1 << idbits) - 1, parts, step, np)
-        # Cell p - 1, p and p + 1 of the stream (cells[p:p + 3]) as one item of the array
-        # `around` (a view of the same memory): a part reads its positions' in one gather.
+        # Cells p - 1, p and p + 1 of the stream (cells[p:p + 3]) as one item of the array
+        # `around` (a view of the same memory): a part reads those of all its positions in
+        # one gather.
         size = cells.itemsize
         around = np.ndarray(shape=(n,), dtype=f"V{3 * size}", buffer=cells, strides=(size,))
         self._context = SimpleNamespace(
