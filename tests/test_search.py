@@ -9,6 +9,7 @@ OpenCC's t2s. A page is relevant to a query when that text contains the folded q
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import http.server
@@ -259,6 +260,63 @@ def test_an_incomplete_index_says_so_in_the_page(browser, built_site, tmp_path, 
         context.close()
     finally:
         server.shutdown()
+
+
+def test_the_same_pages_indexed_in_small_files_are_found_alike(browser, built_site, tmp_path, search_box, monkeypatch):
+    """A large library's index has what the project's 66 documents never make: common bigrams
+    marked "spread" (their trigrams hashed by themselves; the worker goes straight to such a
+    trigram's shard by the manifest's list), shards cut into several files and long lists in
+    files of their own. The site's pages, read back from its index, are indexed again with tiny
+    file sizes, which makes all of them: every query finds the same pages as before, the same
+    ones of them containing the query itself (the others are marked with what they miss)."""
+    from fanwen.search import index as search
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    root = site / search.INDEX_DIR
+
+    def payload(key):
+        text = (root / f"{key}.js").read_text(encoding="utf-8")
+        return search.unpack(json.loads(text[text.index(",") + 1:text.rindex(")")]))
+
+    manifest = search.read_manifest(root)
+    lengths = payload("docs")
+    count = len(lengths) // 4
+    lengths = [sum(lengths[b * count + i] << 8 * b for b in range(4)) for i in range(count)]
+    stream = "".join(payload(f"t/{n}").decode("utf-8") for n in range(len(list((root / "t").glob("*.js")))))
+    rows = [row for n in range(-(-manifest["docs"] // manifest["meta"])) for row in search.read_meta(payload(f"m/{n}"))]
+    for name, size in (("SHARD_FILE", 4096), ("BIG", 256), ("BIGRAM_FILE", 1024)):
+        monkeypatch.setattr(search, name, size)
+    index, at = search.Index(), 0
+    for (location, title, label), length in zip(rows, lengths):
+        lines = stream[at:at + length].split("\n")
+        index.add(location, title, [(search.BODY, line) for line in lines[1:]], label)
+        at += length + 1
+    small = index.write(site)
+    spread = search.spread_bigrams(small)
+    assert spread and small["split"] and list((root / "x").glob("*.js")), (len(spread), small["split"])
+    # The queries of three characters or more whose first two are spread, and two others.
+    queries = [q for q in QUERIES if len(q) >= 3 and search.fold(q)[:2] in spread] + ["选举", "网格化管理"]
+    assert len(queries) >= 5
+    with serve_folder(site) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        context.add_init_script(SEARCH_HOOK)
+        page = context.new_page()
+        page.goto(url)
+        box = SearchBox(page, urlparse(url).path)
+        for query in queries:
+            assert found(box, query) == found(search_box, query), query
+        context.close()
+
+
+def found(box, query: str) -> tuple[list[str], list[str]]:
+    """(the pages found, those of them containing the query itself: no "missing" line)."""
+    box.box.fill("")  # Material asks again only for a query other than the one in the box
+    box.box.press("End")
+    locations = box.search(query)["locations"]
+    missing = box.page.evaluate("""() => [...document.querySelectorAll("li.md-search-result__item")]
+        .map(li => !!li.querySelector(".md-search-result__terms"))""")
+    return sorted(locations), sorted(loc for loc, lacks in zip(locations, missing) if not lacks)
 
 
 def test_a_broad_query_asks_for_each_index_file_once(browser, site_url):

@@ -299,6 +299,10 @@ def test_many_pages_share_few_files(tmp_path, monkeypatch, sample):
             marked = gram[:2] in read_shard(root, manifest, gram)[1]
             spread, grouped = spread + marked, grouped + (not marked)
     assert spread and grouped and manifest["split"]  # and some shards were cut in two or more
+    # The manifest lists exactly the bigrams their shards mark spread: the worker goes straight
+    # to a trigram's own shard by it.
+    marked = {gram for gram in index.postings() if len(gram) == 2 and gram in read_shard(root, manifest, gram)[1]}
+    assert marked and search.spread_bigrams(manifest) == marked
     # Every bigram's pages and fields in its b/ file as well (the "missing" answer reads them).
     assert sum(manifest["bigrams"]) > len(manifest["bigrams"])
     for gram in index.postings():

@@ -807,7 +807,7 @@ class Index:
         parts = self.part_count()
         self._part_context()  # made before any fork: both writers share it
         return SimpleNamespace(files=files, chunk=chunk, per=per, meta_all=meta_all, parts=parts,
-                               left=list(range(parts)), result={"shards": {}, "split": {}, "bigrams": {}, "unigrams": ""})
+                               left=list(range(parts)), result={"shards": {}, "split": {}, "bigrams": {}, "unigrams": "", "spread": []})
 
     def write_part(self, root: Path) -> dict:
         """Every file but the manifest; returns what the manifest says.
@@ -825,7 +825,7 @@ class Index:
         written: dict[str, str] = {**self.made.digests, **final.files.digests}  # key → digest of the file
         self.made.write(root)
         final.files.write(root)
-        shards, bigrams, split, unigrams = [0] * final.parts, [0] * final.parts, {}, set()
+        shards, bigrams, split, unigrams, spread = [0] * final.parts, [0] * final.parts, {}, set(), set()
         for result in results:
             for part, count in result["shards"].items():
                 shards[int(part)] = count
@@ -833,6 +833,7 @@ class Index:
                 bigrams[int(part)] = count
             written.update(result.get("files", {}))
             unigrams.update(result["unigrams"])
+            spread.update(result["spread"])
         # The split shards in the order the two writers used to report them (even parts, then
         # odd ones, each ascending): the manifest stays byte for byte what it was.
         two = final.parts >= 2 and hasattr(os, "fork")
@@ -855,13 +856,18 @@ class Index:
         written.update(fold.digests)
         version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
         return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards, "split": split, "bigrams": bigrams,
-                "chunk": final.chunk, "meta": META, "meta_all": final.meta_all, "open": OPEN, "open_pages": final.per}
+                "chunk": final.chunk, "meta": META, "meta_all": final.meta_all, "open": OPEN, "open_pages": final.per,
+                # The bigrams marked spread in their shards, one after the other (a hundred or two at
+                # 10,000 pages, common words: 工作, 社会): the worker reads a trigram beginning with
+                # one from the shard of its own hash at once, instead of first reading the bigram's
+                # shard to learn that it is spread (a third shard, some 50 KB, for 领导小组).
+                "spread": "".join(sorted(spread))}
 
     def _write_parts(self, root: Path, only) -> dict:
         """The shard files of the parts in `only`, written under `root`: {"shards": {part:
         count}, "split": {part: {n: k}}, "files": {key: digest}, "unigrams": characters seen}."""
         files = _Files(root)
-        out = {"shards": {}, "split": {}, "bigrams": {}, "unigrams": ""}
+        out = {"shards": {}, "split": {}, "bigrams": {}, "unigrams": "", "spread": []}
         self._shards_of(self._parts(only), only, files, out)
         return {**out, "files": files.digests}
 
@@ -873,7 +879,8 @@ class Index:
         for part, keys, begins, sizes, data, gaps, kinds, presence in counted:
             out["unigrams"] += "".join(chr(k) for k in keys[keys <= _LOW].tolist())
             made: dict = {}
-            out["shards"][part], out["split"][part] = self._write_shards(made, f"{part}-", keys, begins, sizes, data, gaps, kinds)
+            out["shards"][part], out["split"][part], spread = self._write_shards(made, f"{part}-", keys, begins, sizes, data, gaps, kinds)
+            out["spread"] += spread
             out["bigrams"][part] = self._write_bigrams(made, f"{part}-", keys[:len(presence[0])], *presence)
             done.add(part)
             for key, payload in made.items():
@@ -881,15 +888,16 @@ class Index:
         empty = np.zeros(0, dtype=np.int64)
         for part in sorted(set(only) - done):  # no text at all: one empty shard
             made = {}
-            out["shards"][part], out["split"][part] = self._write_shards(made, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint8),
+            out["shards"][part], out["split"][part], _ = self._write_shards(made, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint8),
                                                                          np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8))
             out["bigrams"][part] = self._write_bigrams(made, f"{part}-", empty, empty, empty, np.zeros(0, dtype=np.uint32),
                                                        np.zeros(0, dtype=np.uint8))
             for key, payload in made.items():
                 files.put(self.prefix + key, payload)
 
-    def _write_shards(self, files: dict, prefix: str, keys, begins, sizes, data, gaps, kinds) -> int:
-        """The shard files s/<prefix><n> and x/<prefix><k> of one part's grams; returns n.
+    def _write_shards(self, files: dict, prefix: str, keys, begins, sizes, data, gaps, kinds) -> tuple:
+        """The shard files s/<prefix><n> and x/<prefix><k> of one part's grams; returns n, the
+        split shards ({n: k}) and the bigrams marked spread.
         `begins` and `sizes`: byte ranges of `data` for 1-2-grams, ranges of `gaps` and
         `kinds` (trigram positions as gaps, their fields) for trigrams."""
         np = self.np
@@ -968,7 +976,7 @@ class Index:
             split[n] = k
             for j, piece in enumerate(pieces):
                 files[f"s/{prefix}{n}-{j}"] = piece
-        return shards, split
+        return shards, split, [_gram(key) for key in keys[spread].tolist()]
 
 
     def _write_bigrams(self, files: dict, prefix: str, keys, firsts, counts, gaps, fields) -> int:
@@ -1080,6 +1088,12 @@ def bigram_file(manifest: dict, gram: str) -> str:
     bigramOf)."""
     part = gram_part(gram, len(manifest["shards"]))
     return f"b/{part}-{fnv(gram) % manifest['bigrams'][part]}"
+
+
+def spread_bigrams(manifest: dict) -> set[str]:
+    """The bigrams marked spread (manifest "spread": two characters each, one after the other)."""
+    chars = list(manifest.get("spread", ""))
+    return {chars[i] + chars[i + 1] for i in range(0, len(chars) - 1, 2)}
 
 
 def shard_file(manifest: dict, gram: str, spread: bool = False) -> str:

@@ -388,23 +388,30 @@ function shardOf(space, gram, spread) {
   return [`${space.prefix}${part}-`, `${space.prefix}s/${part}-${n}${k ? `-${Math.floor(h / counts[part]) % k}` : ""}`]
 }
 
+/* The bigrams marked spread (manifest.spread: two characters each, one after the other). */
+function spreadOf(space) {
+  if (!space.spread) {
+    const chars = Array.from(space.info.spread || "")
+    space.spread = new Set()
+    for (let i = 0; i + 1 < chars.length; i += 2) space.spread.add(chars[i] + chars[i + 1])
+  }
+  return space.spread
+}
+
 /* Decoded posting lists of the given grams: Map(doc → {tf, mask}) for 1-2 characters,
  * {pos, kind} (ascending positions in the text stream and their fields) for trigrams.
  * Unknown grams give empty lists. */
 async function getPostings(space, grams) {
   grams = [...new Set(grams)].filter(gram => !postings.has(space.prefix + gram))
   // A trigram lies in its first bigram's shard (with the bigram, which the "missing" answer
-  // reads anyway), unless the bigram there is marked spread: then in a shard of its own hash.
-  let where = grams.map(gram => shardOf(space, gram, false))
-  let shards = await load(where.map(([, shard]) => shard))
-  const spread = grams.map((gram, i) => {
+  // reads anyway), unless the manifest lists the bigram as spread (its shard marks it too):
+  // then in a shard of its own hash.
+  const spread = spreadOf(space)
+  const where = grams.map(gram => {
     const chars = Array.from(gram)
-    return chars.length === 3 && shards[i].spread.has(chars[0] + chars[1])
+    return shardOf(space, gram, chars.length === 3 && spread.has(chars[0] + chars[1]))
   })
-  if (spread.some(Boolean)) {
-    where = grams.map((gram, i) => spread[i] ? shardOf(space, gram, true) : where[i])
-    shards = await load(where.map(([, shard]) => shard))
-  }
+  const shards = await load(where.map(([, shard]) => shard))
   const xKey = i => `${space.prefix}x/${where[i][0].slice(space.prefix.length)}${shards[i].map.get(grams[i])}`
   await load(grams.flatMap((gram, i) => typeof shards[i].map.get(gram) === "number" ? [xKey(i)] : []))
   for (const [i, gram] of grams.entries()) {
