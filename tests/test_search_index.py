@@ -54,6 +54,23 @@ def test_varints_read_back_and_data_files_are_json():
         assert json.loads(text[text.index(",") + 1:text.rindex(")")]) == payload
 
 
+def test_text_chunks_keep_their_size_on_disk_where_the_text_changes(monkeypatch):
+    """Text that repeats itself, then text that does not: each t/ file stays near TEXT_FILE on
+    disk (a length fixed from the first pages made the later files several times larger)."""
+    import random
+
+    monkeypatch.setattr(search, "TEXT_FILE", 2048)
+    monkeypatch.setattr(search, "_MIN_CHUNK", 256)
+    rng = random.Random(5)
+    text = "网格化管理工作方案。" * 3000 + "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(12000))
+    made, _, used = search._text_chunks(text, 8192, final=True)
+    assert used == len(text) and "".join(search.unpack(packed).decode("utf-8") for _, packed in made) == text
+    assert [len(search.unpack(packed).decode("utf-8")) for _, packed in made] == [length for length, _ in made]
+    sizes = [len(packed) for _, packed in made]
+    assert max(sizes[:-1]) <= search.TEXT_OVER * 2048 and len(made) > 8
+    assert max(length for length, _ in made) > 4 * min(length for length, _ in made[:-1])  # lengths of their own
+
+
 def varints(data):
     at, out = 0, []
     while at < len(data):
@@ -91,9 +108,17 @@ def titles(root, manifest):
 
 
 def doc_text(root, manifest, doc):
-    begin = starts(root)
-    stream = "".join(load(root, f"t/{n}").decode("utf-8") for n in range(begin[doc + 1] // manifest["chunk"] + 1))
-    return stream[begin[doc]:begin[doc + 1] - 1]
+    """A page's text from the t/ files that hold it (chunks: the code points of each)."""
+    begin, lengths = starts(root), search.read_u32_planes(load(root, "chunks"))
+    assert sum(lengths) == begin[-1] and len(lengths) == len(list((root / "t").glob("*.js")))
+    text, at = [], 0
+    for n, length in enumerate(lengths):
+        if at < begin[doc + 1] and at + length > begin[doc]:
+            chunk = load(root, f"t/{n}").decode("utf-8")
+            assert len(chunk) == length
+            text.append(chunk[max(0, begin[doc] - at):begin[doc + 1] - 1 - at])
+        at += length
+    return "".join(text)
 
 
 def read_shard(root, manifest, gram, spread=False):
@@ -264,6 +289,8 @@ def test_many_pages_share_few_files(tmp_path, monkeypatch, sample):
     sizes are fixed early and the text chunks and openings are made while pages are added."""
     monkeypatch.setattr(search, "SAMPLE", sample)
     monkeypatch.setattr(search.Index, "chunk_length", lambda self: 50)
+    monkeypatch.setattr(search, "TEXT_FILE", 60)  # the files after the first: about as small
+    monkeypatch.setattr(search, "_MIN_CHUNK", 8)
     monkeypatch.setattr(search, "META", 3)
     monkeypatch.setattr(search, "BIG", 20)
     monkeypatch.setattr(search, "SHARD_FILE", 300)

@@ -247,8 +247,9 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 #   planes_u32), so a position in the stream names a page and a place in it.
 # * fold: the traditional → simplified pairs whose simplified character occurs (varints: the
 #   traditional code point from the one before, the simplified one from it + 65,536).
-# * t/<n>: the n-th `chunk` code points of that stream (snippets). Many pages per file: a few
-#   hundred files for 10,000 pages instead of one per page and 1,000 characters.
+# * t/<n>: the n-th piece of that stream (snippets), each about TEXT_FILE bytes on disk
+#   (_text_chunks); `chunks` holds the code points of each (planes_u32). Many pages per file:
+#   a few hundred files for 10,000 pages instead of one per page and 1,000 characters.
 # * o/<n>: the openings (first OPEN code points) of pages n·open_pages … (manifest "open",
 #   "open_pages"), one after the other; where each begins follows from the page lengths. A
 #   snippet inside a page's opening is read from here (search-worker.js textRange).
@@ -291,6 +292,9 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 SHARD_FILE = 47104   # bytes on disk aimed at per shard file
 SPLIT = 1.4          # a shard more than this many times SHARD_FILE is cut into files of 1.2 times it
 TEXT_FILE = 20480    # bytes on disk aimed at per text chunk file
+TEXT_OVER = 1.2      # a text chunk more than this many times TEXT_FILE is cut shorter (_text_chunks)
+_MIN_CHUNK = 4096    # code points of a text chunk at least (but the last)
+_MAX_CHUNK = 262_144  # and at most
 BIGRAM_FILE = 20480  # bytes on disk aimed at per b/ file (documents and fields of bigrams)
 META = 256           # pages per m/ file: the first ten results read up to ten of them
 OPEN = 512           # code points of each page's opening in the o/ files
@@ -372,6 +376,62 @@ def _pack(payload: bytes) -> str:
     return z85(deflate.deflate_compress(payload, LEVEL))
 
 
+def _chunk_size(length: int, size: int) -> int:
+    """Code points for a text chunk of TEXT_FILE bytes on disk, when `length` code points took
+    `size`: a multiple of 1024, between _MIN_CHUNK and _MAX_CHUNK."""
+    return max(_MIN_CHUNK, min(_MAX_CHUNK, TEXT_FILE * length // max(1, size) // 1024 * 1024))
+
+
+def _text_chunks(text: str, estimate: int, final: bool) -> tuple[list[tuple[int, str]], int, int]:
+    """`text` cut into t/ files of about TEXT_FILE bytes each: ([(code points, packed file)],
+    the code points to try for the next file, the code points used). Not `final`: a file only
+    where the text goes on past it (the pages still to come may belong in it); `final`: the
+    rest as well.
+
+    Why each file by its own size: how well text compresses changes along the stream (the
+    writing templates and overview pages at its end, tables, pages repeating each other), and
+    one length fixed from the first pages made files of up to twice the size aimed at, which a
+    snippet of a hundred characters reads whole. Each file starts from the length that suited
+    the one before; one that comes out more than TEXT_OVER times too large or too small is cut
+    again from its own ratio, a few times at most (a stretch of text that changes in the middle
+    takes two or three tries)."""
+    made, at = [], 0
+    while at < len(text):
+        left = len(text) - at
+        if not final and left < estimate:
+            break
+        length = min(estimate, left)
+        tried = {length: _pack(text[at:at + length].encode("utf-8"))}
+        low, high = 0, left + 1  # the longest length known too small, the shortest too large
+        for _ in range(8):
+            packed = tried[length]
+            if len(packed) > TEXT_OVER * TEXT_FILE and length > _MIN_CHUNK:
+                high = length
+            elif len(packed) * TEXT_OVER < TEXT_FILE and length < min(left, _MAX_CHUNK):
+                low = length
+            else:
+                break
+            # From the ratio; halfway between the bounds where the ratio misleads (the text
+            # changes inside the piece).
+            guess = min(_chunk_size(length, len(packed)), left)
+            if not low < guess < high:
+                guess = (low + high) // 2
+            if guess in tried or high - low < 2:
+                break
+            length = guess
+            tried[length] = _pack(text[at:at + length].encode("utf-8"))
+        if len(tried[length]) > TEXT_OVER * TEXT_FILE and low:  # out of tries: the longest not too large
+            length = low
+        packed = tried[length]
+        if not final and at + length == len(text) and len(packed) * TEXT_OVER < TEXT_FILE:
+            break  # all that has come is too little for a file: wait for the pages after it
+        made.append((length, packed))
+        at += length
+        if length >= _MIN_CHUNK:  # the last, short file of the stream says little
+            estimate = _chunk_size(length, len(packed))
+    return made, estimate, at
+
+
 # Z85 (ZeroMQ's base 85): 5 characters per 4 bytes where base64 takes 5⅓, so every index file,
 # and what the first query downloads, is 6% smaller. None of its characters needs escaping in a
 # JSON string. The first character is the number of zero bytes padded to a multiple of four.
@@ -437,8 +497,8 @@ class Index:
         self._text: list[str] = []              # page text (and "\n") not yet in a t/ file
         self._text_size = 0                     # its code points
         self._stream_size = 0                   # code points of the whole stream so far
-        self._chunk = None                      # code points per t/ file, once the sample is in
-        self._chunks = 0                        # t/ files made
+        self._chunk = None                      # code points of the next t/ file, once the sample is in
+        self._chunk_lengths: list[int] = []     # code points of each t/ file made
         self._openings: list[str] = []          # openings not yet in an o/ file
         self._per = None                        # pages per o/ file, once the sample is in
         self._opened = 0                        # o/ files made
@@ -486,11 +546,11 @@ class Index:
             self._chunk = self.chunk_length()
         if self._chunk is not None and self._text_size >= self._chunk:
             text = "".join(self._text)
-            full = len(text) // self._chunk * self._chunk
-            for start in range(0, full, self._chunk):
-                self.made.put(f"{self.prefix}t/{self._chunks}", _pack(text[start:start + self._chunk].encode("utf-8")))
-                self._chunks += 1
-            self._text, self._text_size = [text[full:]], len(text) - full
+            made, self._chunk, used = _text_chunks(text, self._chunk, final=False)
+            for length, packed in made:
+                self.made.put(f"{self.prefix}t/{len(self._chunk_lengths)}", packed)
+                self._chunk_lengths.append(length)
+            self._text, self._text_size = [text[used:]], len(text) - used
         if self._per is None and len(self.texts) >= SAMPLE:
             self._per = self.opening_pages([text[:OPEN] for text in self.texts])
         if self._per is not None and len(self._openings) >= self._per:
@@ -504,13 +564,14 @@ class Index:
             self._meta_sizes.append(self.made.put(f"{self.prefix}m/{start // META}", _pack(meta_text(self.docs[start:start + META]))))
 
     def chunk_length(self) -> int:
-        """Code points per text chunk: TEXT_FILE on disk, judged from the first 160,000
-        characters compressed in pieces of 40,000."""
+        """Code points of the first text chunk: TEXT_FILE on disk, judged from the first 160,000
+        characters compressed in pieces of 40,000 (each chunk after it from the one before:
+        _text_chunks)."""
         sample = "\n".join(self.texts[:SAMPLE])[:TEXT_SAMPLE]
         if not sample:
-            return 4096
+            return _MIN_CHUNK
         size = sum(len(_pack(sample[i:i + 40_000].encode("utf-8"))) for i in range(0, len(sample), 40_000))
-        return max(4096, min(262_144, TEXT_FILE * len(sample) // size // 1024 * 1024))
+        return _chunk_size(len(sample), size)
 
     def opening_pages(self, openings: list[str]) -> int:
         """Pages per o/ file: TEXT_FILE on disk, judged from the openings of the first 1,000
@@ -773,11 +834,15 @@ class Index:
         # take). Nothing of self is changed: a page that came after this would make it again.
         chunk = self._chunk if self._chunk is not None else self.chunk_length()
         per = self._per if self._per is not None else self.opening_pages([text[:OPEN] for text in self.texts])
-        stream, chunks = "".join(self._text), self._chunks
-        # One file even of no text at all (the first t/ file is always there).
-        for n, start in enumerate(range(0, len(stream) if chunks else max(1, len(stream)), chunk), chunks):
-            files.put(f"{self.prefix}t/{n}", _pack(stream[start:start + chunk].encode("utf-8")))
-        del stream
+        made, _, _ = _text_chunks("".join(self._text), chunk, final=True)
+        lengths = list(self._chunk_lengths)
+        if not lengths and not made:  # one file even of no text at all (the first t/ file is always there)
+            made = [(0, _pack(b""))]
+        for length, packed in made:
+            files.put(f"{self.prefix}t/{len(lengths)}", packed)
+            lengths.append(length)
+        # Where each t/ file begins: the code points of each, as four byte planes (planes_u32).
+        files.put(f"{self.prefix}chunks", _pack(planes_u32(lengths, np)))
         # The opening of every page again, many pages to a file: a snippet within a page's
         # first OPEN code points (a title match is nearly always followed by the words early in
         # the text) reads the o/ file instead of a text chunk, and an o/ file holds the openings
@@ -806,7 +871,7 @@ class Index:
         files.put(f"{self.prefix}docs", _pack(planes_u32(lengths, np)))
         parts = self.part_count()
         self._part_context()  # made before any fork: both writers share it
-        return SimpleNamespace(files=files, chunk=chunk, per=per, meta_all=meta_all, parts=parts,
+        return SimpleNamespace(files=files, per=per, meta_all=meta_all, parts=parts,
                                left=list(range(parts)), result={"shards": {}, "split": {}, "bigrams": {}, "unigrams": "", "spread": []})
 
     def write_part(self, root: Path) -> dict:
@@ -856,7 +921,7 @@ class Index:
         written.update(fold.digests)
         version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
         return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards, "split": split, "bigrams": bigrams,
-                "chunk": final.chunk, "meta": META, "meta_all": final.meta_all, "open": OPEN, "open_pages": final.per,
+                "meta": META, "meta_all": final.meta_all, "open": OPEN, "open_pages": final.per,
                 # The bigrams marked spread in their shards, one after the other (a hundred or two at
                 # 10,000 pages, common words: 工作, 社会): the worker reads a trigram beginning with
                 # one from the shard of its own hash at once, instead of first reading the bigram's
@@ -1023,6 +1088,12 @@ class Index:
 def planes_u32(values, np) -> bytes:
     """Non-negative numbers below 2**32 as four byte planes, lowest first."""
     return np.asarray(values).astype("<u4").view(np.uint8).reshape(-1, 4).T.tobytes()
+
+
+def read_u32_planes(data: bytes) -> list[int]:
+    """Numbers written by planes_u32 (the docs and chunks files), as search-worker.js reads them."""
+    count = len(data) // 4
+    return [sum(data[b * count + i] << 8 * b for b in range(4)) for i in range(count)]
 
 
 def read_fold(data: bytes) -> str:

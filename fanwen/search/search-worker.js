@@ -19,7 +19,7 @@
  *   search/fanwen/m/<n>.js      location, title, label of manifest.meta pages (loadMeta)
  *   search/fanwen/m/all.js      the same of every page, read instead of many m/ files
  *   search/fanwen/tags.js       the label of every page (narrowing by type and level)
- *   search/fanwen/t/<n>.js      the n-th manifest.chunk code points of the text stream
+ *   search/fanwen/t/<n>.js      the n-th piece of the text stream (chunks.js: the length of each)
  *   search/fanwen/o/<n>.js      the openings (manifest.open code points) of manifest.open_pages pages
  *   search/fanwen/delta/…       after edits in `make serve`, or when `fanwen build` reused the
  *                               previous site's index: the edited pages' own index, of the
@@ -127,11 +127,12 @@ async function decode(key, payload) {
   key = key.replace(/^delta\//, "")
   if (key === "manifest") return payload
   const data = await inflate(payload)
-  if (key === "docs") {
-    // Page lengths as four byte planes (fanwen/search/index.py planes_u32).
-    const n = data.length / 4, out = new Float64Array(n + 1)
+  if (key === "docs" || key === "chunks") {
+    // Page lengths (each page is followed by "\n" in the stream) or the code points of each t/
+    // file, as four byte planes (fanwen/search/index.py planes_u32): where each one begins.
+    const n = data.length / 4, out = new Float64Array(n + 1), gap = key === "docs" ? 1 : 0
     for (let i = 0; i < n; i++)
-      out[i + 1] = out[i] + data[i] + data[n + i] * 256 + data[2 * n + i] * 65536 + data[3 * n + i] * 16777216 + 1
+      out[i + 1] = out[i] + data[i] + data[n + i] * 256 + data[2 * n + i] * 65536 + data[3 * n + i] * 16777216 + gap
     return out
   }
   if (key === "tags") {
@@ -449,7 +450,7 @@ function cover(n) {
   return offsets
 }
 
-/* The page holding stream position `pos`. */
+/* The page holding stream position `pos` (or, given the chunks' starts, the t/ file). */
 function docAt(starts, pos) {
   let lo = 0, hi = starts.length - 2
   while (lo < hi) {
@@ -632,14 +633,14 @@ async function textRange(doc, from, to) {
   }
   from += space.starts[local]
   to += space.starts[local]
-  const size = space.info.chunk
-  const first = Math.floor(from / size), last = Math.floor((to - 1) / size)
+  // The t/ files holding [from, to): each has a length of its own (space.chunks: where each begins).
+  const bounds = space.chunks, first = docAt(bounds, from), last = docAt(bounds, to - 1)
   const keys = []
   for (let k = first; k <= last; k++) keys.push(`${space.prefix}t/${k}`)
   const chunks = await load(keys)
   return [].concat(...chunks.map((slice, i) => {
-    const base = (first + i) * size
-    return slice(Math.max(0, from - base), Math.min(size, to - base))
+    const base = bounds[first + i]
+    return slice(Math.max(0, from - base), Math.min(bounds[first + i + 1], to) - base)
   }))
 }
 
@@ -866,10 +867,11 @@ async function setup() {
     await load(["manifest"])
     manifest = files.get("manifest")
     const delta = manifest.delta
-    const [pairs, docs, deltaPairs, deltaDocs] = await load(["fold", "docs", ...(delta ? ["delta/fold", "delta/docs"] : [])])
-    spaces = [{ prefix: "", info: manifest, starts: docs, base: 0, skip: new Set(delta ? delta.replaced : []) }]
+    const [pairs, docs, chunks, deltaPairs, deltaDocs, deltaChunks] =
+      await load(["fold", "docs", "chunks", ...(delta ? ["delta/fold", "delta/docs", "delta/chunks"] : [])])
+    spaces = [{ prefix: "", info: manifest, starts: docs, chunks, base: 0, skip: new Set(delta ? delta.replaced : []) }]
     if (delta)
-      spaces.push({ prefix: "delta/", info: delta, starts: deltaDocs, base: manifest.docs, skip: new Set() })
+      spaces.push({ prefix: "delta/", info: delta, starts: deltaDocs, chunks: deltaChunks, base: manifest.docs, skip: new Set() })
     foldMap = new Map()
     for (const [traditional, simplified] of [...pairs, ...(deltaPairs || [])]) foldMap.set(traditional, simplified)
   } catch (err) {
