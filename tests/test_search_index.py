@@ -308,10 +308,12 @@ def test_many_pages_share_few_files(tmp_path, monkeypatch, sample):
     for doc, (_, title, blocks) in enumerate(pages):
         assert doc_text(root, manifest, doc) == "\n".join([title] + [text for _, text in blocks])
     # Every page's opening, in the o/ file of its group.
-    per, begin = manifest["open_pages"], starts(root)
-    for n in range(-(-len(pages) // per)):
-        group = range(n * per, min(len(pages), (n + 1) * per))
+    groups, begin, first = manifest["open_pages"], starts(root), 0
+    assert sum(groups) == len(pages) and len(groups) == len(list((root / "o").glob("*.js")))
+    for n, count in enumerate(groups):
+        group = range(first, first + count)
         assert load(root, f"o/{n}").decode("utf-8") == "".join(doc_text(root, manifest, d)[:manifest["open"]] for d in group)
+        first += count
     assert manifest["open"] == 512 and len(begin) == len(pages) + 1
     assert postings(root, manifest, "工作总") == [(doc, [(len(f"第{doc}篇乡镇"), search.TITLE)]) for doc in range(20)]
     assert [(doc, count) for doc, count, _ in postings(root, manifest, "选举")] == [(d, 1 + d % 3) for d in range(20)]

@@ -250,8 +250,9 @@ def _parsed_blocks(html: str) -> list[tuple[int, str]]:
 # * t/<n>: the n-th piece of that stream (snippets), each about TEXT_FILE bytes on disk
 #   (_text_chunks); `chunks` holds the code points of each (planes_u32). Many pages per file:
 #   a few hundred files for 10,000 pages instead of one per page and 1,000 characters.
-# * o/<n>: the openings (first OPEN code points) of pages n·open_pages … (manifest "open",
-#   "open_pages"), one after the other; where each begins follows from the page lengths. A
+# * o/<n>: the openings (first OPEN code points) of open_pages[n] pages (manifest "open",
+#   "open_pages": the pages of each o/ file, about TEXT_FILE bytes each: _opening_files), one
+#   after the other; where each begins follows from the page lengths. A
 #   snippet inside a page's opening is read from here (search-worker.js textRange).
 # * Trigram postings are positions in the stream, delta-coded per trigram (the first from the
 #   start of the stream), with the field of each (TITLE, HEADING, BODY). A page-local
@@ -376,60 +377,76 @@ def _pack(payload: bytes) -> str:
     return z85(deflate.deflate_compress(payload, LEVEL))
 
 
+def _fit(length: int, size: int, least: int, most: int, step: int) -> int:
+    """Units for a file of TEXT_FILE bytes on disk, when `length` units took `size`: a multiple
+    of `step` between `least` and `most`."""
+    return max(least, min(most, TEXT_FILE * length // max(1, size) // step * step))
+
+
 def _chunk_size(length: int, size: int) -> int:
-    """Code points for a text chunk of TEXT_FILE bytes on disk, when `length` code points took
-    `size`: a multiple of 1024, between _MIN_CHUNK and _MAX_CHUNK."""
-    return max(_MIN_CHUNK, min(_MAX_CHUNK, TEXT_FILE * length // max(1, size) // 1024 * 1024))
+    """Code points for a text chunk of TEXT_FILE bytes on disk (see _fit)."""
+    return _fit(length, size, _MIN_CHUNK, _MAX_CHUNK, 1024)
 
 
-def _text_chunks(text: str, estimate: int, final: bool) -> tuple[list[tuple[int, str]], int, int]:
-    """`text` cut into t/ files of about TEXT_FILE bytes each: ([(code points, packed file)],
-    the code points to try for the next file, the code points used). Not `final`: a file only
-    where the text goes on past it (the pages still to come may belong in it); `final`: the
-    rest as well.
+def _sized_files(total: int, pack, estimate: int, final: bool, least: int, most: int,
+                 step: int) -> tuple[list[tuple[int, str]], int, int]:
+    """`total` units (code points of text, pages' openings) cut into files of about TEXT_FILE
+    bytes each, `pack(at, count)` making the file of units [at, at + count): ([(units, packed
+    file)], the units to try for the next file, the units used). Not `final`: a file only where
+    more units follow it (the pages still to come may belong in it); `final`: the rest as well.
 
     Why each file by its own size: how well text compresses changes along the stream (the
     writing templates and overview pages at its end, tables, pages repeating each other), and
     one length fixed from the first pages made files of up to twice the size aimed at, which a
     snippet of a hundred characters reads whole. Each file starts from the length that suited
     the one before; one that comes out more than TEXT_OVER times too large or too small is cut
-    again from its own ratio, a few times at most (a stretch of text that changes in the middle
-    takes two or three tries)."""
+    again from its own ratio, or halfway between the lengths tried where the ratio misleads
+    (the text changes inside the file), a few times at most."""
     made, at = [], 0
-    while at < len(text):
-        left = len(text) - at
+    while at < total:
+        left = total - at
         if not final and left < estimate:
             break
         length = min(estimate, left)
-        tried = {length: _pack(text[at:at + length].encode("utf-8"))}
-        low, high = 0, left + 1  # the longest length known too small, the shortest too large
+        tried = {length: pack(at, length)}
+        low, high = 0, left + 1  # the longest count known too small, the shortest too large
         for _ in range(8):
             packed = tried[length]
-            if len(packed) > TEXT_OVER * TEXT_FILE and length > _MIN_CHUNK:
+            if len(packed) > TEXT_OVER * TEXT_FILE and length > least:
                 high = length
-            elif len(packed) * TEXT_OVER < TEXT_FILE and length < min(left, _MAX_CHUNK):
+            elif len(packed) * TEXT_OVER < TEXT_FILE and length < min(left, most):
                 low = length
             else:
                 break
-            # From the ratio; halfway between the bounds where the ratio misleads (the text
-            # changes inside the piece).
-            guess = min(_chunk_size(length, len(packed)), left)
+            guess = min(_fit(length, len(packed), least, most, step), left)
             if not low < guess < high:
                 guess = (low + high) // 2
             if guess in tried or high - low < 2:
                 break
             length = guess
-            tried[length] = _pack(text[at:at + length].encode("utf-8"))
+            tried[length] = pack(at, length)
         if len(tried[length]) > TEXT_OVER * TEXT_FILE and low:  # out of tries: the longest not too large
             length = low
         packed = tried[length]
-        if not final and at + length == len(text) and len(packed) * TEXT_OVER < TEXT_FILE:
+        if not final and at + length == total and len(packed) * TEXT_OVER < TEXT_FILE:
             break  # all that has come is too little for a file: wait for the pages after it
         made.append((length, packed))
         at += length
-        if length >= _MIN_CHUNK:  # the last, short file of the stream says little
-            estimate = _chunk_size(length, len(packed))
+        if length >= least:  # the last, short file of the stream says little
+            estimate = _fit(length, len(packed), least, most, step)
     return made, estimate, at
+
+
+def _text_chunks(text: str, estimate: int, final: bool) -> tuple[list[tuple[int, str]], int, int]:
+    """`text` in t/ files of about TEXT_FILE bytes each (_sized_files; units: code points)."""
+    return _sized_files(len(text), lambda at, count: _pack(text[at:at + count].encode("utf-8")),
+                        estimate, final, _MIN_CHUNK, _MAX_CHUNK, 1024)
+
+
+def _opening_files(openings: list[str], estimate: int, final: bool) -> tuple[list[tuple[int, str]], int, int]:
+    """Pages' openings in o/ files of about TEXT_FILE bytes each (_sized_files; units: pages)."""
+    return _sized_files(len(openings), lambda at, count: _pack("".join(openings[at:at + count]).encode("utf-8")),
+                        estimate, final, 16, 4096, 16)
 
 
 # Z85 (ZeroMQ's base 85): 5 characters per 4 bytes where base64 takes 5⅓, so every index file,
@@ -500,8 +517,8 @@ class Index:
         self._chunk = None                      # code points of the next t/ file, once the sample is in
         self._chunk_lengths: list[int] = []     # code points of each t/ file made
         self._openings: list[str] = []          # openings not yet in an o/ file
-        self._per = None                        # pages per o/ file, once the sample is in
-        self._opened = 0                        # o/ files made
+        self._per = None                        # pages of the next o/ file, once the sample is in
+        self._open_groups: list[int] = []       # pages of each o/ file made
         self._meta_sizes: list[int] = []        # bytes of each m/ file made
         self.final = None                       # what prepare() made after the last page
         self._context = None                    # what counting every part needs (_part_context)
@@ -554,11 +571,11 @@ class Index:
         if self._per is None and len(self.texts) >= SAMPLE:
             self._per = self.opening_pages([text[:OPEN] for text in self.texts])
         if self._per is not None and len(self._openings) >= self._per:
-            groups = len(self._openings) // self._per
-            for start in range(0, groups * self._per, self._per):
-                self.made.put(f"{self.prefix}o/{self._opened}", _pack("".join(self._openings[start:start + self._per]).encode("utf-8")))
-                self._opened += 1
-            self._openings = self._openings[groups * self._per:]
+            made, self._per, used = _opening_files(self._openings, self._per, final=False)
+            for count, packed in made:
+                self.made.put(f"{self.prefix}o/{len(self._open_groups)}", packed)
+                self._open_groups.append(count)
+            self._openings = self._openings[used:]
         while (len(self._meta_sizes) + 1) * META <= len(self.docs):
             start = len(self._meta_sizes) * META
             self._meta_sizes.append(self.made.put(f"{self.prefix}m/{start // META}", _pack(meta_text(self.docs[start:start + META]))))
@@ -574,8 +591,9 @@ class Index:
         return _chunk_size(len(sample), size)
 
     def opening_pages(self, openings: list[str]) -> int:
-        """Pages per o/ file: TEXT_FILE on disk, judged from the openings of the first 1,000
-        pages compressed in pieces of 200."""
+        """Pages of the first o/ file: TEXT_FILE on disk, judged from the openings of the first
+        1,000 pages compressed in pieces of 200 (each file after it from the one before:
+        _opening_files)."""
         sample = openings[:SAMPLE]
         if not sample:
             return 256
@@ -847,9 +865,10 @@ class Index:
         # first OPEN code points (a title match is nearly always followed by the words early in
         # the text) reads the o/ file instead of a text chunk, and an o/ file holds the openings
         # of some ten times as many pages as a chunk holds whole pages.
-        openings = self._openings
-        for n, start in enumerate(range(0, len(openings), per), self._opened):
-            files.put(f"{self.prefix}o/{n}", _pack("".join(openings[start:start + per]).encode("utf-8")))
+        groups = list(self._open_groups)
+        for count, packed in _opening_files(self._openings, per, final=True)[0]:
+            files.put(f"{self.prefix}o/{len(groups)}", packed)
+            groups.append(count)
         meta_sizes = list(self._meta_sizes)
         for start in range(len(meta_sizes) * META, len(self.docs), META):
             meta_sizes.append(files.put(f"{self.prefix}m/{start // META}", _pack(meta_text(self.docs[start:start + META]))))
@@ -871,7 +890,7 @@ class Index:
         files.put(f"{self.prefix}docs", _pack(planes_u32(lengths, np)))
         parts = self.part_count()
         self._part_context()  # made before any fork: both writers share it
-        return SimpleNamespace(files=files, per=per, meta_all=meta_all, parts=parts,
+        return SimpleNamespace(files=files, groups=groups, meta_all=meta_all, parts=parts,
                                left=list(range(parts)), result={"shards": {}, "split": {}, "bigrams": {}, "unigrams": "", "spread": []})
 
     def write_part(self, root: Path) -> dict:
@@ -921,7 +940,7 @@ class Index:
         written.update(fold.digests)
         version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
         return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards, "split": split, "bigrams": bigrams,
-                "meta": META, "meta_all": final.meta_all, "open": OPEN, "open_pages": final.per,
+                "meta": META, "meta_all": final.meta_all, "open": OPEN, "open_pages": final.groups,
                 # The bigrams marked spread in their shards, one after the other (a hundred or two at
                 # 10,000 pages, common words: 工作, 社会): the worker reads a trigram beginning with
                 # one from the shard of its own hash at once, instead of first reading the bigram's

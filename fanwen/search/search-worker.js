@@ -20,7 +20,7 @@
  *   search/fanwen/m/all.js      the same of every page, read instead of many m/ files
  *   search/fanwen/tags.js       the label of every page (narrowing by type and level)
  *   search/fanwen/t/<n>.js      the n-th piece of the text stream (chunks.js: the length of each)
- *   search/fanwen/o/<n>.js      the openings (manifest.open code points) of manifest.open_pages pages
+ *   search/fanwen/o/<n>.js      the openings (manifest.open code points) of manifest.open_pages[n] pages
  *   search/fanwen/delta/…       after edits in `make serve`, or when `fanwen build` reused the
  *                               previous site's index: the edited pages' own index, of the
  *                               same files (manifest.delta: its sizes, the pages of the site's
@@ -625,10 +625,15 @@ async function textRange(doc, from, to) {
   to = Math.min(length, to)
   if (to <= from) return []
   if (to <= Math.min(open, length)) {
-    const per = space.info.open_pages, first = local - local % per
+    // The o/ file of the page's group (manifest.open_pages: the pages of each file).
+    if (!space.groups) {
+      space.groups = [0]
+      for (const count of space.info.open_pages) space.groups.push(space.groups[space.groups.length - 1] + count)
+    }
+    const file = docAt(space.groups, local), first = space.groups[file]
     let at = 0
     for (let d = first; d < local; d++) at += Math.min(open, space.starts[d + 1] - space.starts[d] - 1)
-    const [slice] = await load([`${space.prefix}o/${local / per | 0}`])
+    const [slice] = await load([`${space.prefix}o/${file}`])
     return slice(at + from, at + to)
   }
   from += space.starts[local]
