@@ -429,7 +429,10 @@ def _sized_files(total: int, pack, estimate: int, final: bool, least: int, most:
             length = low
         packed = tried[length]
         if not final and at + length == total and len(packed) * TEXT_OVER < TEXT_FILE:
-            break  # all that has come is too little for a file: wait for the pages after it
+            # All that has come is too little for a file: wait for the pages after it, until
+            # there is as much as should fill one (not a try after every page).
+            estimate = max(estimate, _fit(length, len(packed), least, most, step))
+            break
         made.append((length, packed))
         at += length
         if length >= least:  # the last, short file of the stream says little
