@@ -399,9 +399,10 @@ def _sized_files(total: int, pack, estimate: int, final: bool, least: int, most:
     writing templates and overview pages at its end, tables, pages repeating each other), and
     one length fixed from the first pages made files of up to twice the size aimed at, which a
     snippet of a hundred characters reads whole. Each file starts from the length that suited
-    the one before; one that comes out more than TEXT_OVER times too large or too small is cut
-    again from its own ratio, or halfway between the lengths tried where the ratio misleads
-    (the text changes inside the file), a few times at most."""
+    the one before; one that comes out more than TEXT_OVER times too large is cut again from its
+    own ratio, or halfway between the lengths tried where the ratio misleads (the text changes
+    inside the file), a few times at most. One too small is kept (the next one is longer):
+    trying again cost as much compressing as the files themselves."""
     made, at = [], 0
     while at < total:
         left = total - at
@@ -414,8 +415,8 @@ def _sized_files(total: int, pack, estimate: int, final: bool, least: int, most:
             packed = tried[length]
             if len(packed) > TEXT_OVER * TEXT_FILE and length > least:
                 high = length
-            elif len(packed) * TEXT_OVER < TEXT_FILE and length < min(left, most):
-                low = length
+            elif high <= left and len(packed) * TEXT_OVER < TEXT_FILE and length < min(left, most):
+                low = length  # after a try too large (a small file only costs a file more)
             else:
                 break
             guess = min(_fit(length, len(packed), least, most, step), left)
