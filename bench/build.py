@@ -199,23 +199,14 @@ def mkdocs_build(project: Path, site: Path) -> dict:
     search.BackgroundIndex.add_html = timed_add_html
     if finish is not None:
         search.BackgroundIndex.finish = sampled_finish
-    try:  # the documents' Markdown rendered by a second process (code older than it has none)
-        from fanwen.mkdocs import render_pool
-    except ImportError:
-        render_pool = None
-    if render_pool is not None:
-        pool_init, pool_close = render_pool.RenderPool.__init__, render_pool.RenderPool.close
+    # The documents' Markdown rendered by a second process (code older than it has none): the
+    # worker holds its own data while MkDocs renders the pages, so memory is sampled from its start.
+    from timing import count_render_worker
 
-        def sampled_pool(self, *args, **kwargs):
-            # The worker holds its own data while MkDocs renders the pages: sampled from its start.
-            sampled["memory"] = sampled["memory"] or SampledElsewhere(every=0.5)
-            pool_init(self, *args, **kwargs)
+    def pool_started():
+        sampled["memory"] = sampled["memory"] or SampledElsewhere(every=0.5)
 
-        def counted_close(self):
-            pool_close(self)
-            sampled["pool"] = {"worker_cpu": self.worker_cpu, "rendered": self.rendered, "documents": len(self.uris)}
-
-        render_pool.RenderPool.__init__, render_pool.RenderPool.close = sampled_pool, counted_close
+    count_render_worker(sampled.setdefault("pool", {}), on_start=pool_started)
     if os.environ.get("BENCH_NO_INDEX"):  # the same build with the n-gram indexer left out
         search.BackgroundIndex.__init__ = lambda self: None
         search.BackgroundIndex.add_html = lambda self, *args: None
@@ -228,7 +219,7 @@ def mkdocs_build(project: Path, site: Path) -> dict:
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     index = [p for p in (site / search.INDEX_DIR).rglob("*") if p.is_file()]
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the indexer and the render worker, joined by now
-    pool = sampled.get("pool") or {"worker_cpu": 0.0, "rendered": 0, "documents": 0}
+    pool = {"worker_cpu": 0.0, "rendered": 0, "documents": 0, **sampled["pool"]}
     if sampled["memory"] is not None and not sampled["peak_mb"]:  # a build without the indexer
         sampled["peak_mb"] = sampled["memory"].stop()
     return {"render_cpu": pool["worker_cpu"], "rendered": pool["rendered"], "documents": pool["documents"],"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb(), "tree_peak_mb": max(sampled["peak_mb"], peak_mb()),

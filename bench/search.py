@@ -87,7 +87,7 @@ NARROW = """() => {
 def timed_build(project: Path, site: Path) -> dict:
     """Build in this process with the engines' build steps timed (run via `_build`)."""
     os.chdir(project)
-    from timing import add_time
+    from timing import add_time, count_render_worker
 
     spent = {"index": 0.0}
 
@@ -105,21 +105,9 @@ def timed_build(project: Path, site: Path) -> dict:
     timer(search.BackgroundIndex, "write")
     timer(search, "install_worker")
 
-    # The render worker (fanwen/mkdocs/render_pool.py) is a child of the build as well: its CPU
-    # time is taken out of the children's, which is otherwise the indexer's.
-    rendering = {"cpu": 0.0}
-    try:
-        from fanwen.mkdocs import render_pool
-    except ImportError:  # code older than the render worker
-        render_pool = None
-    if render_pool is not None:
-        close = render_pool.RenderPool.close
-
-        def counted_close(self):
-            close(self)
-            rendering["cpu"] = self.worker_cpu
-
-        render_pool.RenderPool.close = counted_close
+    # The render worker is a child of the build as well: its CPU time is not the indexer's.
+    rendering = {"worker_cpu": 0.0}
+    count_render_worker(rendering)
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -130,7 +118,7 @@ def timed_build(project: Path, site: Path) -> dict:
 
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"build": time.perf_counter() - start, "index": spent["index"],
-            "index_cpu": children.ru_utime + children.ru_stime - rendering["cpu"]}
+            "index_cpu": children.ru_utime + children.ru_stime - rendering["worker_cpu"]}
 
 
 def build(project: Path, site: Path, offline: bool = False) -> dict:

@@ -280,9 +280,7 @@ def test_the_same_pages_indexed_in_small_files_are_found_alike(browser, built_si
         return search.unpack(json.loads(text[text.index(",") + 1:text.rindex(")")]))
 
     manifest = search.read_manifest(root)
-    lengths = payload("docs")
-    count = len(lengths) // 4
-    lengths = [sum(lengths[b * count + i] << 8 * b for b in range(4)) for i in range(count)]
+    lengths = search.read_u32_planes(payload("docs"))
     stream = "".join(payload(f"t/{n}").decode("utf-8") for n in range(len(list((root / "t").glob("*.js")))))
     rows = [row for n in range(-(-manifest["docs"] // manifest["meta"])) for row in search.read_meta(payload(f"m/{n}"))]
     for name, size in (("SHARD_FILE", 4096), ("BIG", 256), ("BIGRAM_FILE", 1024)):

@@ -88,10 +88,9 @@ def varints(data):
 
 def starts(root):
     """Where each page begins in the text stream (as search-worker.js computes it)."""
-    data, out = load(root, "docs"), [0]
-    count = len(data) // 4
-    for i in range(count):
-        out.append(out[-1] + sum(data[b * count + i] << 8 * b for b in range(4)) + 1)
+    out = [0]
+    for length in search.read_u32_planes(load(root, "docs")):
+        out.append(out[-1] + length + 1)
     return out
 
 

@@ -946,6 +946,8 @@ class Index:
         written.update(fold.digests)
         version = hashlib.sha1("".join(f"{key}:{digest}\n" for key, digest in sorted(written.items())).encode())
         return {"v": version.hexdigest()[:12], "docs": len(self.docs), "shards": shards, "split": split, "bigrams": bigrams,
+                # The pages of each o/ file: a score of numbers at 10,000 pages, so in the manifest
+                # (the code points of each t/ file, hundreds of them, are a data file: chunks).
                 "meta": META, "meta_all": final.meta_all, "open": OPEN, "open_pages": final.groups,
                 # The bigrams marked spread in their shards, one after the other (a hundred or two at
                 # 10,000 pages, common words: 工作, 社会): the worker reads a trigram beginning with
@@ -1254,9 +1256,7 @@ def read_labels(data: bytes) -> list[str]:
     """Each page's label from a tags file (labels_column read back, as search-worker.js reads it)."""
     size = struct.unpack_from("<I", data)[0]
     names = data[4:4 + size].decode("utf-8").split("\n")
-    body = data[4 + size:]
-    count = len(body) // 4
-    return [names[sum(body[b * count + i] << 8 * b for b in range(4))] for i in range(count)]
+    return [names[n] for n in read_u32_planes(data[4 + size:])]
 
 
 def read_meta(data: bytes) -> list[list[str]]:

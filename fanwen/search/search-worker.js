@@ -625,11 +625,7 @@ async function textRange(doc, from, to) {
   to = Math.min(length, to)
   if (to <= from) return []
   if (to <= Math.min(open, length)) {
-    // The o/ file of the page's group (manifest.open_pages: the pages of each file).
-    if (!space.groups) {
-      space.groups = [0]
-      for (const count of space.info.open_pages) space.groups.push(space.groups[space.groups.length - 1] + count)
-    }
+    // The o/ file of the page's group (space.groups: the first page of each file).
     const file = docAt(space.groups, local), first = space.groups[file]
     let at = 0
     for (let d = first; d < local; d++) at += Math.min(open, space.starts[d + 1] - space.starts[d] - 1)
@@ -867,6 +863,13 @@ function brokenAnswer() {
   }
 }
 
+/* Where each group begins, from the size of each (manifest.open_pages: pages per o/ file). */
+function firsts(counts) {
+  const out = [0]
+  for (const count of counts) out.push(out[out.length - 1] + count)
+  return out
+}
+
 async function setup() {
   try {
     await load(["manifest"])
@@ -874,9 +877,11 @@ async function setup() {
     const delta = manifest.delta
     const [pairs, docs, chunks, deltaPairs, deltaDocs, deltaChunks] =
       await load(["fold", "docs", "chunks", ...(delta ? ["delta/fold", "delta/docs", "delta/chunks"] : [])])
-    spaces = [{ prefix: "", info: manifest, starts: docs, chunks, base: 0, skip: new Set(delta ? delta.replaced : []) }]
+    spaces = [{ prefix: "", info: manifest, starts: docs, chunks, groups: firsts(manifest.open_pages), base: 0,
+                skip: new Set(delta ? delta.replaced : []) }]
     if (delta)
-      spaces.push({ prefix: "delta/", info: delta, starts: deltaDocs, chunks: deltaChunks, base: manifest.docs, skip: new Set() })
+      spaces.push({ prefix: "delta/", info: delta, starts: deltaDocs, chunks: deltaChunks, groups: firsts(delta.open_pages),
+                    base: manifest.docs, skip: new Set() })
     foldMap = new Map()
     for (const [traditional, simplified] of [...pairs, ...(deltaPairs || [])]) foldMap.set(traditional, simplified)
   } catch (err) {
